@@ -1,0 +1,23 @@
+"""Entry point: the shared shell (language, filters, sample-data badge) and page routing."""
+
+import streamlit as st
+
+from assistance.i18n import t
+from assistance.ui import render_shell
+
+st.set_page_config(page_title="县中托管帮扶 · County High School Trusteeship", page_icon="🏫", layout="wide")
+
+context = render_shell()
+lang = context.lang
+pages = [
+    st.Page("pages/overview.py", title=t("nav.overview", lang), icon=":material/dashboard:", default=True),
+    st.Page("pages/map.py", title=t("nav.map", lang), icon=":material/map:", url_path="map"),
+    st.Page(
+        "pages/universities.py", title=t("nav.universities", lang), icon=":material/school:", url_path="universities"
+    ),
+    st.Page("pages/schools.py", title=t("nav.schools", lang), icon=":material/fact_check:", url_path="schools"),
+    st.Page("pages/upload.py", title=t("nav.upload", lang), icon=":material/upload_file:", url_path="upload"),
+    st.Page("pages/about.py", title=t("nav.about", lang), icon=":material/info:", url_path="about"),
+]
+st.sidebar.caption(t("app.subtitle", lang))
+st.navigation(pages, position="top").run()

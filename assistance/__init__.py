@@ -1,0 +1,1 @@
+"""County high school trusteeship programme: tracking and guidance dashboard library."""

@@ -1,0 +1,74 @@
+"""Create or upgrade a database file: schema, reference data and (unless asked not to) demo history.
+
+A new file is built beside its final name and moved into place only when complete, so neither the
+app nor a command ever sees a half-made database. An existing file is only migrated, never rebuilt.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from assistance import db, reference, sample
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class InitReport:
+    path: Path
+    created: bool
+    migrations: list[int] = field(default_factory=list)
+    loaded: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        if self.created:
+            counts = ", ".join(f"{k} {v}" for k, v in self.loaded.items())
+            return f"created {self.path} (schema v{db.SCHEMA_VERSION}; {counts})"
+        if self.migrations:
+            return f"upgraded {self.path} to schema v{db.SCHEMA_VERSION} (applied {self.migrations})"
+        return f"{self.path} is up to date (schema v{db.SCHEMA_VERSION}); nothing changed"
+
+
+def _silent(_fraction: float, _message: str) -> None:
+    return None
+
+
+def initialise(
+    path: str | Path | None = None, empty: bool = False, today: date | None = None, progress: Progress = _silent
+) -> InitReport:
+    """Create the file if missing (reference + demo data), else apply pending migrations only."""
+    path = Path(path) if path else db.default_db_path()
+    if path.exists():
+        con = db.connect(path)
+        try:
+            return InitReport(path, created=False, migrations=db.migrate(con))
+        finally:
+            con.close()
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    building = path.with_name(path.name + ".building")
+    for leftover in (building, Path(str(building) + ".wal")):
+        leftover.unlink(missing_ok=True)
+    report = InitReport(path, created=True)
+    con = db.connect(building)
+    try:
+        progress(0.05, "schema")
+        report.migrations = db.migrate(con)
+        progress(0.2, "reference")
+        report.loaded.update(reference.load_reference(con))
+        if not empty:
+            progress(0.5, "demo")
+            report.loaded.update(sample.load_demo(con, end=today))
+        con.execute("CHECKPOINT")
+    except BaseException:
+        con.close()
+        building.unlink(missing_ok=True)
+        raise
+    con.close()
+    os.replace(building, path)
+    progress(1.0, "done")
+    return report

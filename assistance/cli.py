@@ -1,0 +1,80 @@
+"""The command line (DESIGN.md): init, ingest, export, batches, undo.
+
+Each subcommand is a thin wrapper over the same library functions the app uses. A database held by
+another process is reported in one line with exit status 2, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from assistance import db
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", help="database file (default: $ASSISTANCE_DB or data/assistance.duckdb)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m assistance", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    init = sub.add_parser("init", help="create or migrate the database; load reference and demo data")
+    _add_db(init)
+    init.add_argument("--empty", action="store_true", help="reference data only, no demo history")
+
+    ingest = sub.add_parser("ingest", help="import activity log files (CSV or XLSX)")
+    ingest.add_argument("files", nargs="+", metavar="FILE")
+    _add_db(ingest)
+    ingest.add_argument("--dry-run", action="store_true", help="validate and report; write nothing")
+    ingest.add_argument("--strict", action="store_true", help="commit nothing from a file with a rejected row")
+    ingest.add_argument("--json", action="store_true", help="one JSON object per file on stdout")
+    ingest.add_argument("--sheet", help="XLSX sheet name (default: the first sheet)")
+    ingest.add_argument("--uploaded-by", default="cli", help="name recorded on the upload batch")
+
+    export = sub.add_parser("export", help="export activities as CSV (UTF-8 with BOM) or XLSX")
+    _add_db(export)
+    export.add_argument("--university", help="only this university's activities")
+    export.add_argument("--format", choices=("csv", "xlsx"), default=None, help="default: from -o's suffix")
+    export.add_argument("-o", "--output", required=True, metavar="FILE")
+
+    batches = sub.add_parser("batches", help="list upload batches, newest first")
+    _add_db(batches)
+    batches.add_argument("--json", action="store_true")
+
+    undo = sub.add_parser("undo", help="remove the rows one upload batch inserted")
+    undo.add_argument("batch_id", type=int, metavar="BATCH_ID")
+    _add_db(undo)
+    return parser
+
+
+def _run_init(args: argparse.Namespace) -> int:
+    from assistance.bootstrap import initialise
+
+    print(initialise(args.db, empty=args.empty).summary())
+    return 0
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "init":
+        return _run_init(args)
+    if args.command == "export":
+        from assistance.export import cli_export
+
+        return cli_export(args)
+    from assistance import ingest_cli
+
+    return {"ingest": ingest_cli.cli_ingest, "batches": ingest_cli.cli_batches, "undo": ingest_cli.cli_undo}[
+        args.command
+    ](args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except db.DatabaseBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

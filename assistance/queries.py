@@ -1,0 +1,114 @@
+"""Every SQL the pages run for the shared shell, the overview and the About page; all parameterised.
+
+Filters are applied with one fixed SQL text whose values are bound as parameters: an empty filter
+binds NULL or an empty list, so no SQL is ever assembled from what a user typed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from assistance.filters import Filters
+
+# The pairings and activities in view. Every query that filters starts with these CTEs and so binds
+# all five parameters.
+FILTER_CTES = """
+scoped_pairings AS (
+    SELECT po.* FROM pairing_overview po
+    WHERE (len(CAST($universities AS VARCHAR[])) = 0
+           OR list_contains(CAST($universities AS VARCHAR[]), po.university))
+      AND (CAST($province AS VARCHAR) IS NULL OR po.province_code = CAST($province AS VARCHAR))
+),
+scoped_activities AS (
+    SELECT ao.* FROM activity_overview ao
+    WHERE ao.pairing_id IN (SELECT pairing_id FROM scoped_pairings)
+      AND (CAST($measure AS VARCHAR) IS NULL OR ao.measure = CAST($measure AS VARCHAR))
+      AND (CAST($start AS DATE) IS NULL OR ao.date >= CAST($start AS DATE))
+      AND (CAST($end AS DATE) IS NULL OR ao.date <= CAST($end AS DATE))
+)"""
+
+
+def filter_params(filters: Filters, start: date | None = None, end: date | None = None) -> dict:
+    """Bind the filters; `start`/`end` override the period (e.g. to compare two semesters)."""
+    period_start, period_end = filters.period.bounds()
+    return {
+        "universities": list(filters.universities),
+        "province": filters.province,
+        "measure": filters.measure,
+        "start": start if start is not None else period_start,
+        "end": end if end is not None else period_end,
+    }
+
+
+def fetch_df(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> pd.DataFrame:
+    """Run one query on its own cursor (a cached connection is shared by all sessions' threads)."""
+    cursor = con.cursor()
+    try:
+        return cursor.execute(sql, params or []).df()
+    finally:
+        cursor.close()
+
+
+def fetch_one(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> tuple:
+    cursor = con.cursor()
+    try:
+        return cursor.execute(sql, params or []).fetchone()
+    finally:
+        cursor.close()
+
+
+def universities(con) -> pd.DataFrame:
+    """All supporting parties with how many pairings each has, for the filter and the About page."""
+    return fetch_df(
+        con,
+        "SELECT u.name_zh, u.name_en, u.kind, count(p.pairing_id) AS pairings FROM universities u "
+        "LEFT JOIN pairings p ON p.university_id = u.university_id "
+        "GROUP BY u.university_id, u.name_zh, u.name_en, u.kind ORDER BY u.university_id",
+    )
+
+
+def provinces(con) -> pd.DataFrame:
+    return fetch_df(con, "SELECT code, name_zh, short_zh, name_en, region, in_programme FROM provinces ORDER BY code")
+
+
+def measures(con) -> pd.DataFrame:
+    return fetch_df(con, "SELECT code, label_zh, label_en FROM measures ORDER BY sort_order")
+
+
+def demo_in_view(con, filters: Filters) -> bool:
+    """Whether any demo pairing or demo activity is in the current view (drives the sample badge)."""
+    row = fetch_one(
+        con,
+        f"WITH {FILTER_CTES} SELECT coalesce((SELECT bool_or(provenance = 'demo') FROM scoped_pairings), false)"
+        " OR coalesce((SELECT bool_or(provenance = 'demo') FROM scoped_activities), false)",
+        filter_params(filters),
+    )
+    return bool(row[0])
+
+
+def provenance_counts(con) -> pd.DataFrame:
+    """Rows per table and provenance, for the About/Data page."""
+    return fetch_df(
+        con,
+        "SELECT 'pairings' AS data, provenance, count(*) AS n FROM pairings GROUP BY ALL "
+        "UNION ALL SELECT 'activities', provenance, count(*) FROM activities GROUP BY ALL "
+        "UNION ALL SELECT 'plan_targets', provenance, count(*) FROM plan_targets GROUP BY ALL "
+        "ORDER BY 1, 2",
+    )
+
+
+def verified_pairings(con) -> pd.DataFrame:
+    """The publicly sourced pairings with their source and confidence."""
+    return fetch_df(
+        con,
+        "SELECT university, school, county, province, confidence, source FROM pairing_overview "
+        "WHERE provenance = 'verified' ORDER BY province_code, university",
+    )
+
+
+def activity_span(con) -> tuple:
+    """First and last activity day in the database, for the About page."""
+    return fetch_one(con, "SELECT min(date), max(date), count(*) FROM activities")

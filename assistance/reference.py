@@ -1,0 +1,144 @@
+"""Reference data: provinces, counties, measures, universities, schools and the national pairings.
+
+Everything here is loaded from the committed CSVs under `data/`, so a fresh database is reproducible
+and every verified pairing keeps the source it came with.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+CORPS_CODE = "660000"
+PROGRAMME_START = "2022-09-01"
+
+_SPACES = re.compile(r"\s+")
+
+
+def normalise_name(text: str) -> str:
+    """Fold full-width forms, case and all whitespace so that names and aliases compare equal."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", str(text))).lower()
+
+
+def read_csv(name: str) -> pd.DataFrame:
+    """Read a committed reference CSV with every column as text (adcodes must stay text)."""
+    return pd.read_csv(DATA_DIR / name, dtype=str, keep_default_na=False)
+
+
+def _registry_pairings() -> pd.DataFrame:
+    """Verified pairings first (unchanged from the reference file), then the demo ones."""
+    verified = read_csv("pairings_verified.csv").assign(provenance="verified")
+    demo = read_csv("pairings_demo.csv").assign(provenance="demo")
+    frame = pd.concat([verified, demo], ignore_index=True)
+    frame["pairing_id"] = range(1, len(frame) + 1)
+    return frame
+
+
+def _school_table(pairings: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    schools = pairings[["school", "county_adcode"]].drop_duplicates().reset_index(drop=True)
+    schools["school_id"] = range(1, len(schools) + 1)
+    with_short = pairings.merge(schools, on=["school", "county_adcode"])
+    names = pd.concat(
+        [
+            with_short[["school", "school_id"]].rename(columns={"school": "alias"}),
+            with_short[["school_short", "school_id"]].rename(columns={"school_short": "alias"}),
+        ]
+    )
+    names = names[names["alias"].str.strip() != ""]
+    names["alias"] = names["alias"].map(normalise_name)
+    return schools, names.drop_duplicates()
+
+
+def _university_aliases(universities: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for university_id, name_zh, name_en, aliases in universities[
+        ["university_id", "name_zh", "name_en", "aliases"]
+    ].itertuples(index=False):
+        for alias in [name_zh, name_en, *aliases.split("|")]:
+            if alias.strip():
+                rows.append((normalise_name(alias), university_id))
+    return pd.DataFrame(rows, columns=["alias", "university_id"]).drop_duplicates()
+
+
+def load_reference(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Load every reference table in one transaction into an empty schema; return row counts."""
+    provinces = read_csv("provinces.csv")
+    provinces["in_programme"] = provinces["in_programme"] == "true"
+    counties = read_csv("counties.csv")
+    measures = read_csv("measures.csv")
+    universities = read_csv("universities.csv")
+    universities["university_id"] = range(1, len(universities) + 1)
+    pairings = _registry_pairings()
+    unknown = set(pairings["university"]) - set(universities["name_zh"])
+    if unknown:
+        raise ValueError(f"pairings name universities missing from universities.csv: {sorted(unknown)}")
+    schools, school_aliases = _school_table(pairings)
+    pairings = pairings.merge(schools, on=["school", "county_adcode"]).merge(
+        universities[["name_zh", "university_id"]], left_on="university", right_on="name_zh"
+    )
+    university_aliases = _university_aliases(universities)
+
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.register("src_provinces", provinces)
+        con.execute(
+            "INSERT INTO provinces SELECT code, name_zh, short_zh, name_en, region, in_programme FROM src_provinces"
+        )
+        con.register("src_counties", counties)
+        con.execute(
+            "INSERT INTO counties SELECT adcode, name_zh, city_zh, province_code, "
+            "CAST(lon AS DOUBLE), CAST(lat AS DOUBLE) FROM src_counties"
+        )
+        con.register("src_measures", measures)
+        con.execute(
+            "INSERT INTO measures SELECT code, label_zh, label_en, CAST(sort_order AS INTEGER) FROM src_measures"
+        )
+        con.register("src_universities", universities)
+        # A university's coordinates are those of its campus district's centroid.
+        con.execute(
+            "INSERT INTO universities SELECT u.university_id, u.name_zh, u.name_en, u.kind, u.city_zh, "
+            "u.district_adcode, c.lon, c.lat FROM src_universities u "
+            "LEFT JOIN counties c ON c.adcode = u.district_adcode"
+        )
+        con.register("src_university_aliases", university_aliases)
+        con.execute("INSERT INTO university_aliases SELECT alias, university_id FROM src_university_aliases")
+        con.register("src_schools", schools)
+        con.execute("INSERT INTO schools SELECT school_id, school, county_adcode FROM src_schools")
+        con.register("src_school_aliases", school_aliases)
+        con.execute("INSERT INTO school_aliases SELECT alias, school_id FROM src_school_aliases")
+        con.register("src_pairings", pairings)
+        con.execute(
+            "INSERT INTO pairings SELECT pairing_id, university_id, school_id, 'national', "
+            "CAST(? AS DATE), provenance, nullif(confidence, ''), nullif(source, '') "
+            "FROM src_pairings ORDER BY pairing_id",
+            [PROGRAMME_START],
+        )
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for name in (
+            "src_provinces",
+            "src_counties",
+            "src_measures",
+            "src_universities",
+            "src_university_aliases",
+            "src_schools",
+            "src_school_aliases",
+            "src_pairings",
+        ):
+            con.unregister(name)
+    return {
+        "provinces": len(provinces),
+        "counties": len(counties),
+        "measures": len(measures),
+        "universities": len(universities),
+        "schools": len(schools),
+        "pairings": len(pairings),
+    }

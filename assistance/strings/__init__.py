@@ -1,0 +1,1 @@
+"""Translation catalogues: one module per area of the app, each exporting STRINGS."""

@@ -1,0 +1,44 @@
+"""About/Data: what the data is, where it comes from, how much of it is demo, how to load the real list."""
+
+import streamlit as st
+
+from assistance import queries
+from assistance.ui import page_context, page_header
+
+ctx = page_context()
+page_header(ctx, "nav.about")
+st.write(ctx.t("about.intro"))
+
+st.subheader(ctx.t("about.counts"))
+counts = queries.provenance_counts(ctx.con)
+counts["data"] = counts["data"].map(lambda d: ctx.t(f"about.data.{d}"))
+counts["provenance"] = counts["provenance"].map(lambda p: ctx.t(f"provenance.{p}"))
+st.dataframe(
+    counts.rename(
+        columns={
+            "data": ctx.t("about.col.data"),
+            "provenance": ctx.t("about.col.provenance"),
+            "n": ctx.t("about.col.rows"),
+        }
+    ),
+    hide_index=True,
+)
+first, last, count = queries.activity_span(ctx.con)
+if count:
+    st.caption(ctx.t("about.span", count=f"{count:,}", first=first, last=last))
+st.caption(ctx.t("about.counts_caption"))
+
+verified = queries.verified_pairings(ctx.con)
+st.subheader(ctx.t("about.verified", count=len(verified)))
+st.dataframe(
+    verified.rename(columns={c: ctx.t(f"about.col.{c}") for c in verified.columns}),
+    hide_index=True,
+    column_config={ctx.t("about.col.source"): st.column_config.TextColumn(width="large")},
+)
+
+st.subheader(ctx.t("about.demo"))
+st.write(ctx.t("about.demo_text"))
+st.subheader(ctx.t("about.import"))
+st.markdown(ctx.t("about.import_text"))
+st.subheader(ctx.t("about.licences"))
+st.markdown(ctx.t("about.licences_text"))

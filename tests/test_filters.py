@@ -1,0 +1,45 @@
+"""Filters round-trip through the URL; periods follow the school calendar."""
+
+from datetime import date
+
+from assistance.filters import Filters, Period, current_semester, period_choices, previous_semester
+
+
+def test_filters_round_trip_through_query_params():
+    filters = Filters(("北京师范大学", "兰州大学"), "620000", "teacher_training", Period(2025, "autumn"))
+    assert Filters.from_query(filters.to_query()) == filters
+
+
+def test_unknown_values_in_a_link_are_dropped():
+    params = {"university": ["北京师范大学", "不存在大学"], "province": "999999", "measure": "x", "period": "nonsense"}
+    filters = Filters.from_query(params, {"北京师范大学"}, {"620000"}, {"other"})
+    assert filters == Filters(("北京师范大学",))
+
+
+def test_period_bounds_partition_the_school_year():
+    assert Period(2025).bounds() == (date(2025, 9, 1), date(2026, 8, 31))
+    assert Period(2025, "autumn").bounds() == (date(2025, 9, 1), date(2026, 1, 31))
+    assert Period(2025, "spring").bounds() == (date(2026, 2, 1), date(2026, 8, 31))
+    assert Period().bounds() == (None, None)
+    assert Period.parse("2025-spring") == Period(2025, "spring") and Period.parse("all") == Period()
+
+
+def test_current_and_previous_semester():
+    assert current_semester(date(2026, 11, 28)) == Period(2026, "autumn")
+    assert current_semester(date(2027, 1, 15)) == Period(2026, "autumn")
+    assert current_semester(date(2027, 3, 1)) == Period(2026, "spring")
+    assert previous_semester(Period(2026, "autumn")) == Period(2025, "spring")
+    assert previous_semester(Period(2026, "spring")) == Period(2026, "autumn")
+
+
+def test_period_choices_are_newest_first_and_skip_future_semesters():
+    codes = [p.code for p in period_choices(date(2026, 11, 28))]
+    assert codes[:3] == ["all", "2026", "2026-autumn"]
+    assert "2026-spring" not in codes and "2025-spring" in codes and codes[-1] == "2022-spring"
+
+
+def test_description_line_reads_naturally():
+    filters = Filters(("北京师范大学",), None, None, Period(2025, "autumn"))
+    assert filters.describe("zh", {}, {}) == "北京师范大学 · 2025–26 学年秋季学期 · 全部举措"
+    english = filters.describe("en", {}, {}, {"北京师范大学": "Beijing Normal University"})
+    assert english == "Beijing Normal University · Autumn semester 2025–26 · All measures"

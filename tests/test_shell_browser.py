@@ -1,0 +1,43 @@
+"""The shared shell in a real browser: filters write the URL, a link restores them, language switches,
+no request leaves the machine."""
+
+from urllib.parse import parse_qs, urlparse
+
+from tests.conftest import wait_for_app
+
+
+def pick(page, label: str, option: str) -> None:
+    """Choose an option in a Streamlit selectbox found by its label."""
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label)
+    box.locator("input").click()
+    page.get_by_role("option", name=option, exact=True).click()
+    page.wait_for_function(
+        "() => document.querySelector('[data-test-script-state]')?.dataset.testScriptState === 'notRunning'"
+    )
+
+
+def test_a_filter_choice_lands_in_the_url_and_survives_navigation(streamlit_server, offline_page):
+    page = offline_page.page
+    page.goto(f"{streamlit_server}/about?lang=en")
+    wait_for_app(page)
+    pick(page, "Measure", "Student camp")
+    page.wait_for_url("**measure=student_camp**")
+    page.get_by_role("link", name="Overview").click()
+    wait_for_app(page)
+    page.wait_for_url("**measure=student_camp**")
+    query = parse_qs(urlparse(page.url).query)
+    assert query["measure"] == ["student_camp"] and query["lang"] == ["en"]
+    assert page.get_by_text("All universities · All time · Student camp").count() >= 1
+    assert offline_page.external_requests == []
+
+
+def test_a_shared_link_reproduces_the_view_in_chinese(streamlit_server, offline_page):
+    page = offline_page.page
+    page.goto(f"{streamlit_server}/about?university=%E5%85%B0%E5%B7%9E%E5%A4%A7%E5%AD%A6&period=2025-autumn")
+    wait_for_app(page)
+    page.get_by_text("兰州大学 · 2025–26 学年秋季学期 · 全部举措").wait_for()
+    assert page.get_by_text("示例数据").count() >= 1
+    page.locator("[data-testid=stSidebar]").get_by_text("English", exact=True).click()
+    page.get_by_text("About & data").first.wait_for()
+    assert "lang=en" in page.url
+    assert offline_page.external_requests == []
