@@ -29,6 +29,7 @@ if count:
 st.caption(ctx.t("about.counts_caption"))
 
 verified = queries.verified_pairings(ctx.con)
+verified["university"] = verified["university"].map(ctx.university_names())
 st.subheader(ctx.t("about.verified", count=len(verified)))
 st.dataframe(
     verified.rename(columns={c: ctx.t(f"about.col.{c}") for c in verified.columns}),

@@ -73,3 +73,13 @@ def test_unknown_link_values_are_ignored_not_fatal(app_db):
     assert not app.exception
     assert app.sidebar.multiselect[0].value == []
     assert "All universities · All time · All measures" in [c.value for c in app.caption]
+
+
+def test_first_start_builds_the_database_with_visible_progress(tmp_path, monkeypatch):
+    path = tmp_path / "fresh.duckdb"
+    monkeypatch.setenv("ASSISTANCE_DB", str(path))
+    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    app.run()
+    assert not app.exception
+    assert path.exists()
+    assert "数据库已就绪" in [status.label for status in app.status]

@@ -41,3 +41,10 @@ def test_a_shared_link_reproduces_the_view_in_chinese(streamlit_server, offline_
     page.get_by_text("About & data").first.wait_for()
     assert "lang=en" in page.url
     assert offline_page.external_requests == []
+
+
+def test_health_endpoint_answers(streamlit_server):
+    import urllib.request
+
+    with urllib.request.urlopen(f"{streamlit_server}/_stcore/health", timeout=5) as response:
+        assert response.status == 200 and response.read().strip() == b"ok"
