@@ -142,10 +142,11 @@ def load_demo(con: duckdb.DuckDBPyConnection, end: date | None = None, seed: int
     targets = generate_plan_targets(pairing_ids, end, seed)
     con.execute("BEGIN TRANSACTION")
     try:
-        con.register("demo_activities", activities)
+        # The natural key folds full-width forms (NFKC) in Python first, exactly as uploads do.
+        con.register("demo_activities", activities.assign(title_nfkc=activities["title"].str.normalize("NFKC")))
         con.execute(
             "INSERT INTO activities (pairing_id, date, measure, title, title_key, teachers, students, "
-            f"hours, notes, provenance) SELECT pairing_id, date, measure, title, {title_key_sql('title')}, "
+            f"hours, notes, provenance) SELECT pairing_id, date, measure, title, {title_key_sql('title_nfkc')}, "
             "teachers, students, hours, nullif(notes, ''), 'demo' FROM demo_activities "
             "ORDER BY pairing_id, date, measure, title ON CONFLICT DO NOTHING"
         )
