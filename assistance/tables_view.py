@@ -1,0 +1,221 @@
+"""Streamlit helpers for long tables: sort chosen from a fixed list, pages fetched with SQL LIMIT/OFFSET,
+columns labelled in the UI language, and CSV/XLSX download buttons that export the whole table."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import date
+from functools import partial
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+from assistance.export import EXPORT_LANGUAGE, RULE_VALUES, Column, formatter, table_bytes
+from assistance.i18n import t
+from assistance.scorecard import TableQuery
+from assistance.ui import PageContext
+
+PAGE_SIZE = 25
+ROW_HEIGHT = 35  # st.dataframe's default row height in pixels
+NUMBER_FORMATS = {"id": "%d", "int": "localized", "float": "%.1f", "percent": "%.0f%%"}
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def app_link(page: str, ctx: PageContext, **params: object) -> str:
+    """A relative link to a page of this app that keeps the UI language (e.g. `schools?pairing=3`)."""
+    query = {key: value for key, value in params.items() if value is not None}
+    if ctx.lang != "zh":
+        query["lang"] = ctx.lang
+    return f"{page}?{urlencode(query)}" if query else page
+
+
+def present(df: pd.DataFrame, columns: tuple[Column, ...], ctx: PageContext) -> tuple[pd.DataFrame, dict]:
+    """The table as a person reads it in the UI language, with a column_config for st.dataframe."""
+    measures = ctx.measure_names()
+    universities = ctx.university_names()
+    provinces = ctx.province_names()
+    shown = pd.DataFrame(index=df.index)
+    config: dict[str, object] = {}
+    for column in columns:
+        label = ctx.t(column.key)
+        values = df[column.name]
+        if column.kind == "university":
+            shown[label] = values.map(lambda name: universities.get(name, name))
+        elif column.kind == "province" and "province_code" in df:
+            shown[label] = [provinces.get(code, name) for code, name in zip(df["province_code"], values, strict=True)]
+        elif column.kind == "date":
+            shown[label] = pd.to_datetime(values)
+            config[label] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
+        elif column.kind in NUMBER_FORMATS:
+            numbers = pd.to_numeric(values, errors="coerce")
+            shown[label] = numbers * 100 if column.kind == "percent" else numbers
+            config[label] = st.column_config.NumberColumn(label, format=NUMBER_FORMATS[column.kind], width=column.width)
+        else:
+            shown[label] = values.map(formatter(column, ctx.lang, measures)).fillna("")
+        if column.width and column.kind not in NUMBER_FORMATS and column.kind != "date":
+            config[label] = st.column_config.TextColumn(label, width=column.width)
+    return shown, config
+
+
+# Cell backgrounds for status and reason columns (pale, so the text stays readable).
+STATUS_BACKGROUNDS = {"green": "#dcedc8", "amber": "#ffe7b3", "red": "#ffcdd2"}
+REASON_BACKGROUNDS = {"never_reported": "#ffcdd2", "silent": "#ffcdd2", "below_plan": "#ffe7b3"}
+
+
+def styled(shown: pd.DataFrame, columns: tuple[Column, ...], ctx: PageContext):
+    """Colour the status/reason cells of a presented table (a Styler, or the frame if none)."""
+    colours: dict[str, dict[str, str]] = {}
+    for column in columns:
+        if column.kind == "status":
+            source, pattern = STATUS_BACKGROUNDS, "school.status.{}"
+        elif column.kind == "reason":
+            source, pattern = REASON_BACKGROUNDS, "attention.reason.{}"
+        else:
+            continue
+        colours[ctx.t(column.key)] = {
+            t(pattern.format(code), ctx.lang, **RULE_VALUES): colour for code, colour in source.items()
+        }
+    if not colours or shown.empty:
+        return shown
+    # A Styler's display strings take over from column_config formats, so format them the same way here.
+    patterns = {"id": "{:.0f}", "int": "{:,.0f}", "float": "{:.1f}", "percent": "{:.0f}%", "date": "{:%Y-%m-%d}"}
+    formats = {ctx.t(c.key): patterns[c.kind] for c in columns if c.kind in patterns}
+    style = shown.style.format(formats, na_rep="")
+    for label, mapping in colours.items():
+        style = style.map(lambda v, m=mapping: f"background-color: {m[v]}" if v in m else "", subset=[label])
+    return style
+
+
+def _reset_page(key: str) -> None:
+    st.session_state[f"{key}_page"] = 1
+
+
+def sort_controls(ctx: PageContext, query: TableQuery, key: str, labels: dict[str, str]) -> tuple[str, bool]:
+    """A sort selector (keys the query allows, labelled) and a descending toggle; both reset the page."""
+    options = [option for option in labels if option in query.orders]
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    if st.session_state.get(f"{key}_sort") not in options:
+        st.session_state[f"{key}_sort"] = query.default_sort
+        st.session_state[f"{key}_desc"] = query.default_descending
+    sort = left.selectbox(
+        ctx.t("export.table.sort"),
+        options,
+        format_func=labels.get,
+        key=f"{key}_sort",
+        on_change=_reset_page,
+        args=(key,),
+    )
+    descending = right.toggle(ctx.t("export.table.descending"), key=f"{key}_desc", on_change=_reset_page, args=(key,))
+    return sort, descending
+
+
+def paged_table(
+    ctx: PageContext,
+    query: TableQuery,
+    columns: tuple[Column, ...],
+    key: str,
+    sort: str | None = None,
+    descending: bool | None = None,
+    links: dict[str, tuple[str, Callable[[pd.Series], str]]] | None = None,
+    total: int | None = None,
+) -> int:
+    """Show one page of the table (LIMIT/OFFSET in SQL) with a pager under it; return the row count.
+
+    `links` adds link columns: header key → (display text, function of a raw row → relative URL).
+    """
+    total = query.count(ctx.con) if total is None else total
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    page_key = f"{key}_page"
+    if not 1 <= int(st.session_state.get(page_key, 1)) <= pages:
+        st.session_state[page_key] = 1
+    page = int(st.session_state.get(page_key, 1))
+    frame = query.page(ctx.con, sort, descending, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    shown, config = present(frame, columns, ctx)
+    # Link columns go right after the school (or first) column, where the eye looks for them.
+    anchor = next((c for c in columns if c.name == "school"), columns[0])
+    position = list(shown.columns).index(ctx.t(anchor.key)) + 1
+    for header_key, (text, build) in (links or {}).items():
+        label = ctx.t(header_key)
+        shown.insert(position, label, [build(row) for _, row in frame.iterrows()])  # one page of rows
+        config[label] = st.column_config.LinkColumn(label, display_text=text, width="small")
+        position += 1
+    st.dataframe(
+        styled(shown, columns, ctx),
+        hide_index=True,
+        column_config=config,
+        height=(len(shown) + 1) * ROW_HEIGHT + 3 if len(shown) else "auto",
+        placeholder="—",
+    )
+    if pages > 1:
+        left, right = st.columns([1, 4], vertical_alignment="center")
+        left.number_input(ctx.t("export.table.page"), 1, pages, step=1, key=page_key, label_visibility="collapsed")
+        right.caption(ctx.t("export.table.rows", total=f"{total:,}", page=page, pages=pages))
+    else:
+        st.caption(ctx.t("export.table.rows", total=f"{total:,}", page=1, pages=1))
+    return total
+
+
+def file_stem(*parts: str) -> str:
+    """A file name from its parts and today's date, e.g. 北京师范大学_活动记录_2026-11-28."""
+    cleaned = ["".join(ch for ch in part if ch not in '\\/:*?"<>|').strip()[:40] for part in parts if part]
+    return "_".join([*cleaned, date.today().isoformat()])
+
+
+def download_buttons(
+    ctx: PageContext,
+    query: TableQuery,
+    columns: tuple[Column, ...],
+    key: str,
+    label: str,
+    stem: str,
+    sheet_key: str,
+    sort: str | None = None,
+    descending: bool | None = None,
+) -> None:
+    """`label`, then CSV (UTF-8 with BOM) and XLSX buttons; the file is built only when clicked."""
+    sheet = t(sheet_key, EXPORT_LANGUAGE)[:31]
+    text, csv_button, xlsx_button = st.columns([4, 1, 1], vertical_alignment="center")
+    text.markdown(label)
+    csv_button.download_button(
+        ctx.t("export.csv"),
+        data=partial(table_bytes, ctx.con, query, columns, "csv", sheet, sort, descending),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        help=ctx.t("export.csv_help"),
+        icon=":material/download:",
+        on_click="ignore",
+        width="stretch",
+    )
+    xlsx_button.download_button(
+        ctx.t("export.xlsx"),
+        data=partial(table_bytes, ctx.con, query, columns, "xlsx", sheet, sort, descending),
+        file_name=f"{stem}.xlsx",
+        mime=XLSX_MIME,
+        key=f"{key}_xlsx",
+        help=ctx.t("export.xlsx_help"),
+        icon=":material/download:",
+        on_click="ignore",
+        width="stretch",
+    )
+
+
+def small_table(
+    ctx: PageContext, frame: pd.DataFrame, columns: tuple[Column, ...], bars: dict[str, int] | None = None
+) -> None:
+    """A short table shown whole (a few rows: a scorecard's measures or school years).
+
+    `bars` draws the named count columns as in-cell bars up to the given maximum (a chart and its
+    numbers in one).
+    """
+    shown, config = present(frame, columns, ctx)
+    for column in columns:
+        if column.name in (bars or {}):
+            label = ctx.t(column.key)
+            config[label] = st.column_config.ProgressColumn(
+                label, format="%d", min_value=0, max_value=max(1, bars[column.name]), width="large"
+            )
+    height = (len(shown) + 1) * ROW_HEIGHT + 3
+    st.dataframe(styled(shown, columns, ctx), hide_index=True, column_config=config, height=height, placeholder="—")

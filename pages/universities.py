@@ -1,0 +1,166 @@
+"""Universities: a coordinator's view of the schools their university supports (issue 4).
+
+The choice of universities is the global filter (sidebar, URL `?university=…`), so a link opens straight
+on a university; the picker here writes to the same filter.
+"""
+
+from datetime import date
+
+import streamlit as st
+
+from assistance import scorecard, scorecard_view
+from assistance.attention_view import render_needs_attention
+from assistance.export import ACTIVITY_COLUMNS, MEASURE_COUNT_COLUMNS, PAIRING_COLUMNS, UNIVERSITY_COLUMNS
+from assistance.scorecard_view import MAX_TIMELINE_ROWS
+from assistance.tables_view import (
+    PAGE_SIZE,
+    app_link,
+    download_buttons,
+    file_stem,
+    paged_table,
+    small_table,
+    sort_controls,
+)
+from assistance.ui import PLOTLY_CONFIG, page_context, page_header, set_filters
+
+ctx = page_context()
+page_header(ctx, "nav.universities")
+today = scorecard.today()
+chosen = list(ctx.filters.universities)
+names = ctx.university_names()
+scope = ctx.t("list.separator").join(names.get(u, u) for u in chosen) if chosen else ctx.t("univ.all_title")
+
+# The picker mirrors the global filter: it starts each run from it and writes back through the shell,
+# from its callback (which runs before the next script run, so no extra rerun is needed).
+st.session_state["univ_pick"] = chosen
+st.multiselect(
+    ctx.t("univ.pick_label"),
+    options=list(ctx.universities["name_zh"]),
+    format_func=lambda name: names.get(name, name),
+    placeholder=ctx.t("univ.pick_placeholder"),
+    help=ctx.t("univ.pick_help"),
+    key="univ_pick",
+    on_change=lambda: set_filters(university=list(st.session_state["univ_pick"])),
+)
+
+# Reach in the filtered period.
+totals = scorecard.reach_totals(ctx.con, ctx.filters)
+attention = scorecard.attention_summary(ctx.con, ctx.filters, today)
+cells = st.columns(5)
+cells[0].metric(ctx.t("univ.metric.pairings"), f"{totals['pairings']:,}")
+cells[1].metric(ctx.t("univ.metric.activities"), f"{totals['activities']:,}")
+cells[2].metric(ctx.t("univ.metric.teachers"), f"{totals['teachers']:,}")
+cells[3].metric(ctx.t("univ.metric.students"), f"{totals['students']:,}")
+cells[4].metric(ctx.t("univ.metric.attention"), f"{attention['pairings']:,}")
+st.caption(ctx.t("univ.reach_caption"))
+
+# The pairings of the chosen universities, or one row per university when none is chosen.
+if chosen:
+    st.subheader(ctx.t("univ.pairings"))
+    st.caption(ctx.t("univ.pairings_caption", today=today.isoformat()))
+    query = scorecard.pairings_query(ctx.filters, today)
+    total = query.count(ctx.con)
+    sort = descending = None
+    if total > PAGE_SIZE:
+        labels = {key: ctx.t(f"export.col.{key}") for key in ("university", "school", "province", "last_date")}
+        labels |= {"activities": ctx.t("export.col.activities"), "status": ctx.t("export.col.status")}
+        sort, descending = sort_controls(ctx, query, "univ_pairings", labels)
+    shown_columns = tuple(c for c in PAIRING_COLUMNS if c.name != "pairing_id")
+    if len(chosen) == 1:
+        shown_columns = tuple(c for c in shown_columns if c.name != "university")
+    paged_table(
+        ctx,
+        query,
+        shown_columns,
+        "univ_pairings",
+        sort,
+        descending,
+        links={
+            "export.col.scorecard": (ctx.t("attention.open"), lambda r: app_link("schools", ctx, pairing=r.pairing_id))
+        },
+        total=total,
+    )
+    download_buttons(
+        ctx,
+        query,
+        PAIRING_COLUMNS,
+        "univ_pairings_export",
+        ctx.t("univ.export.pairings"),
+        file_stem(scope, ctx.t("export.file.pairings")),
+        "export.file.pairings",
+        sort,
+        descending,
+    )
+else:
+    st.subheader(ctx.t("univ.all_title"))
+    st.caption(ctx.t("univ.all_caption"))
+    query = scorecard.universities_query(ctx.filters, today, ctx.lang)
+    total = query.count(ctx.con)
+    sort = descending = None
+    if total > PAGE_SIZE:
+        labels = {key: ctx.t(f"export.col.{key}") for key in ("university", "pairings", "activities", "last_date")}
+        labels["red_pairings"] = ctx.t("export.col.red_pairings")
+        sort, descending = sort_controls(ctx, query, "univ_all", labels)
+    paged_table(
+        ctx,
+        query,
+        tuple(c for c in UNIVERSITY_COLUMNS if c.name not in ("teachers", "students")),
+        "univ_all",
+        sort,
+        descending,
+        links={
+            "export.col.open": (ctx.t("univ.open"), lambda r: app_link("universities", ctx, university=r.university))
+        },
+        total=total,
+    )
+    download_buttons(
+        ctx,
+        query,
+        UNIVERSITY_COLUMNS,
+        "univ_all_export",
+        ctx.t("univ.export.universities"),
+        file_stem(ctx.t("export.file.universities")),
+        "export.file.universities",
+        sort,
+        descending,
+    )
+
+# Activities by measure and over time.
+if totals["activities"]:
+    measures = ctx.measure_names()
+    counts = scorecard.measure_counts(ctx.con, ctx.filters)
+    st.subheader(ctx.t("univ.by_measure"))
+    small_table(ctx, counts, MEASURE_COUNT_COLUMNS, bars={"activities": int(counts["activities"].max())})
+
+    st.subheader(ctx.t("univ.timeline"))
+    start, end = ctx.filters.period.bounds()
+    last_month = min(end or today, today)
+    if totals["pairings"] <= MAX_TIMELINE_ROWS:
+        st.caption(ctx.t("univ.timeline_caption"))
+        frame = scorecard.timeline(ctx.con, ctx.filters)
+        first = date(start.year, start.month, 1) if start else None
+        figure = scorecard_view.timeline_heatmap(frame, ctx.lang, names, first, last_month)
+    else:
+        st.caption(ctx.t("univ.timeline_total_caption", count=totals["pairings"]))
+        figure = scorecard_view.timeline_by_measure(
+            scorecard.timeline_by_measure(ctx.con, ctx.filters), ctx.lang, measures
+        )
+    st.plotly_chart(figure, config=PLOTLY_CONFIG)
+elif totals["pairings"]:
+    st.info(ctx.t("univ.no_activities"))
+else:
+    st.info(ctx.t("univ.no_pairings"))
+
+render_needs_attention(ctx, today, key="univ_attention", summary=attention)
+
+st.subheader(ctx.t("univ.exports"))
+st.caption(ctx.t("export.note"))
+download_buttons(
+    ctx,
+    scorecard.activity_export_query(ctx.filters),
+    ACTIVITY_COLUMNS,
+    "univ_activities_export",
+    ctx.t("univ.export.activities", count=f"{totals['activities']:,}"),
+    file_stem(scope, ctx.t("export.file.activities")),
+    "export.file.activities",
+)
