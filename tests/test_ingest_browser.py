@@ -1,0 +1,101 @@
+"""The Upload page in a real browser (headless Debian Chromium): choose a file, check it, commit it.
+
+The server runs over a database of this module's own, so the commit does not change what the other
+browser tests see."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from tests.conftest import REPO, OfflinePage, wait_for_app
+from tests.corpus import VALID, ZH, build_corpus_database, to_csv
+
+BAD = ["2023-09-01", "北师大", "青龙一中", "", "吃饭", "浏览器坏行（测试）", "1", "1", "1", ""]
+FILE = to_csv([ZH, VALID[0], BAD, VALID[1], VALID[0], VALID[2]]).encode("gbk")  # as Excel on Chinese Windows
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def upload_server(demo_db_template, tmp_path_factory):
+    path = tmp_path_factory.mktemp("upload_server") / "server.duckdb"
+    build_corpus_database(demo_db_template, path)
+    port = free_port()
+    log = open(path.with_suffix(".log"), "w")  # noqa: SIM115 - closed at teardown
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=REPO, env={**os.environ, "ASSISTANCE_DB": str(path)}, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        process.terminate()
+        raise RuntimeError(f"streamlit did not start; see {log.name}")
+    yield base
+    process.terminate()
+    process.wait(timeout=20)
+    log.close()
+
+
+def settled(page) -> None:
+    page.wait_for_function(
+        "() => document.querySelector('[data-test-script-state]')?.dataset.testScriptState === 'notRunning'"
+    )
+
+
+def metric(page, label: str) -> str:
+    box = page.locator('[data-testid="stMetric"]').filter(has_text=label)
+    return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def test_upload_check_and_commit_in_the_browser(upload_server, browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    wrapper = OfflinePage(context)
+    page = wrapper.page
+    try:
+        page.goto(f"{upload_server}/upload")
+        wait_for_app(page, timeout=60_000)
+        page.get_by_text("上传活动记录").first.wait_for()
+        name = page.get_by_label("上传人姓名", exact=True).and_(page.get_by_test_id("stTextInputField"))
+        name.fill("浏览器测试")
+        name.press("Enter")
+        settled(page)
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+            files=[{"name": "活动记录.csv", "mimeType": "text/csv", "buffer": FILE}]
+        )
+        check = page.get_by_role("button", name="预检（不写入）")
+        check.wait_for(timeout=30_000)
+        settled(page)
+        check.click()
+        page.get_by_text("预检结果（尚未写入）").wait_for(timeout=60_000)
+        settled(page)
+        assert (metric(page, "数据行"), metric(page, "将新增"), metric(page, "重复"), metric(page, "有错误")) == (
+            "5", "3", "1", "1")  # fmt: skip
+        assert page.get_by_text("下载错误行（CSV，含错误原因列）").count() == 1
+
+        page.get_by_role("button", name="确认提交").click()
+        page.get_by_text("已提交为批次 #1").wait_for(timeout=60_000)
+        settled(page)
+        assert metric(page, "已新增") == "3"
+        assert wrapper.external_requests == []
+    finally:
+        context.close()
