@@ -2,17 +2,15 @@
 
 One pipeline serves the Upload page and `python -m assistance ingest`, so a file gives the same counts and the
 same errors wherever it is loaded. `Ingest.validate()` is the dry run (a full report, nothing written);
-`Ingest.run()` repeats the validation inside one transaction and commits it.
+`Ingest.run()` repeats the validation inside one transaction and commits it. Reading the file is
+`ingest_decode`, finding its columns `ingest_headers`, and the upload history and undo `batches`.
 
 Why it is built this way:
-* Files are decoded in Python (DuckDB's encoding and Excel extensions cannot be downloaded offline), but rows
-  are never validated one by one in Python: the file is staged into DuckDB and checked with set operations.
-  Each cell column is reduced to its distinct values first, those few values are normalised (NFKC, in C via
-  pyarrow) and checked, and the answers are joined back to the rows.
-* A quote-free UTF-8 CSV (what Excel and WPS write for ordinary logs) is read by DuckDB's own `read_csv`,
-  the fastest reader available; other CSVs go through Python's `csv` module and XLSX through openpyxl.
-* Line numbers are the file's own (header = line 1; for XLSX the sheet row), blank lines are skipped and
-  not counted, and every non-blank row ends up inserted, a duplicate or rejected with its reasons.
+* Rows are never validated one by one in Python: the file is staged into DuckDB and checked with set
+  operations. Each cell column is reduced to its distinct values first, those few values are normalised
+  (NFKC, in C via pyarrow) and checked, and the answers are joined back to the rows.
+* Every non-blank row ends up inserted, a duplicate or rejected with its reasons, under the file's own line
+  numbers.
 * Every commit is recorded as a batch, including a second upload of the same file: it inserts nothing (all
   its rows are duplicates), the history shows that it happened, and the report names the earlier batch.
 * A row is blank when every recognised column is empty; cells in ignored columns (a pre-filled 序号, say)
@@ -26,71 +24,35 @@ import contextlib
 import csv
 import hashlib
 import io
-import itertools
 import json
 import os
 import re
-import tempfile
 import threading
 import time
-import unicodedata
 import weakref
-import zipfile
-from collections.abc import Callable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from datetime import time as dtime
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from assistance.db import title_key_sql
 from assistance.i18n import t
-
-Progress = Callable[[float, str], None]
+from assistance.ingest_decode import ParsedFile, Progress, max_upload_bytes, parse, read_source, stage_raw
+from assistance.ingest_headers import FIELDS, HEADER_SCAN_ROWS, PLACE_FIELDS, find_header
 
 EARLIEST_DATE = date(2022, 6, 1)
-DEFAULT_MAX_UPLOAD_MB = 20.0
 MAX_TITLE_CHARS = 200
 MAX_COUNT = 2_147_483_647  # the INTEGER columns' limit
 MAX_HOURS = 100_000.0
-HEADER_SCAN_ROWS = 30
-XLSX_MAX_UNPACKED = 1_000_000_000  # refuse zip bombs before openpyxl unpacks them
 
 # One write at a time inside this process (DuckDB's file lock keeps other processes out). Every commit and
 # undo holds it for the whole transaction, so two uploads in two browser sessions never collide.
 WRITE_LOCK = threading.Lock()
-
-FIELDS = ("date", "university", "school", "county", "measure", "title", "teachers", "students", "hours", "notes")
-REQUIRED = ("date", "university", "measure", "title")
-PLACE_FIELDS = ("school", "county")
-
-# Header aliases, compared after `header_key` (NFKC, case folded, spaces and punctuation removed).
-HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "date": ("日期", "活动日期", "开展日期", "时间", "活动时间", "开展时间", "日期(年月日)", "date", "activity date",
-             "day"),
-    "university": ("帮扶高校", "高校", "大学", "帮扶大学", "托管高校", "部属高校", "帮扶单位", "高校名称", "university",
-                   "univ", "university name"),
-    "school": ("受援学校", "学校", "受援校", "受援中学", "托管学校", "帮扶学校", "被帮扶学校", "县中", "学校名称",
-               "受援学校名称", "school", "school name", "high school"),
-    "county": ("受援县", "县", "县区", "区县", "县(区)", "县(市、区)", "受援县(区)", "受援县区", "所在县", "所在县区",
-               "county", "district", "county name"),
-    "measure": ("帮扶举措", "举措", "帮扶措施", "措施", "举措类型", "活动类型", "类型", "类别", "帮扶类型", "帮扶方式",
-                "measure", "measure code", "type", "category"),
-    "title": ("活动名称", "名称", "活动", "活动主题", "主题", "活动内容", "内容", "活动标题", "标题", "title",
-              "activity", "activity name", "name"),
-    "teachers": ("参与教师人数", "教师人数", "参与教师", "教师", "教师数", "参与教师数", "teachers", "teacher count",
-                 "number of teachers", "no. of teachers"),
-    "students": ("参与学生人数", "学生人数", "参与学生", "学生", "学生数", "参与学生数", "students", "student count",
-                 "number of students", "no. of students"),
-    "hours": ("时长（小时）", "时长", "小时", "时长(h)", "学时", "小时数", "时长/小时", "活动时长", "hours", "duration",
-              "duration (hours)", "hours (h)"),
-    "notes": ("备注", "说明", "附注", "备注说明", "notes", "note", "remarks", "remark", "comment", "comments"),
-}  # fmt: skip
 
 # Synonyms accepted for measures on top of the canonical code and labels (PROGRAM.md).
 MEASURE_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -106,11 +68,6 @@ MEASURE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "other": ("其它",),
 }
 
-# Whitespace stripped from header cells (Python str.strip), full-width and zero-width spaces included.
-_WS = (
-    " \t\n\r\x0b\x0c\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-    "\u2028\u2029\u202f\u205f\u3000\ufeff"
-)
 # YYYY-M-D with -, /, . or 年月日 (and an optional time of day, as Excel writes date-time cells).
 _DATE_PATTERN = (
     "'^(\\d{4})\\s*[-/.年]\\s*(\\d{1,2})\\s*[-/.月]\\s*(\\d{1,2})\\s*日?"
@@ -120,416 +77,35 @@ _VISIBLE = "[^\\s\\x{a0}\\x{3000}\\x{feff}\\x{200b}]"  # RE2: a cell holding any
 # Name keys drop every space and zero-width character (reference.normalise_name does the same for aliases).
 _NAME_KEY_SQL = "lower(regexp_replace({col}, '[\\s\\x{{200b}}-\\x{{200d}}\\x{{2060}}\\x{{feff}}]+', '', 'g'))"
 
-_HEADER_STRIP = re.compile(r"[\s*:_\-—–·.,/\\、|()\[\]【】<>《》\"'“”‘’#№]+")
-_BRACKETED = re.compile(r"[(\[【<《][^)\]】>》]*[)\]】>》]")
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_CONTROL = re.compile(r"[\x01-\x08\x0e-\x19\x1b-\x1f\x7f]")
 
-
-# ---------------------------------------------------------------------------------------------------------
-# Errors and settings
-
-
-class IngestFileError(Exception):
-    """The file as a whole cannot be used (exit status 2): unreadable, unknown format, no header…"""
-
-    def __init__(self, code: str, **params: object):
-        self.code = code
-        self.params = params
-        super().__init__(self.message("en"))
-
-    def message(self, lang: str) -> str:
-        return t(f"ingest.file.{self.code}", lang, **self.params)
-
-
-def max_upload_bytes(max_mb: float | None = None) -> int:
-    """The size cap: the argument, else `ASSISTANCE_MAX_UPLOAD_MB`, else 20 MB."""
-    if max_mb is None:
-        configured = os.environ.get("ASSISTANCE_MAX_UPLOAD_MB", "").strip()
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor inside BEGIN; the caller ends it with COMMIT or ROLLBACK, an exception rolls it back."""
+    cur = con.cursor()
+    try:
+        cur.execute("BEGIN TRANSACTION")
         try:
-            max_mb = float(configured) if configured else DEFAULT_MAX_UPLOAD_MB
-        except ValueError:
-            max_mb = DEFAULT_MAX_UPLOAD_MB
-    return int(max_mb * 1024 * 1024)
-
-
-def _mb(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f}".rstrip("0").rstrip(".")
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Headers
-
-
-def header_key(text: object) -> str:
-    """Fold a header cell so that 时长（小时）, ' 时长(小时) ' and 'HOURS' compare equal to their aliases."""
-    return _HEADER_STRIP.sub("", unicodedata.normalize("NFKC", str(text)).casefold())
-
-
-def _alias_table() -> dict[str, str]:
-    table: dict[str, str] = {}
-    for name, aliases in HEADER_ALIASES.items():
-        for alias in aliases:
-            key = header_key(alias)
-            if table.get(key, name) != name:
-                raise ValueError(f"header alias {alias!r} is claimed by {table[key]} and {name}")
-            table[key] = name
-    return table
-
-
-_HEADER_LOOKUP = _alias_table()
-
-
-def field_for_header(text: object) -> str | None:
-    """The field a header cell names, trying it whole and then without a bracketed hint (日期（年-月-日）)."""
-    if text is None:
-        return None
-    key = header_key(text)
-    if key in _HEADER_LOOKUP:
-        return _HEADER_LOOKUP[key]
-    bare = header_key(_BRACKETED.sub("", unicodedata.normalize("NFKC", str(text))))
-    return _HEADER_LOOKUP.get(bare)
-
-
-@dataclass
-class HeaderMatch:
-    index: int  # position of the header among the scanned rows
-    cells: list[str | None]
-    fields: dict[str, int]  # field → column position
-    ignored: list[str]  # named columns that are not ours (or a second column for the same field)
-
-    @property
-    def complete(self) -> bool:
-        return all(f in self.fields for f in REQUIRED) and any(f in self.fields for f in PLACE_FIELDS)
-
-    def missing(self) -> list[str]:
-        absent = [f for f in REQUIRED if f not in self.fields]
-        if not any(f in self.fields for f in PLACE_FIELDS):
-            absent.append("school/county")
-        return absent
-
-
-def _match_header(index: int, cells: list[str | None]) -> HeaderMatch:
-    fields: dict[str, int] = {}
-    ignored: list[str] = []
-    for position, cell in enumerate(cells):
-        if cell is None or not str(cell).strip(_WS):
-            continue
-        name = field_for_header(cell)
-        if name is not None and name not in fields:
-            fields[name] = position
-        else:
-            ignored.append(str(cell).strip(_WS))
-    return HeaderMatch(index, list(cells), fields, ignored)
-
-
-def find_header(rows: list[list[str | None]], lines: list[int]) -> HeaderMatch:
-    """The first of the leading rows that names every required column (title rows above it are skipped)."""
-    best: HeaderMatch | None = None
-    for index, cells in enumerate(rows[:HEADER_SCAN_ROWS]):
-        match = _match_header(index, cells)
-        if match.complete:
-            return match
-        if match.fields and (best is None or len(match.fields) > len(best.fields)):
-            best = match
-    if best is None:
-        raise IngestFileError("no_header", scan=HEADER_SCAN_ROWS)
-    missing = "、".join(best.missing())
-    found = "、".join(str(c).strip(_WS) for c in best.cells if c is not None and str(c).strip(_WS)) or "-"
-    raise IngestFileError("missing_columns", line=lines[best.index], missing=missing, found=found)
-
-
-def _unique_names(cells: list[str | None], width: int) -> list[str]:
-    """Column names for the rejected-rows CSV: the file's header, made unique, '#n' for unnamed columns."""
-    names: list[str] = []
-    seen: set[str] = set()
-    for position in range(width):
-        cell = cells[position] if position < len(cells) else None
-        base = str(cell).strip(_WS) if cell is not None and str(cell).strip(_WS) else f"#{position + 1}"
-        name, counter = base, 2
-        while name in seen:
-            name, counter = f"{base} ({counter})", counter + 1
-        seen.add(name)
-        names.append(name)
-    return names
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Decode and parse: bytes → a staged DuckDB table of text cells with the file's line numbers
-
-
-@dataclass
-class ParsedFile:
-    """How the file's rows reach DuckDB; cached between `validate()` and `run()`."""
-
-    file_format: str  # csv | xlsx
-    encoding: str | None = None
-    delimiter: str | None = None
-    sheet: str | None = None
-    width: int = 0
-    # Either DuckDB reads `csv_path` itself (fast path) …
-    csv_path: str | None = None
-    line_map: np.ndarray | None = None  # line of each non-empty physical line, if blank lines exist
-    exact_width: bool = True
-    # … or the rows were parsed in Python into this table (columns line, c0…cN).
-    table: pa.Table | None = None
-    expected_rows: int = 0  # non-empty physical lines, to check DuckDB's reading against
-
-
-def sniff_format(data: bytes) -> str:
-    """'xlsx' or 'csv' from the content (not the name); anything else raises `IngestFileError`."""
-    if not data:
-        raise IngestFileError("empty")
-    if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        try:
-            archive = zipfile.ZipFile(io.BytesIO(data))
-            names = set(archive.namelist())
-            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
-        except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, NotImplementedError) as exc:
-            raise IngestFileError("xlsx_corrupt", detail=str(exc)[:200]) from exc
-        if "xl/workbook.xml" in names or any(n.startswith("xl/worksheets/") for n in names):
-            return "xlsx"
-        if b"opendocument.spreadsheet" in mimetype:
-            raise IngestFileError("ods")
-        raise IngestFileError("zip")
-    if data.startswith(_OLE_MAGIC):
-        raise IngestFileError("xls")
-    return "csv"
-
-
-def _decode_text(data: bytes) -> tuple[str, str]:
-    """The whole file as text: UTF-16 with a BOM, UTF-8 (with or without BOM), else GB18030 (a GBK superset)."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as exc:
-            raise IngestFileError("encoding") from exc
-    if b"\x00" in data:
-        raise IngestFileError("binary")
-    try:
-        if data.startswith(codecs.BOM_UTF8):
-            return data[3:].decode("utf-8"), "utf-8-sig"
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise IngestFileError("encoding") from exc
-    return text, "gb18030"
-
-
-def _utf8_prefix(data: bytes, size: int = 65536) -> str | None:
-    """The first `size` bytes as UTF-8 text (a character cut at the end is dropped); None if not UTF-8."""
-    prefix = data[:size]
-    try:
-        return prefix.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if len(data) > size and exc.start >= len(prefix) - 3:
-            try:
-                return prefix[: exc.start].decode("utf-8")
-            except UnicodeDecodeError:
-                return None
-        return None
-
-
-def _check_text(sample: str) -> None:
-    if len(_CONTROL.findall(sample[:8192])) > 8:
-        raise IngestFileError("binary")
-
-
-def _head_rows(text: str, delimiter: str) -> tuple[list[list[str | None]], list[int]]:
-    """Parse the leading lines with the csv module; rows of empty lines are skipped, as DuckDB does."""
-    rows: list[list[str | None]] = []
-    lines: list[int] = []
-    previous = 0
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-    try:
-        for record in reader:
-            start, previous = previous + 1, reader.line_num
-            if record:
-                rows.append([cell if cell != "" else None for cell in record])
-                lines.append(start)
-            if len(rows) >= HEADER_SCAN_ROWS + 1:
-                break
-    except csv.Error:
-        pass
-    return rows, lines
-
-
-def _sniff_delimiter(head_text: str) -> str:
-    """Comma or tab: whichever makes a header with the most recognised columns (then: more cells)."""
-    best, best_score = ",", (-1, -1)
-    for delimiter in (",", "\t"):
-        rows, _ = _head_rows(head_text, delimiter)
-        score = (-1, -1)
-        for cells in rows[:HEADER_SCAN_ROWS]:
-            match = _match_header(0, cells)
-            candidate = (len(match.fields) + (100 if match.complete else 0), len(cells))
-            score = max(score, candidate)
-        if score > best_score:
-            best, best_score = delimiter, score
-    return best
-
-
-def _physical_lines(buffer: bytes, delimiter: str) -> tuple[np.ndarray | None, int, int]:
-    """For a quote-free CSV, by a numpy scan: line numbers of the non-empty lines (None when no line is empty,
-    so that line = position + 1), how many there are, and the largest number of cells on one line."""
-    array = np.frombuffer(buffer, dtype=np.uint8)
-    newlines = np.flatnonzero(array == 10)
-    starts = np.concatenate(([0], newlines + 1))
-    ends = np.concatenate((newlines, [len(array)]))
-    if len(starts) and starts[-1] == len(array):  # the file ends with a newline: no line after it
-        starts, ends = starts[:-1], ends[:-1]
-    lengths = ends - starts
-    has_cr = np.zeros(len(lengths), dtype=bool)
-    nonzero = lengths > 0
-    has_cr[nonzero] = array[ends[nonzero] - 1] == 13
-    lengths = lengths - has_cr
-    delimiters = np.flatnonzero(array == ord(delimiter))
-    per_line = np.diff(np.concatenate(([0], np.searchsorted(delimiters, ends))))
-    max_cells = int(per_line.max()) + 1 if len(per_line) else 1
-    empty = lengths == 0
-    if not empty.any():
-        return None, len(lengths), max_cells
-    numbers = (np.flatnonzero(~empty) + 1).astype(np.int64)
-    return numbers, len(numbers), max_cells
-
-
-def _line_layout(buffer: bytes, delimiter: str, head_width: int) -> tuple[int, int, bool]:
-    """Physical line count, columns to declare, and whether that width is known to be exact.
-
-    The usual Excel/WPS file has the same number of cells on every line: two byte counts show that, and DuckDB
-    then reads one spare column that must stay empty. If DuckDB's row count differs from the line count
-    (blank lines, which it skips) or the spare column fills, the exact numpy scan decides."""
-    lines = buffer.count(b"\n") + (0 if buffer.endswith(b"\n") else 1)
-    if buffer.count(delimiter.encode()) == lines * (head_width - 1):
-        return lines, head_width + 1, False
-    _, _count, width = _physical_lines(buffer, delimiter)
-    return lines, width, True
-
-
-def _read_csv_python(text: str, delimiter: str) -> pa.Table:
-    """Quoted or unusual CSV: the csv module, recording where each record starts (quoted cells may span lines)."""
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    previous = 0
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-    try:
-        for record in reader:
-            start, previous = previous + 1, reader.line_num
-            if record:
-                rows.append(record)
-                lines.append(start)
-    except csv.Error as exc:
-        raise IngestFileError("csv_malformed", line=reader.line_num, detail=str(exc)[:200]) from exc
-    return _rows_to_table(rows, lines)
-
-
-def _rows_to_table(rows: list[list], lines: list[int]) -> pa.Table:
-    width = max((len(r) for r in rows), default=0)
-    columns = list(itertools.zip_longest(*rows)) if rows else []
-    arrays = {"line": pa.array(lines, pa.int64())}
-    for position in range(width):
-        arrays[f"c{position}"] = pa.array(columns[position], pa.string())
-    return pa.table(arrays)
-
-
-def _cell_text(value: object) -> str | None:
-    """An XLSX cell as the text a user sees: dates as YYYY-MM-DD, 12.0 as 12."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value if value != "" else None
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            return str(value)
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    if isinstance(value, datetime):
-        day = f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
-        return day if value.time() == dtime(0) else f"{day} {value.strftime('%H:%M:%S')}"
-    if isinstance(value, date):
-        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
-    if isinstance(value, (dtime, timedelta)):
-        return str(value)
-    return str(value)
-
-
-def xlsx_sheet_names(data: bytes) -> list[str]:
-    """The worksheet names of a workbook (for the page's sheet choice); [] if it cannot be opened."""
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:
-        return []
-    try:
-        return [sheet.title for sheet in workbook.worksheets]
+            yield cur
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):
+                cur.execute("ROLLBACK")
+            raise
     finally:
-        workbook.close()
-
-
-def _read_xlsx(data: bytes, sheet: str | None, progress: Progress) -> tuple[pa.Table, str]:
-    """The chosen (or first) worksheet's non-empty rows with their sheet row numbers."""
-    import openpyxl
-
-    try:
-        unpacked = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise IngestFileError("xlsx_corrupt", detail=str(exc)[:200]) from exc
-    if unpacked > XLSX_MAX_UNPACKED:
-        raise IngestFileError("xlsx_corrupt", detail=f"unpacks to {unpacked} bytes")
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:
-        raise IngestFileError("xlsx_corrupt", detail=str(exc)[:200]) from exc
-    try:
-        worksheets = workbook.worksheets
-        if sheet:
-            matches = [ws for ws in worksheets if ws.title == sheet]
-            if not matches:
-                raise IngestFileError("sheet_missing", sheet=sheet, sheets="、".join(ws.title for ws in worksheets))
-            worksheet = matches[0]
-        elif worksheets:
-            worksheet = worksheets[0]
-        else:
-            raise IngestFileError("no_sheets")
-        total = worksheet.max_row or 0
-        worksheet.reset_dimensions()  # some writers record a wrong size; read every row that is there
-        rows: list[list[str | None]] = []
-        lines: list[int] = []
-        for number, row in enumerate(worksheet.iter_rows(min_row=1, values_only=True), start=1):
-            if not row:
-                continue
-            cells = [_cell_text(v) for v in row]
-            if any(c is not None for c in cells):
-                rows.append(cells)
-                lines.append(number)
-            if number % 5000 == 0:
-                progress(0.05 + 0.35 * min(number / total, 1.0) if total else 0.2, "parse")
-        return _rows_to_table(rows, lines), worksheet.title
-    except IngestFileError:
-        raise
-    except Exception as exc:
-        raise IngestFileError("xlsx_corrupt", detail=str(exc)[:200]) from exc
-    finally:
-        workbook.close()
+        cur.close()
 
 
 def _trim_array(array: pa.ChunkedArray | pa.Array) -> pa.Array:
     """The user's text with surrounding whitespace (including full-width spaces) removed; empty → NULL."""
-    trimmed = pc.utf8_trim_whitespace(array)
-    return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+    return _null_if_empty(pc.utf8_trim_whitespace(array))
 
 
 def _normalise_array(array: pa.ChunkedArray | pa.Array) -> pa.Array:
     """NFKC (full-width digits, letters and spaces → ASCII), trimmed; empty → NULL. Vectorised in C."""
-    folded = pc.utf8_trim_whitespace(pc.utf8_normalize(array, form="NFKC"))
-    return pc.if_else(pc.equal(folded, ""), pa.scalar(None, pa.string()), folded)
+    return _null_if_empty(pc.utf8_trim_whitespace(pc.utf8_normalize(array, form="NFKC")))
+
+
+def _null_if_empty(array: pa.ChunkedArray | pa.Array) -> pa.Array:
+    return pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -601,17 +177,22 @@ class IngestReport:
         """The rejected rows in the file's own columns plus an error column: fix them and upload again."""
         frame = self.rejected_rows
         if frame.empty:
-            body = []
-        else:
-            messages = frame["message_en" if lang == "en" else "message_zh"]
-            prefixes = [t("ingest.csv.line_prefix", lang, line=int(line)) for line in frame["line"]]
-            positions = [f"c{p}" for p in range(len(self.rejected_columns))]
-            cells = frame[positions].astype(object).where(frame[positions].notna(), "")
-            body = [
-                [*row, prefix + message]
-                for row, prefix, message in zip(cells.itertuples(index=False), prefixes, messages, strict=True)
-            ]
-        return csv_bytes([*self.rejected_columns, t("ingest.csv.error_column", lang)], body)
+            return rejected_csv_bytes(self.rejected_columns, [], lang)
+        positions = [f"c{p}" for p in range(len(self.rejected_columns))]
+        cells = frame[positions].astype(object).where(frame[positions].notna(), "")
+        lines = map(int, frame["line"])
+        rows = zip(lines, cells.itertuples(index=False), frame["message_zh"], frame["message_en"], strict=True)
+        return rejected_csv_bytes(self.rejected_columns, rows, lang)
+
+
+def rejected_csv_bytes(header: list[str], rows: Iterable[tuple[int, Sequence, str, str]], lang: str) -> bytes:
+    """The fix-and-re-upload CSV of (line, cells, message_zh, message_en) rows: the file's columns, then the
+    errors in `lang` after the line number. The same for a fresh report and for a past batch (batches)."""
+    body = [
+        [*cells, t("ingest.csv.line_prefix", lang, line=line) + (message_en if lang == "en" else message_zh)]
+        for line, cells, message_zh, message_en in rows
+    ]
+    return csv_bytes([*header, t("ingest.csv.error_column", lang)], body)
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -704,7 +285,7 @@ class Ingest:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
-    # -- decode and parse
+    # -- read and parse (cached between validate() and run())
 
     def _mark(self, step: str) -> None:
         now = time.perf_counter()
@@ -713,136 +294,18 @@ class Ingest:
 
     def _bytes(self) -> bytes:
         if self._data is None:
-            if self.path is not None:
-                try:
-                    size = self.path.stat().st_size
-                except FileNotFoundError as exc:
-                    raise IngestFileError("not_found", path=str(self.path)) from exc
-                except OSError as exc:
-                    raise IngestFileError("unreadable", detail=str(exc)[:200]) from exc
-                self._check_size(size)
-                try:
-                    self._data = self.path.read_bytes()
-                except OSError as exc:
-                    raise IngestFileError("unreadable", detail=str(exc)[:200]) from exc
-            else:
-                self._data = bytes(self.source)
-            self._check_size(len(self._data))
+            self._data = read_source(self.source if self.path is None else self.path, self.max_bytes)
         return self._data
-
-    def _check_size(self, size: int) -> None:
-        if self.max_bytes and size > self.max_bytes:
-            raise IngestFileError("too_large", size_mb=_mb(size), limit_mb=_mb(self.max_bytes))
 
     def _parse(self) -> ParsedFile:
         if self._parsed is None:
             data = self._bytes()
             self.progress(0.02, "read")
-            kind = sniff_format(data)
-            if kind == "xlsx":
-                table, sheet = _read_xlsx(data, self.sheet, self.progress)
-                self._parsed = ParsedFile("xlsx", sheet=sheet, width=table.num_columns - 1, table=table)
-            else:
-                self._parsed = self._parse_csv(data)
+            self._parsed = parse(data, self.path, self.sheet, self.csv_engine, self.progress)
+            if self._parsed.temporary:
+                self._finalizer.detach()
+                self._finalizer = weakref.finalize(self, _remove_file, self._parsed.csv_path)
         return self._parsed
-
-    def _parse_csv(self, data: bytes) -> ParsedFile:
-        plain_utf8 = not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and b"\x00" not in data
-        head = _utf8_prefix(data[3:] if data.startswith(codecs.BOM_UTF8) else data) if plain_utf8 else None
-        lone_cr = b"\r" in data and data.count(b"\r") != data.count(b"\r\n")
-        if self.csv_engine == "auto" and head is not None and b'"' not in data and not lone_cr:
-            _check_text(head)
-            encoding = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
-            return self._fast_plan(data, head, encoding, self.path)
-        text, encoding = _decode_text(data)
-        text = text.removeprefix("\ufeff")
-        _check_text(text[:8192])
-        if self.csv_engine == "auto" and '"' not in text and "\r" not in text.replace("\r\n", ""):
-            return self._fast_plan(text.encode("utf-8"), text[:65536], encoding, None)
-        delimiter = _sniff_delimiter(text[:65536])
-        self.progress(0.1, "parse")
-        return ParsedFile("csv", encoding=encoding, delimiter=delimiter, table=_read_csv_python(text, delimiter))
-
-    def _fast_plan(self, buffer: bytes, head: str, encoding: str, path: Path | None) -> ParsedFile:
-        """DuckDB will read the file itself: choose the delimiter, count lines, find the widest row."""
-        delimiter = _sniff_delimiter(head)
-        head_rows, _ = _head_rows(head, delimiter)
-        head_width = max((len(row) for row in head_rows), default=1)
-        count, width, exact = _line_layout(buffer, delimiter, head_width)
-        if path is None:
-            handle = tempfile.NamedTemporaryFile(prefix="assistance-upload-", suffix=".csv", delete=False)  # noqa: SIM115
-            with handle:
-                handle.write(buffer)
-            self._finalizer.detach()
-            self._finalizer = weakref.finalize(self, _remove_file, handle.name)
-            path = Path(handle.name)
-        return ParsedFile(
-            "csv", encoding=encoding, delimiter=delimiter, width=width, csv_path=str(path), expected_rows=count,
-            exact_width=exact,
-        )  # fmt: skip
-
-    def _stage_raw(self, cur: duckdb.DuckDBPyConnection, parsed: ParsedFile) -> ParsedFile:
-        """Make the view ing_raw (line, c0…cN): DuckDB's own read of the file, or the rows parsed in Python."""
-        if parsed.csv_path is not None:
-            if self._read_with_duckdb(cur, parsed):
-                return parsed
-            # DuckDB and the line count disagree (or it is not UTF-8 after all): use the careful reader.
-            text, encoding = _decode_text(Path(parsed.csv_path).read_bytes())
-            text = text.removeprefix("\ufeff")
-            table = _read_csv_python(text, parsed.delimiter)
-            encoding = "gb18030" if parsed.encoding == "gb18030" else encoding
-            parsed = ParsedFile("csv", encoding=encoding, delimiter=parsed.delimiter, table=table)
-            self._parsed = parsed
-        parsed.width = parsed.table.num_columns - 1
-        cur.register("ing_parsed", parsed.table)
-        cur.execute("CREATE TEMP TABLE ing_read AS SELECT * FROM ing_parsed")
-        cur.unregister("ing_parsed")
-        cur.execute("CREATE TEMP VIEW ing_raw AS SELECT * FROM ing_read")
-        return parsed
-
-    def _read_with_duckdb(self, cur: duckdb.DuckDBPyConnection, parsed: ParsedFile) -> bool:
-        """read_csv into ing_read; False if DuckDB fails or its rows do not match the file's non-empty lines."""
-        delim = "'\\t'" if parsed.delimiter == "\t" else "','"
-        for _attempt in range(2):
-            columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(parsed.width)) + "}"
-            try:
-                cur.execute(
-                    "CREATE TEMP TABLE ing_read AS SELECT * FROM read_csv(?, auto_detect = false, header = false, "
-                    f"delim = {delim}, quote = '\"', escape = '\"', columns = {columns}, null_padding = true, "
-                    "strict_mode = false)",
-                    [parsed.csv_path],
-                )
-                count, spare = cur.execute(f"SELECT count(*), count(c{parsed.width - 1}) FROM ing_read").fetchall()[0]
-            except duckdb.Error:
-                cur.execute("DROP TABLE IF EXISTS ing_read")
-                return False
-            if count == parsed.expected_rows and (parsed.exact_width or not spare):
-                if not parsed.exact_width:  # the spare column stayed empty: it is not part of the file
-                    parsed.width -= 1
-                    parsed.exact_width = True
-                break
-            # Blank lines (DuckDB skips them) or a row wider than the leading ones: measure exactly.
-            width = parsed.width
-            parsed.line_map, parsed.expected_rows, parsed.width = _physical_lines(
-                Path(parsed.csv_path).read_bytes(), parsed.delimiter
-            )
-            parsed.exact_width = True
-            if parsed.width <= width and count == parsed.expected_rows:
-                parsed.width = width
-                break
-            cur.execute("DROP TABLE ing_read")
-        else:
-            cur.execute("DROP TABLE IF EXISTS ing_read")
-            return False
-        # Row i of the read is line i + 1, or the i-th non-empty line when there are blank lines. (rowid is no
-        # help: rows created inside a transaction carry offset row ids.)
-        if parsed.line_map is None:
-            lines = f"(SELECT range + 1 AS line FROM range({int(count)}))"
-        else:
-            cur.register("ing_line_map", pa.table({"line": pa.array(parsed.line_map, pa.int64())}))
-            lines = "ing_line_map"
-        cur.execute(f"CREATE TEMP VIEW ing_raw AS SELECT m.line, r.* FROM ing_read r POSITIONAL JOIN {lines} m")
-        return True
 
     # -- stage, validate, report, commit
 
@@ -856,23 +319,14 @@ class Ingest:
         digest: list[str] = []  # hashlib releases the GIL: hash while DuckDB works
         hasher = threading.Thread(target=lambda: digest.append(hashlib.sha256(data).hexdigest()), daemon=True)
         hasher.start()
-        cur = self.con.cursor()
-        try:
-            cur.execute("BEGIN TRANSACTION")
-            try:
-                report = self._pipeline(cur, parsed, hasher, digest, len(data), commit)
-                if commit and not report.strict_blocked:
-                    cur.execute("COMMIT")
-                    report.committed = True
-                    self._mark("commit")
-                else:
-                    cur.execute("ROLLBACK")
-            except BaseException:
-                with contextlib.suppress(duckdb.Error):
-                    cur.execute("ROLLBACK")
-                raise
-        finally:
-            cur.close()
+        with transaction(self.con) as cur:
+            report = self._pipeline(cur, parsed, hasher, digest, len(data), commit)
+            if commit and not report.strict_blocked:
+                cur.execute("COMMIT")
+                report.committed = True
+                self._mark("commit")
+            else:
+                cur.execute("ROLLBACK")
         report.seconds = time.perf_counter() - started
         self.progress(1.0, "done")
         return report
@@ -887,17 +341,17 @@ class Ingest:
         commit: bool,
     ) -> IngestReport:
         self.progress(0.4, "parse")
-        parsed = self._stage_raw(cur, parsed)
+        parsed = self._parsed = stage_raw(cur, parsed)
         self._mark("stage")
         width = parsed.width
         head = cur.execute(f"SELECT * FROM ing_raw ORDER BY line LIMIT {HEADER_SCAN_ROWS}").fetchall()
         head_lines = [row[0] for row in head]
         header = find_header([list(row[1:]) for row in head], head_lines)
         header_line = head_lines[header.index]
-        names = _unique_names(header.cells, width)
-        columns = {name: str(header.cells[pos]).strip(_WS) for name, pos in header.fields.items()}
+        names = header.unique_names(width)
+        columns = header.columns()
         ignored = list(header.ignored)
-        unnamed = [pos for pos in range(width) if pos >= len(header.cells) or not _named(header.cells[pos])]
+        unnamed = header.unnamed(width)
         if unnamed:
             counts = cur.execute(
                 "SELECT " + ", ".join(f"count(*) FILTER (regexp_matches(c{p}, '{_VISIBLE}'))" for p in unnamed)
@@ -1236,10 +690,6 @@ class Ingest:
         report.batch_id = batch_id
 
 
-def _named(cell: object) -> bool:
-    return cell is not None and bool(str(cell).strip(_WS))
-
-
 def _remove_file(path: str | None) -> None:
     if path:
         with contextlib.suppress(OSError):
@@ -1393,86 +843,3 @@ SELECT u, s, c, u_norm, s_norm, c_norm, uni_err, place_err,
     CASE place_err WHEN 'ambiguous' THEN cand_en WHEN 'school_county_mismatch' THEN so_en
         WHEN 'school_not_paired' THEN up_en WHEN 'county_not_paired' THEN up_en END AS detail_en
 FROM judged"""
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Batches: history, undo, and a past batch's rejected rows
-
-
-@dataclass
-class UndoResult:
-    batch_id: int
-    status: str  # done | already | unknown
-    removed: int = 0
-    undone_at: datetime | None = None
-
-    def message(self, lang: str) -> str:
-        if self.status == "done":
-            return t("ingest.undo.done", lang, batch=self.batch_id, removed=self.removed)
-        if self.status == "already":
-            when = self.undone_at.strftime("%Y-%m-%d %H:%M:%S") if self.undone_at else "?"
-            return t("ingest.undo.already", lang, batch=self.batch_id, when=when)
-        return t("ingest.undo.unknown", lang, batch=self.batch_id)
-
-
-def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> UndoResult:
-    """Remove exactly the activities a batch inserted and mark it undone; a second undo changes nothing."""
-    with WRITE_LOCK:
-        cur = con.cursor()
-        try:
-            cur.execute("BEGIN TRANSACTION")
-            try:
-                found = cur.execute("SELECT undone_at FROM upload_batches WHERE batch_id = ?", [batch_id]).fetchall()
-                row = found[0] if found else None
-                if row is None or row[0] is not None:
-                    cur.execute("ROLLBACK")
-                    return UndoResult(batch_id, "unknown" if row is None else "already", undone_at=row and row[0])
-                removed = cur.execute("DELETE FROM activities WHERE batch_id = ?", [batch_id]).fetchall()[0][0]
-                cur.execute(
-                    "UPDATE upload_batches SET undone_at = ? WHERE batch_id = ?",
-                    [datetime.now().replace(microsecond=0), batch_id],
-                )
-                cur.execute("COMMIT")
-            except BaseException:
-                with contextlib.suppress(duckdb.Error):
-                    cur.execute("ROLLBACK")
-                raise
-        finally:
-            cur.close()
-    return UndoResult(batch_id, "done", removed=removed)
-
-
-def list_batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Upload history, newest first, with the keys of `batches --json` plus size, sheet and ignored columns."""
-    cur = con.cursor()
-    try:
-        return cur.execute(
-            "SELECT batch_id, file_name AS file, sha256, rows, inserted, duplicates, rejected, uploaded_by, "
-            "uploaded_at, undone_at IS NOT NULL AS undone, undone_at, size_bytes, sheet, ignored_columns "
-            "FROM upload_batches ORDER BY batch_id DESC"
-        ).df()
-    finally:
-        cur.close()
-
-
-def batch_rejected_csv(con: duckdb.DuckDBPyConnection, batch_id: int, lang: str) -> bytes:
-    """A past batch's rejected rows as the same fix-and-re-upload CSV the upload offered."""
-    cur = con.cursor()
-    try:
-        rows = cur.execute(
-            "SELECT line, any_value(raw_row), string_agg(message_zh, '；' ORDER BY rowid), "
-            "string_agg(message_en, '; ' ORDER BY rowid) FROM rejected_rows WHERE batch_id = ? "
-            "GROUP BY line ORDER BY line",
-            [batch_id],
-        ).fetchall()
-    finally:
-        cur.close()
-    header: list[str] = []
-    body: list[list] = []
-    for line, raw_row, message_zh, message_en in rows:
-        cells = json.loads(raw_row) if raw_row else {}
-        if not header:
-            header = list(cells)
-        prefix = t("ingest.csv.line_prefix", lang, line=line)
-        body.append([*(cells.get(name) for name in header), prefix + (message_en if lang == "en" else message_zh)])
-    return csv_bytes([*header, t("ingest.csv.error_column", lang)], body)

@@ -19,8 +19,10 @@ from pathlib import Path
 import duckdb
 
 from assistance import db
+from assistance.batches import list_batches, undo_batch
 from assistance.i18n import normalise_language, t
-from assistance.ingest import Ingest, IngestFileError, list_batches, undo_batch
+from assistance.ingest import Ingest
+from assistance.ingest_errors import IngestFileError
 
 
 def _lang() -> str:

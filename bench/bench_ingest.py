@@ -28,21 +28,11 @@ sys.path.insert(0, str(REPO))
 from assistance import db  # noqa: E402
 from assistance.bootstrap import initialise  # noqa: E402
 from assistance.ingest import Ingest  # noqa: E402
+from assistance.templates import headers  # noqa: E402
 
 OUT = REPO / "bench" / "out"
 TODAY = date(2026, 11, 28)
-HEADER = [
-    "日期",
-    "帮扶高校",
-    "受援学校",
-    "受援县",
-    "帮扶举措",
-    "活动名称",
-    "参与教师人数",
-    "参与学生人数",
-    "时长（小时）",
-    "备注",
-]
+HEADER = headers("zh")  # 日期, 帮扶高校, …: a filled-in template
 SUBJECTS = ("语文", "数学", "英语", "物理", "化学", "生物", "历史", "地理", "思想政治")
 KINDS = ("集体备课", "示范课", "专题培训", "线上研修", "教学诊断", "讲座", "评课", "备考研讨")
 

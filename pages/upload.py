@@ -1,7 +1,8 @@
 """Upload page: check an activity log (dry run), commit it, fix rejected rows, see and undo batches.
 
-Thin by design: every decision is in `assistance.ingest` (the same pipeline as the command line); this page
-only collects the file and the uploader's name, shows the report and keeps the last one in session state.
+Thin by design: every decision is in `assistance.ingest` (the same pipeline as the command line) and
+`assistance.batches` (history and undo); this page only collects the file and the uploader's name, shows the
+report and keeps the last one in session state.
 User-supplied text (file names, cells, messages) is shown through dataframes or escaped, never as markup.
 """
 
@@ -12,7 +13,11 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from assistance import ingest, templates
+from assistance import templates
+from assistance.batches import batch_rejected_csv, list_batches, undo_batch
+from assistance.ingest import Ingest, IngestReport
+from assistance.ingest_decode import max_upload_bytes, xlsx_sheet_names
+from assistance.ingest_errors import IngestFileError
 from assistance.ui import page_context, page_header
 
 ctx = page_context()
@@ -66,7 +71,7 @@ def run_job(data: bytes, name: str, sheet: str | None, strict: bool, uploaded_by
     with st.status(plain(ctx.t("upload.progress_title", file=name)), expanded=False) as status:
         bar = st.progress(0.0)
         try:
-            with ingest.Ingest(
+            with Ingest(
                 ctx.con,
                 data,
                 name,
@@ -76,7 +81,7 @@ def run_job(data: bytes, name: str, sheet: str | None, strict: bool, uploaded_by
                 progress=progress_reporter(bar),
             ) as job:
                 report = job.run() if commit else job.validate()
-        except ingest.IngestFileError as exc:
+        except IngestFileError as exc:
             message = plain(ctx.t("upload.file_error", reason=exc.message(ctx.lang)))
             status.update(label=message, state="error")
             st.error(message)
@@ -89,7 +94,7 @@ def run_job(data: bytes, name: str, sheet: str | None, strict: bool, uploaded_by
     return report
 
 
-def show_report(report: ingest.IngestReport, committed: bool) -> None:
+def show_report(report: IngestReport, committed: bool) -> None:
     st.subheader(ctx.t("upload.result_heading" if committed else "upload.dry_run_heading"))
     if committed and report.committed:
         st.success(
@@ -158,7 +163,7 @@ def show_history() -> None:
     flash = st.session_state.pop(_FLASH, None)
     if flash:
         st.success(flash)
-    batches = ingest.list_batches(ctx.con)
+    batches = list_batches(ctx.con)
     if batches.empty:
         st.caption(ctx.t("upload.history_empty"))
         return
@@ -197,7 +202,7 @@ def show_history() -> None:
                 ctx.t("upload.undo_confirm", batch=choice, inserted=inserted.get(choice, 0)), key="upload_undo_confirm"
             )
             if st.button(ctx.t("upload.undo_button"), key="upload_undo", disabled=not confirm, type="secondary"):
-                result = ingest.undo_batch(ctx.con, int(choice))
+                result = undo_batch(ctx.con, int(choice))
                 st.session_state[_FLASH] = result.message(ctx.lang)
                 st.session_state.pop("upload_undo_confirm", None)
                 st.cache_data.clear()
@@ -212,7 +217,7 @@ def show_history() -> None:
             )
             st.download_button(
                 ctx.t("upload.download_batch_rejected"),
-                ingest.batch_rejected_csv(ctx.con, int(pick), ctx.lang),
+                batch_rejected_csv(ctx.con, int(pick), ctx.lang),
                 file_name=f"batch_{pick}_rejected.csv",
                 mime="text/csv",
                 key="upload_batch_rejected",
@@ -223,7 +228,7 @@ def show_history() -> None:
 
 show_templates()
 
-limit = ingest.max_upload_bytes()
+limit = max_upload_bytes()
 uploaded_by = st.text_input(
     ctx.t("upload.uploader_name"), key="upload_by", help=ctx.t("upload.uploader_name_help"), max_chars=80
 )
@@ -237,7 +242,7 @@ if uploaded is not None:
     data = uploaded.getvalue()
     sheet = None
     if len(data) <= limit and data.startswith(b"PK"):
-        sheets = ingest.xlsx_sheet_names(data)
+        sheets = xlsx_sheet_names(data)
         if len(sheets) > 1:
             sheet = st.selectbox(ctx.t("upload.sheet"), options=sheets, key="upload_sheet")
     strict = st.checkbox(ctx.t("upload.strict"), key="upload_strict")

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlparse
@@ -67,11 +68,10 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def streamlit_server(demo_db_template, tmp_path_factory):
-    """A real `streamlit run app.py` on a free local port, over its own copy of the demo database."""
-    path = tmp_path_factory.mktemp("server") / "server.duckdb"
-    shutil.copy(demo_db_template, path)
+def serve_streamlit(path: Path) -> Iterator[str]:
+    """Run `streamlit run app.py` on a free local port over the database at `path`; yield its base URL.
+
+    For a fixture to `yield from`, so that the server stops at its teardown."""
     port = _free_port()
     env = {**os.environ, "ASSISTANCE_DB": str(path)}
     log = open(path.with_suffix(".log"), "w")  # noqa: SIM115 - closed at teardown
@@ -96,6 +96,14 @@ def streamlit_server(demo_db_template, tmp_path_factory):
     process.terminate()
     process.wait(timeout=20)
     log.close()
+
+
+@pytest.fixture(scope="session")
+def streamlit_server(demo_db_template, tmp_path_factory):
+    """A real `streamlit run app.py` on a free local port, over its own copy of the demo database."""
+    path = tmp_path_factory.mktemp("server") / "server.duckdb"
+    shutil.copy(demo_db_template, path)
+    yield from serve_streamlit(path)
 
 
 @pytest.fixture(scope="session")

@@ -14,17 +14,12 @@ import openpyxl
 import pytest
 
 from assistance import db
+from assistance.batches import batch_rejected_csv, list_batches, undo_batch
 from assistance.i18n import t
-from assistance.ingest import (
-    HEADER_ALIASES,
-    Ingest,
-    IngestFileError,
-    batch_rejected_csv,
-    field_for_header,
-    list_batches,
-    max_upload_bytes,
-    undo_batch,
-)
+from assistance.ingest import Ingest
+from assistance.ingest_decode import max_upload_bytes
+from assistance.ingest_errors import IngestFileError
+from assistance.ingest_headers import HEADER_ALIASES, field_for_header
 from assistance.templates import all_templates, csv_template, headers
 from tests.corpus import (
     TODAY,

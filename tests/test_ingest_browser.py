@@ -5,55 +5,20 @@ browser tests see."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-
 import pytest
 
-from tests.conftest import REPO, OfflinePage, wait_for_app
+from tests.conftest import OfflinePage, serve_streamlit, wait_for_app
 from tests.corpus import VALID, ZH, build_corpus_database, to_csv
 
 BAD = ["2023-09-01", "北师大", "青龙一中", "", "吃饭", "浏览器坏行（测试）", "1", "1", "1", ""]
 FILE = to_csv([ZH, VALID[0], BAD, VALID[1], VALID[0], VALID[2]]).encode("gbk")  # as Excel on Chinese Windows
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def upload_server(demo_db_template, tmp_path_factory):
     path = tmp_path_factory.mktemp("upload_server") / "server.duckdb"
     build_corpus_database(demo_db_template, path)
-    port = free_port()
-    log = open(path.with_suffix(".log"), "w")  # noqa: SIM115 - closed at teardown
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=REPO, env={**os.environ, "ASSISTANCE_DB": str(path)}, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        process.terminate()
-        raise RuntimeError(f"streamlit did not start; see {log.name}")
-    yield base
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
+    yield from serve_streamlit(path)
 
 
 def settled(page) -> None:

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from assistance import db
-from assistance.ingest import Ingest, IngestFileError
+from assistance.ingest import Ingest
+from assistance.ingest_errors import IngestFileError
 from tests.corpus import TODAY, VALID, ZH, build_corpus_database
 
 SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture], derandomize=True)

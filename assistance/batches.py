@@ -1,0 +1,86 @@
+"""Upload history: every committed import is a batch that can be listed, undone, and re-downloaded as the
+rejected-rows CSV it offered.
+
+Separate from the pipeline (ingest) because it works on what earlier imports left in the database, never on
+a file; it shares the pipeline's write lock so that an undo never interleaves with a commit.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from assistance.i18n import t
+from assistance.ingest import WRITE_LOCK, rejected_csv_bytes, transaction
+
+
+@dataclass
+class UndoResult:
+    batch_id: int
+    status: str  # done | already | unknown
+    removed: int = 0
+    undone_at: datetime | None = None
+
+    def message(self, lang: str) -> str:
+        if self.status == "done":
+            return t("ingest.undo.done", lang, batch=self.batch_id, removed=self.removed)
+        if self.status == "already":
+            when = self.undone_at.strftime("%Y-%m-%d %H:%M:%S") if self.undone_at else "?"
+            return t("ingest.undo.already", lang, batch=self.batch_id, when=when)
+        return t("ingest.undo.unknown", lang, batch=self.batch_id)
+
+
+def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> UndoResult:
+    """Remove exactly the activities a batch inserted and mark it undone; a second undo changes nothing."""
+    with WRITE_LOCK, transaction(con) as cur:
+        found = cur.execute("SELECT undone_at FROM upload_batches WHERE batch_id = ?", [batch_id]).fetchall()
+        row = found[0] if found else None
+        if row is None or row[0] is not None:
+            cur.execute("ROLLBACK")
+            return UndoResult(batch_id, "unknown" if row is None else "already", undone_at=row and row[0])
+        removed = cur.execute("DELETE FROM activities WHERE batch_id = ?", [batch_id]).fetchall()[0][0]
+        cur.execute(
+            "UPDATE upload_batches SET undone_at = ? WHERE batch_id = ?",
+            [datetime.now().replace(microsecond=0), batch_id],
+        )
+        cur.execute("COMMIT")
+    return UndoResult(batch_id, "done", removed=removed)
+
+
+def list_batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Upload history, newest first, with the keys of `batches --json` plus size, sheet and ignored columns."""
+    cur = con.cursor()
+    try:
+        return cur.execute(
+            "SELECT batch_id, file_name AS file, sha256, rows, inserted, duplicates, rejected, uploaded_by, "
+            "uploaded_at, undone_at IS NOT NULL AS undone, undone_at, size_bytes, sheet, ignored_columns "
+            "FROM upload_batches ORDER BY batch_id DESC"
+        ).df()
+    finally:
+        cur.close()
+
+
+def batch_rejected_csv(con: duckdb.DuckDBPyConnection, batch_id: int, lang: str) -> bytes:
+    """A past batch's rejected rows as the same fix-and-re-upload CSV the upload offered."""
+    cur = con.cursor()
+    try:
+        rows = cur.execute(
+            "SELECT line, any_value(raw_row), string_agg(message_zh, '；' ORDER BY rowid), "
+            "string_agg(message_en, '; ' ORDER BY rowid) FROM rejected_rows WHERE batch_id = ? "
+            "GROUP BY line ORDER BY line",
+            [batch_id],
+        ).fetchall()
+    finally:
+        cur.close()
+    header: list[str] = []
+    records = []
+    for line, raw_row, message_zh, message_en in rows:
+        cells = json.loads(raw_row) if raw_row else {}
+        if not header:
+            header = list(cells)
+        records.append((line, [cells.get(name) for name in header], message_zh, message_en))
+    return rejected_csv_bytes(header, records, lang)
