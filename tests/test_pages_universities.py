@@ -15,8 +15,9 @@ BNU_SCHOOLS = {"青龙满族自治县第一中学", "大化瑶族自治县高级
 
 
 @pytest.fixture(scope="module")
-def other_schools(app_db) -> set[str]:
-    with duckdb.connect(str(app_db), read_only=True) as con:
+def other_schools(demo_db_template) -> set[str]:
+    # The template has the same rows as app_db; app_db itself is held read-write by the app under test.
+    with duckdb.connect(str(demo_db_template), read_only=True) as con:
         rows = con.execute("SELECT school FROM pairing_overview WHERE university <> ?", [BNU]).fetchall()
     return {school for (school,) in rows} - BNU_SCHOOLS
 

@@ -1,0 +1,1041 @@
+"""Plotly figure builders for the coverage map and the overview (no Streamlit here).
+
+Map design, in short:
+
+* **Projection.** National maps use an Albers (conic equal-area) projection with standard parallels
+  25°N and 47°N and central meridian 105°E, the usual parameters for a map of all China: the west and
+  the north-east keep their shapes, and areas stay comparable, which a choropleth needs. Province
+  drill-downs use Mercator fitted to the province (a small area; conformal shapes look familiar).
+* **South China Sea.** The mainland view stops at 17.5°N; the islands and the maritime boundary line
+  are shown in an inset (lower right), as China's standard horizontal maps do.
+* **Units.** The 23 provinces in the programme are coloured by the chosen metric; the other
+  province-level units are drawn neutral grey and named "outside the programme". The Corps (660000)
+  is its own unit: its ten city polygons (6590xx) are drawn over Xinjiang, coloured by the Corps'
+  own value, with a red outline, a red diamond marker per city and their own legend entry.
+* **Geometry travels once.** A trace's GeoJSON is given as a URL (`app/static/geo/...`, served by
+  Streamlit's static serving) when the file is served, so the figure JSON carries only the data;
+  plotly.js fetches each file once per page and caches it. Tests and tools can ask for the GeoJSON
+  inline instead (`GeoAssets(inline=True)`).
+
+All labels go through `assistance.i18n`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import shapely
+
+from assistance import geo
+from assistance.i18n import t
+
+STATIC_GEO_URL = "app/static/geo/"  # relative to the page, like PLOTLY_CONFIG's topojsonURL
+CORPS_CODE = "660000"
+XINJIANG_CODE = "650000"
+HAINAN_CODE = "460000"
+SANSHA_PREFIX = "4603"  # 三沙市: the South China Sea islands (drawn in the inset, not in Hainan's frame)
+
+# Colours
+SCALE = [[0.0, "#dbe9f6"], [0.25, "#a6cbe3"], [0.5, "#5fa2ce"], [0.75, "#2a6fb0"], [1.0, "#0b3c7d"]]
+OUTSIDE = "#d9d9d9"
+OUTSIDE_LINE = "#ffffff"
+NO_PAIRINGS = "#f6f8fb"
+NO_PAIRINGS_LINE = "#b7c4d3"
+BORDER = "#ffffff"
+CORPS_LINE = "#d7301f"
+CORPS_FILL = "#fde4df"
+COUNTY_FAINT = "#f1f3f5"
+COUNTY_FAINT_LINE = "#d0d5db"
+MARITIME = "#6b7280"
+PROVENANCE_COLOUR = {"verified": "#1b7837", "demo": "#e08214", "imported": "#7b3294"}
+PROVENANCE_DASH = {"verified": "solid", "demo": "dot", "imported": "dash"}
+LINK_RANK = {"verified": 1, "imported": 2, "demo": 3}
+UNIVERSITY_COLOUR = "#0b3c7d"
+MEASURE_COLOURS = (
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+    "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
+)  # fmt: skip
+
+# Frames. The mainland frame stops short of the islands, which the inset shows.
+NATIONAL_LON = (73.0, 135.5)
+NATIONAL_LAT = (17.5, 54.0)
+INSET_LON = (106.5, 123.5)
+INSET_LAT = (2.5, 24.8)
+INSET_DOMAIN = {"x": [0.835, 0.998], "y": [0.0, 0.36]}
+ALBERS = {"type": "conic equal area", "parallels": [25, 47], "rotation": {"lon": 105}}
+FONT = "Microsoft YaHei, PingFang SC, Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif"
+
+# Province label positions nudged by hand where the computed interior point reads badly.
+LABEL_NUDGE = {
+    "130000": (115.6, 38.2),  # 河北: south of Beijing/Tianjin
+    "150000": (116.0, 43.6),  # 内蒙古: the wide Xilingol part, clear of the border
+    "620000": (103.2, 35.6),  # 甘肃: the wide southern part
+    "230000": (127.5, 47.3),
+    "540000": (88.5, 31.5),
+    "640000": (106.1, 37.3),
+    "500000": (107.7, 30.0),
+    "650000": (86.0, 38.9),  # 新疆: clear of the Corps cities' markers
+}
+CORPS_LABEL_AT = (88.6, 45.9)  # "兵团", north-east of the cluster around 石河子/五家渠
+INSET_COAST = ("440000", "450000", "350000", "710000", "810000", "820000")
+
+
+# ------------------------------------------------------------------------------ geometry
+
+
+@dataclass(frozen=True)
+class GeoAssets:
+    """Where each trace gets its GeoJSON: a served URL (default) or the GeoJSON itself."""
+
+    inline: bool = False
+
+    def _served(self, name: str) -> bool:
+        if self.inline:
+            return False
+        directory = geo.publish_static()
+        return directory is not None and (directory / f"{name}.geojson").is_file()
+
+    def _source(self, name: str, loader, codes) -> str | dict:
+        """The URL of a served file (all features; a trace draws only its locations), or inline the
+        features a trace draws, so that inline figures do not repeat shared geometry."""
+        if self._served(name):
+            return f"{STATIC_GEO_URL}{name}.geojson"
+        collection = loader()
+        if codes is None:
+            return collection
+        wanted = {str(c) for c in codes}
+        return {"type": "FeatureCollection", "features": [f for f in collection["features"] if f["id"] in wanted]}
+
+    def provinces(self, codes: Sequence[str] | None = None) -> str | dict:
+        return self._source("provinces", geo.provinces_geojson, codes)
+
+    def inset(self, codes: Sequence[str]) -> str | dict:
+        """Provinces for the South China Sea inset: the served file, or inline the features clipped
+        to the inset frame and simplified for its smaller scale (its islands are drawn as dots)."""
+        if self._served("provinces"):
+            return f"{STATIC_GEO_URL}provinces.geojson"
+        wanted = {str(c) for c in codes}
+        return {"type": "FeatureCollection", "features": [f for f in _inset_features() if f["id"] in wanted]}
+
+    def corps(self, codes: Sequence[str] | None = None) -> str | dict:
+        return self._source("corps", geo.corps_geojson, codes)
+
+    def counties(self, code: str, codes: Sequence[str] | None = None) -> str | dict:
+        return self._source(f"counties/{code}", lambda: geo.counties_geojson(code), codes)
+
+
+@lru_cache(maxsize=1)
+def _inset_features() -> tuple[dict, ...]:
+    frame = shapely.box(INSET_LON[0], INSET_LAT[0], INSET_LON[1], INSET_LAT[1])
+    out = []
+    for feature in geo.provinces_geojson()["features"]:
+        if feature["id"] not in (*INSET_COAST, HAINAN_CODE):
+            continue
+        clipped = shapely.simplify(shapely.intersection(_shape(feature), frame), 0.02)
+        clipped = shapely.orient_polygons(shapely.set_precision(clipped, 0.01), exterior_cw=True)
+        if clipped.is_empty:
+            continue
+        geometry = shapely.geometry.mapping(clipped)
+        out.append({"type": "Feature", "id": feature["id"], "properties": {}, "geometry": geometry})
+    return tuple(out)
+
+
+def _shape(feature: dict) -> shapely.Geometry:
+    return shapely.geometry.shape(feature["geometry"])
+
+
+def _interior_point(geom: shapely.Geometry) -> tuple[float, float]:
+    """The centre of the largest circle inside the largest part: where a label reads best."""
+    parts = shapely.get_parts(geom)
+    biggest = parts[int(np.argmax(shapely.area(parts)))]
+    centre = shapely.get_point(shapely.maximum_inscribed_circle(biggest, 0.05), 0)
+    return round(float(centre.x), 3), round(float(centre.y), 3)
+
+
+@lru_cache(maxsize=1)
+def province_label_points() -> dict[str, tuple[float, float]]:
+    points = {f["id"]: _interior_point(_shape(f)) for f in geo.provinces_geojson()["features"]}
+    points.update(LABEL_NUDGE)
+    return points
+
+
+@lru_cache(maxsize=1)
+def corps_points() -> dict[str, tuple[float, float]]:
+    """One marker point inside each Corps city."""
+    out = {}
+    for feature in geo.corps_geojson()["features"]:
+        point = shapely.point_on_surface(_shape(feature))
+        out[feature["id"]] = (round(point.x, 3), round(point.y, 3))
+    return out
+
+
+@lru_cache(maxsize=1)
+def maritime_lines() -> tuple[tuple, tuple]:
+    """The maritime boundary as lon/lat sequences with None between the dashes."""
+    lons, lats = geo.geojson_lines(geo.maritime_geojson())
+    return tuple(lons), tuple(lats)
+
+
+@lru_cache(maxsize=1)
+def island_points() -> tuple[tuple, tuple]:
+    """Dots for the South China Sea islands (三沙's islands and 东沙): at inset scale their polygons
+    are specks, so the inset marks them, as official maps do."""
+    lons: list[float] = []
+    lats: list[float] = []
+    for feature in geo.provinces_geojson()["features"]:
+        if feature["id"] not in (HAINAN_CODE, "440000"):
+            continue
+        for part in shapely.get_parts(_shape(feature)):
+            point = part.centroid
+            south = point.y < 17.8 if feature["id"] == HAINAN_CODE else (point.y < 21.5 and point.x > 116)
+            if south and part.area < 0.05:  # one dot per 0.2° cell is plenty at inset scale
+                lons.append(round(round(point.x * 5) / 5, 1))
+                lats.append(round(round(point.y * 5) / 5, 1))
+    pairs = sorted(set(zip(lons, lats, strict=True)))
+    return tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
+
+
+@lru_cache(maxsize=64)
+def county_frame(code: str) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Lon and lat ranges framing a province's counties (Hainan without the far islands of 三沙),
+    with some padding; for the Corps, the frame of Xinjiang around its cities."""
+    if code == CORPS_CODE:
+        features = [f for f in geo.provinces_geojson()["features"] if f["id"] == XINJIANG_CODE]
+    else:
+        features = [f for f in geo.counties_geojson(code)["features"] if not str(f["id"]).startswith(SANSHA_PREFIX)]
+    x0, y0, x1, y1 = geo.bounds({"type": "FeatureCollection", "features": features})
+    pad_x, pad_y = (x1 - x0) * 0.04 + 0.05, (y1 - y0) * 0.04 + 0.05
+    return (round(x0 - pad_x, 3), round(x1 + pad_x, 3)), (round(y0 - pad_y, 3), round(y1 + pad_y, 3))
+
+
+@lru_cache(maxsize=64)
+def county_ids(code: str) -> tuple[str, ...]:
+    return tuple(str(f["id"]) for f in geo.counties_geojson(code)["features"])
+
+
+# ------------------------------------------------------------------------------ formatting
+
+
+def metric_label(metric: str, lang: str) -> str:
+    return t(f"map.metric.{metric}", lang)
+
+
+def format_metric(metric: str, value: object, lang: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return t("kpi.none", lang)
+    if metric == "active_share":
+        return f"{float(value):.0%}"
+    if metric == "per_school":
+        return f"{float(value):,.1f}"
+    return f"{int(value):,}"
+
+
+def _colorbar(metric: str, lang: str, vmax: float, **position) -> dict:
+    """A slim horizontal colour bar; whole-number ticks for small counts."""
+    bar = {
+        "title": {"text": metric_label(metric, lang), "side": "top", "font": {"size": 11}},
+        "orientation": "h",
+        "len": 0.26,
+        "thickness": 10,
+        "tickformat": {"active_share": ".0%", "per_school": ",.0f"}.get(metric, ",d"),
+        "tickfont": {"size": 10},
+        "outlinewidth": 0,
+        **position,
+    }
+    if metric in ("schools", "activities", "participants") and vmax <= 8:
+        bar["dtick"] = 1
+    return bar
+
+
+def _names(row: Mapping, lang: str, zh: str = "name_zh", en: str = "name_en") -> str:
+    return str(row[zh] if lang == "zh" else row[en])
+
+
+def _join(items: Sequence[str], lang: str) -> str:
+    return t("list.separator", lang).join(str(i) for i in items)
+
+
+def _unit_hover(row: Mapping, name: str, lang: str, metric: str, click: bool = False) -> str:
+    """Hover text of a unit (province, the Corps, a county) with its values and top universities."""
+    lines = [f"<b>{name}</b>"]
+    for key in ("schools", "activities", "participants", "per_school", "active_share"):
+        value = format_metric(key, row[key], lang)
+        label = t(f"map.hover.{key}", lang)
+        lines.append(f"<b>{label}: {value}</b>" if key == metric else f"{label}: {value}")
+    top = list(row["top_universities_zh" if lang == "zh" else "top_universities_en"])
+    if top:
+        lines.append(f"{t('map.hover.top_universities', lang)}: {_join(top, lang)}")
+    if click:
+        lines.append(f"<i>{t('map.hover.click', lang)}</i>")
+    return "<br>".join(lines)
+
+
+def _norm(values: pd.Series, vmax: float) -> np.ndarray:
+    return np.clip(values.astype(float).fillna(0).to_numpy() / (vmax or 1), 0, 1)
+
+
+def _text_colours(norm: np.ndarray) -> list[str]:
+    """Dark text on light fills, white on dark ones."""
+    return ["#ffffff" if n > 0.62 else "#1f2933" for n in norm]
+
+
+# ------------------------------------------------------------------------------ layout helpers
+
+
+def _trace(kind: str, **attributes) -> dict:
+    return {"type": kind, **attributes}
+
+
+class _Builder:
+    """Collects traces and layout as plain dicts and validates them once, in `figure()`: plotly's
+    incremental add_trace/update_layout validate on every call and cost several times as much."""
+
+    def __init__(self) -> None:
+        self.data: list[dict] = []
+        self.layout: dict = {}
+
+    def add_trace(self, trace: dict) -> None:
+        self.data.append(trace)
+
+    def update_layout(self, **attributes) -> None:
+        self.layout.update(attributes)
+
+    def add_annotation(self, **annotation) -> None:
+        self.layout.setdefault("annotations", []).append(annotation)
+
+    def update_traces(self, selector: dict, **attributes) -> None:
+        for trace in self.data:
+            if all(trace.get(key) == value for key, value in selector.items()):
+                trace.update(attributes)
+
+    def figure(self) -> go.Figure:
+        return go.Figure({"data": self.data, "layout": self.layout})
+
+
+def _legend(**extra) -> dict:
+    return {
+        "orientation": "v",
+        "x": 0.005,
+        "y": 0.005,
+        "xanchor": "left",
+        "yanchor": "bottom",
+        "bgcolor": "rgba(255,255,255,0.85)",
+        "bordercolor": "#d0d5db",
+        "borderwidth": 1,
+        "font": {"size": 11},
+        "itemclick": False,
+        "itemdoubleclick": False,
+        **extra,
+    }
+
+
+def _base_layout(fig: _Builder, height: int) -> None:
+    fig.update_layout(
+        height=height,
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        font={"family": FONT},
+        paper_bgcolor="rgba(0,0,0,0)",
+        dragmode=False,
+        hoverlabel={"font": {"family": FONT, "size": 12}, "align": "left"},
+        clickmode="event+select",
+    )
+
+
+def _national_geo(fig: _Builder) -> None:
+    fig.update_layout(
+        geo={
+            "visible": False,
+            "projection": ALBERS,
+            "lonaxis": {"range": list(NATIONAL_LON)},
+            "lataxis": {"range": list(NATIONAL_LAT)},
+            "bgcolor": "rgba(0,0,0,0)",
+            "domain": {"x": [0, 1], "y": [0, 1]},
+        },
+        geo2={
+            "visible": False,
+            "showframe": True,
+            "framecolor": "#9aa5b1",
+            "framewidth": 1,
+            "projection": {"type": "conic equal area", "parallels": [5, 20], "rotation": {"lon": 115}},
+            "lonaxis": {"range": list(INSET_LON)},
+            "lataxis": {"range": list(INSET_LAT)},
+            "bgcolor": "#ffffff",
+            "domain": INSET_DOMAIN,
+        },
+    )
+
+
+def _neutral_trace(source, locations, hover, name, fill, line, geo_id="geo", showlegend=True) -> dict:
+    """A flat-coloured choropleth; `source(codes)` gives the GeoJSON (URL or the features inline)."""
+    locations = list(locations)
+    return _trace(
+        "choropleth",
+        geojson=source(locations),
+        featureidkey="id",
+        locations=list(locations),
+        z=[0] * len(locations),
+        colorscale=[[0, fill], [1, fill]],
+        showscale=False,
+        marker={"line": {"color": line, "width": 0.6}},
+        text=list(hover),
+        hovertemplate="%{text}<extra></extra>",
+        name=name,
+        showlegend=showlegend,
+        legendgroup=name,
+        geo=geo_id,
+    )
+
+
+def _maritime_traces(fig: _Builder, lang: str) -> None:
+    island_lons, island_lats = island_points()
+    fig.add_trace(
+        _trace(
+            "scattergeo",
+            lon=list(island_lons),
+            lat=list(island_lats),
+            mode="markers",
+            marker={"size": 2, "color": "#52606d"},
+            hoverinfo="skip",
+            showlegend=False,
+            geo="geo2",
+        )
+    )
+    lons, lats = maritime_lines()
+    for geo_id in ("geo", "geo2"):
+        fig.add_trace(
+            _trace(
+                "scattergeo",
+                lon=list(lons),
+                lat=list(lats),
+                mode="lines",
+                line={"color": MARITIME, "width": 1.1},
+                hoverinfo="skip",
+                name=t("map.scs", lang),
+                showlegend=False,
+                geo=geo_id,
+            )
+        )
+
+
+def _inset_title(fig: _Builder, lang: str) -> None:
+    fig.add_annotation(
+        text=t("map.scs", lang),
+        x=INSET_DOMAIN["x"][1],
+        y=INSET_DOMAIN["y"][1] + 0.004,
+        xref="paper",
+        yref="paper",
+        xanchor="right",
+        yanchor="bottom",
+        showarrow=False,
+        font={"size": 11, "color": "#52606d"},
+    )
+
+
+# ------------------------------------------------------------------------------ national map
+
+
+def national_map(
+    metrics: pd.DataFrame,
+    metric: str,
+    lang: str,
+    assets: GeoAssets | None = None,
+    height: int = 600,
+    clickable: bool = True,
+) -> go.Figure:
+    """The national choropleth: programme provinces by `metric`, the rest neutral, the Corps apart.
+
+    `metrics` is `coverage.province_metrics(...)`: one row per province-level unit (the Corps 660000).
+    Every clickable trace carries the unit code as customdata[0].
+    """
+    assets = assets or GeoAssets()
+    provinces = assets.provinces
+    frame = metrics.set_index("code", drop=False)
+    names = {code: _names(row, lang) for code, row in frame.iterrows()}
+    in_programme = frame[frame["in_programme"]]
+    corps = in_programme.loc[CORPS_CODE] if CORPS_CODE in in_programme.index else None
+    provinces_in = in_programme[in_programme["code"] != CORPS_CODE]
+    with_data = provinces_in[provinces_in["pairings"] > 0]
+    without = provinces_in[provinces_in["pairings"] == 0]
+    outside = frame[~frame["in_programme"]]
+    values = in_programme.loc[in_programme["pairings"] > 0, metric].astype(float)
+    vmax = float(values.max()) if len(values) and values.max() > 0 else 1.0
+    if metric == "active_share":
+        vmax = 1.0
+
+    fig = _Builder()
+    _base_layout(fig, height)
+    _national_geo(fig)
+    fig.update_layout(
+        coloraxis={
+            "colorscale": SCALE,
+            "cmin": 0,
+            "cmax": vmax,
+            "colorbar": _colorbar(metric, lang, vmax, x=0.005, xanchor="left", y=0.30, yanchor="bottom"),
+        },
+        legend=_legend(),
+    )
+
+    outside_hover = [f"<b>{names[c]}</b><br>{t('map.hover.outside', lang)}" for c in outside["code"]]
+    fig.add_trace(
+        _neutral_trace(provinces, outside["code"], outside_hover, t("map.legend.outside", lang), OUTSIDE, OUTSIDE_LINE)
+    )
+    if len(without):
+        hover = [f"<b>{names[c]}</b><br>{t('map.hover.no_pairings', lang)}" for c in without["code"]]
+        fig.add_trace(
+            _neutral_trace(
+                provinces, without["code"], hover, t("map.legend.no_pairings", lang), NO_PAIRINGS, NO_PAIRINGS_LINE
+            )
+        )
+    if len(with_data):
+        fig.add_trace(
+            _trace(
+                "choropleth",
+                geojson=provinces(list(with_data["code"])),
+                featureidkey="id",
+                locations=list(with_data["code"]),
+                z=with_data[metric].astype(float).fillna(0).tolist(),
+                coloraxis="coloraxis",
+                marker={"line": {"color": BORDER, "width": 0.8}},
+                customdata=[[c] for c in with_data["code"]],
+                text=[_unit_hover(row, names[c], lang, metric, clickable) for c, row in with_data.iterrows()],
+                hovertemplate="%{text}<extra></extra>",
+                name=metric_label(metric, lang),
+                showlegend=False,
+            )
+        )
+    if corps is not None:
+        _add_corps(fig, assets, corps, names[CORPS_CODE], metric, lang, clickable)
+
+    # Province names (programme units only: the rest are labelled by their hover and the legend).
+    points = province_label_points()
+    labelled = provinces_in
+    norm = _norm(labelled[metric].where(labelled["pairings"] > 0), vmax)
+    fig.add_trace(
+        _trace(
+            "scattergeo",
+            lon=[points[c][0] for c in labelled["code"]],
+            lat=[points[c][1] for c in labelled["code"]],
+            text=[_names(row, lang, "short_zh", "name_en") for _, row in labelled.iterrows()],
+            mode="text",
+            textfont={"size": 11 if lang == "zh" else 9.5, "color": _text_colours(norm)},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+
+    # The South China Sea inset: the coast around it neutral, Hainan (whose 三沙 holds the islands)
+    # in its programme colour, and the maritime boundary in both frames.
+    coast = [c for c in INSET_COAST if c in frame.index]
+    fig.add_trace(
+        _neutral_trace(assets.inset, coast, [names[c] for c in coast], "", OUTSIDE, OUTSIDE_LINE, "geo2", False)
+    )
+    if HAINAN_CODE in frame.index:
+        hainan = frame.loc[HAINAN_CODE]
+        hover = _unit_hover(hainan, names[HAINAN_CODE], lang, metric, clickable)
+        if hainan["pairings"] > 0:
+            fig.add_trace(
+                _trace(
+                    "choropleth",
+                    geojson=assets.inset([HAINAN_CODE]),
+                    featureidkey="id",
+                    locations=[HAINAN_CODE],
+                    z=[float(hainan[metric] or 0)],
+                    coloraxis="coloraxis",
+                    marker={"line": {"color": BORDER, "width": 0.5}},
+                    customdata=[[HAINAN_CODE]],
+                    text=[hover],
+                    hovertemplate="%{text}<extra></extra>",
+                    showlegend=False,
+                    geo="geo2",
+                )
+            )
+        else:
+            fig.add_trace(
+                _neutral_trace(assets.inset, [HAINAN_CODE], [hover], "", NO_PAIRINGS, NO_PAIRINGS_LINE, "geo2", False)
+            )
+    _maritime_traces(fig, lang)
+    _inset_title(fig, lang)
+    return fig.figure()
+
+
+def _add_corps(fig, assets, row, name, metric, lang, clickable) -> None:
+    """The Corps' city polygons in the Corps' own colour, outlined, plus a marker per city."""
+    points = corps_points()
+    codes = list(points)
+    corps_source = assets.corps(codes)
+    hover = _unit_hover(row, name, lang, metric, clickable)
+    has_data = row["pairings"] > 0
+    polygon = {
+        "geojson": corps_source,
+        "featureidkey": "id",
+        "locations": codes,
+        "marker": {"line": {"color": CORPS_LINE, "width": 1.4}},
+        "customdata": [[CORPS_CODE]] * len(codes),
+        "text": [hover] * len(codes),
+        "hovertemplate": "%{text}<extra></extra>",
+        "showlegend": False,
+        "legendgroup": "corps",
+    }
+    if has_data:
+        fig.add_trace(_trace("choropleth", z=[float(row[metric] or 0)] * len(codes), coloraxis="coloraxis", **polygon))
+    else:
+        fig.add_trace(
+            _trace(
+                "choropleth",
+                z=[0] * len(codes),
+                colorscale=[[0, NO_PAIRINGS], [1, NO_PAIRINGS]],
+                showscale=False,
+                **polygon,
+            )
+        )
+    fig.add_trace(
+        _trace(
+            "scattergeo",
+            lon=[points[c][0] for c in codes],
+            lat=[points[c][1] for c in codes],
+            mode="markers",
+            marker={"symbol": "diamond", "size": 8, "color": CORPS_LINE, "line": {"color": "#ffffff", "width": 1}},
+            customdata=[[CORPS_CODE]] * len(codes),
+            hovertext=[hover] * len(codes),
+            hovertemplate="%{hovertext}<extra></extra>",
+            name=t("map.legend.corps", lang),
+            legendgroup="corps",
+            showlegend=True,
+        )
+    )
+    # One name for the unit, beside the cluster of cities around 石河子 and 五家渠.
+    fig.add_trace(
+        _trace(
+            "scattergeo",
+            lon=[CORPS_LABEL_AT[0]],
+            lat=[CORPS_LABEL_AT[1]],
+            mode="text",
+            text=[t("map.corps_label", lang)],
+            textfont={"size": 12, "color": CORPS_LINE, "weight": "bold", "shadow": "1px 1px 2px #ffffff"},
+            customdata=[[CORPS_CODE]],
+            hovertext=[hover],
+            hovertemplate="%{hovertext}<extra></extra>",
+            showlegend=False,
+        )
+    )
+
+
+# ------------------------------------------------------------------------------ province drill-down
+
+
+def _spread(frame: pd.DataFrame) -> tuple[list[float], list[float]]:
+    """Marker positions: schools sharing a county are spread on a small circle around its point."""
+    lons, lats = [], []
+    for _, group in frame.groupby("county_adcode", sort=False):
+        n = len(group)
+        for i, (_, row) in enumerate(group.iterrows()):
+            if n == 1:
+                lons.append(float(row["lon"]))
+                lats.append(float(row["lat"]))
+                continue
+            angle = 2 * math.pi * i / n
+            lons.append(float(row["lon"]) + 0.07 * math.cos(angle))
+            lats.append(float(row["lat"]) + 0.05 * math.sin(angle))
+    return lons, lats
+
+
+HALO = "0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff, 0 0 4px #fff"  # a white halo keeps names legible
+
+
+def _mercator_pixels(lons, lats, lon_range, lat_range, width_px: int, height_px: int) -> list[tuple[float, float]]:
+    """Approximate pixel positions on a Mercator map that plotly fitted to the given ranges."""
+
+    def y(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    scale = max(  # radians per pixel: the frame is fitted into the plot, keeping its aspect
+        math.radians(lon_range[1] - lon_range[0]) / width_px, (y(lat_range[1]) - y(lat_range[0])) / height_px
+    )
+    top = y(lat_range[1])
+    return [
+        (math.radians(lon - lon_range[0]) / scale, (top - y(lat)) / scale) for lon, lat in zip(lons, lats, strict=True)
+    ]
+
+
+def _label_positions(lons, lats, texts, lon_range, lat_range, width_px=900, height_px=600, font_px=12) -> list[str]:
+    """Greedy placement in (estimated) pixels: each label takes the first of above, below, right, left
+    where its box overlaps neither a label already placed nor another marker."""
+    points = _mercator_pixels(lons, lats, lon_range, lat_range, width_px, height_px)
+    gap = 8  # marker radius plus a little air
+    placed: list[tuple[float, float, float, float]] = [(x - 5, y - 5, x + 5, y + 5) for x, y in points]
+    out = []
+    for index, ((x, y), text) in enumerate(zip(points, texts, strict=True)):
+        w, h = max(len(text), 1) * font_px, font_px + 3
+        candidates = {
+            "top center": (x - w / 2, y - gap - h, x + w / 2, y - gap),
+            "bottom center": (x - w / 2, y + gap, x + w / 2, y + gap + h),
+            "middle right": (x + gap, y - h / 2, x + gap + w, y + h / 2),
+            "middle left": (x - gap - w, y - h / 2, x - gap, y + h / 2),
+        }
+        others = placed[:index] + placed[index + 1 :]
+        choice = "top center"
+        for position, box in candidates.items():
+            if not any(b[0] < box[2] and box[0] < b[2] and b[1] < box[3] and box[1] < b[3] for b in others):
+                choice = position
+                break
+        if text:
+            placed.append(candidates[choice])
+        out.append(choice)
+    return out
+
+
+def _school_hover(row: Mapping, lang: str) -> str:
+    universities = row["universities_zh" if lang == "zh" else "universities_en"]
+    last = row["last_activity"]
+    last_text = t("map.hover.never", lang) if pd.isna(last) else pd.Timestamp(last).strftime("%Y-%m-%d")
+    lines = [
+        f"<b>{row['school']}</b>",
+        f"{t('map.hover.county', lang)}: {row['county']}",
+        f"{t('map.hover.universities', lang)}: {_join(list(universities), lang)}",
+        f"{t('map.hover.activities', lang)}: {int(row['activities']):,}",
+        f"{t('map.hover.last_activity', lang)}: {last_text}",
+        f"{t('map.hover.provenance', lang)}: {t('provenance.' + row['provenance'], lang)}",
+    ]
+    return "<br>".join(lines)
+
+
+def province_map(
+    counties: pd.DataFrame,
+    schools: pd.DataFrame,
+    province: str,
+    metric: str,
+    lang: str,
+    assets: GeoAssets | None = None,
+    height: int = 600,
+) -> go.Figure:
+    """A province's county-level units: counties with a paired school filled by `metric`, the rest
+    faint, a marker per school. For the Corps, its cities over a faint Xinjiang; for Xinjiang, the
+    Corps cities outlined as a separate unit."""
+    assets = assets or GeoAssets()
+
+    def source(codes):
+        return assets.counties(province, codes)
+
+    ids = set(county_ids(province))
+    frame = counties[counties["adcode"].isin(ids)]
+    assisted = frame[frame["pairings"] > 0]
+    others = frame[frame["pairings"] == 0]
+    vmax = 1.0 if metric == "active_share" else float(assisted[metric].max() or 1) if len(assisted) else 1.0
+
+    fig = _Builder()
+    _base_layout(fig, height)
+    lon_range, lat_range = county_frame(province)
+    fig.update_layout(
+        geo={
+            "visible": False,
+            "projection": {"type": "mercator"},
+            "lonaxis": {"range": list(lon_range)},
+            "lataxis": {"range": list(lat_range)},
+            "bgcolor": "rgba(0,0,0,0)",
+        },
+        coloraxis={
+            "colorscale": SCALE,
+            "cmin": 0,
+            "cmax": vmax,
+            "colorbar": _colorbar(metric, lang, vmax, x=0.005, xanchor="left", y=0.995, yanchor="top"),
+        },
+        legend=_legend(),
+    )
+    if province == CORPS_CODE:
+        fig.add_trace(
+            _neutral_trace(
+                assets.provinces,
+                [XINJIANG_CODE],
+                [t("map.legend.xinjiang_context", lang)],
+                t("map.legend.xinjiang_context", lang),
+                COUNTY_FAINT,
+                COUNTY_FAINT_LINE,
+            )
+        )
+    if len(others):
+        hover = [f"<b>{row['name_zh']}</b><br>{t('map.hover.no_pairings', lang)}" for _, row in others.iterrows()]
+        fill, line = (CORPS_FILL, CORPS_LINE) if province == CORPS_CODE else (COUNTY_FAINT, COUNTY_FAINT_LINE)
+        fig.add_trace(_neutral_trace(source, others["adcode"], hover, t("map.legend.counties_other", lang), fill, line))
+    if len(assisted):
+        fig.add_trace(
+            _trace(
+                "choropleth",
+                geojson=source(list(assisted["adcode"])),
+                featureidkey="id",
+                locations=list(assisted["adcode"]),
+                z=assisted[metric].astype(float).fillna(0).tolist(),
+                coloraxis="coloraxis",
+                marker={"line": {"color": "#ffffff" if province != CORPS_CODE else CORPS_LINE, "width": 0.8}},
+                text=[_unit_hover(row, str(row["name_zh"]), lang, metric) for _, row in assisted.iterrows()],
+                hovertemplate="%{text}<extra></extra>",
+                showlegend=False,
+            )
+        )
+    if province == XINJIANG_CODE:
+        corps_codes = list(corps_points())
+        fig.add_trace(
+            _trace(
+                "choropleth",
+                geojson=assets.corps(corps_codes),
+                featureidkey="id",
+                locations=corps_codes,
+                z=[0] * len(corps_codes),
+                colorscale=[[0, CORPS_FILL], [1, CORPS_FILL]],
+                showscale=False,
+                marker={"line": {"color": CORPS_LINE, "width": 1.2}},
+                text=[t("map.legend.corps_context", lang)] * len(corps_codes),
+                hovertemplate="%{text}<extra></extra>",
+                name=t("map.legend.corps_context", lang),
+                showlegend=True,
+            )
+        )
+
+    in_view = schools[schools["county_adcode"].isin(ids) & schools["lon"].notna()]
+    if len(in_view):
+        lons, lats = _spread(in_view)
+        in_view = in_view.assign(_lon=lons, _lat=lats)
+        # One county name per county (on its first school), placed where it does not collide.
+        first = ~in_view["county_adcode"].duplicated()
+        in_view = in_view.assign(_text=[str(c) if f else "" for c, f in zip(in_view["county"], first, strict=True)])
+        in_view = in_view.assign(
+            _position=_label_positions(in_view["_lon"], in_view["_lat"], in_view["_text"], lon_range, lat_range)
+        )
+        for provenance in ("verified", "imported", "demo"):
+            part = in_view[in_view["provenance"] == provenance]
+            if not len(part):
+                continue
+            fig.add_trace(
+                _trace(
+                    "scattergeo",
+                    lon=part["_lon"].tolist(),
+                    lat=part["_lat"].tolist(),
+                    mode="markers+text",
+                    text=part["_text"].tolist(),
+                    textposition=part["_position"].tolist(),
+                    textfont={"size": 12, "color": "#1f2933", "shadow": HALO},
+                    marker={
+                        "size": 10,
+                        "color": PROVENANCE_COLOUR[provenance],
+                        "symbol": "circle",
+                        "line": {"color": "#ffffff", "width": 1.2},
+                    },
+                    hovertext=[_school_hover(row, lang) for _, row in part.iterrows()],
+                    hovertemplate="%{hovertext}<extra></extra>",
+                    name=f"{t('map.legend.schools', lang)}（{t('provenance.' + provenance, lang)}）"
+                    if lang == "zh"
+                    else f"{t('map.legend.schools', lang)} ({t('provenance.' + provenance, lang)})",
+                    showlegend=True,
+                )
+            )
+    return fig.figure()
+
+
+# ------------------------------------------------------------------------------ link view
+
+
+def links_map(
+    links: pd.DataFrame,
+    lang: str,
+    assets: GeoAssets | None = None,
+    in_programme: Sequence[str] = (),
+    height: int = 600,
+) -> go.Figure:
+    """Lines from each university's city to its schools; verified solid, demo dotted, imported dashed."""
+    assets = assets or GeoAssets()
+    provinces = assets.provinces
+    fig = _Builder()
+    _base_layout(fig, height)
+    _national_geo(fig)
+    fig.update_layout(legend=_legend())
+    codes = [f["id"] for f in geo.provinces_geojson()["features"]]
+    programme = set(in_programme)
+    fig.add_trace(
+        _trace(
+            "choropleth",
+            geojson=provinces(codes),
+            featureidkey="id",
+            locations=codes,
+            z=[1 if c in programme else 0 for c in codes],
+            colorscale=[[0, "#ececec"], [1, "#e4ecf5"]],
+            zmin=0,
+            zmax=1,
+            showscale=False,
+            marker={"line": {"color": "#ffffff", "width": 0.6}},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    corps_codes = list(corps_points())
+    fig.add_trace(
+        _trace(
+            "choropleth",
+            geojson=assets.corps(corps_codes),
+            featureidkey="id",
+            locations=corps_codes,
+            z=[0] * len(corps_codes),
+            colorscale=[[0, CORPS_FILL], [1, CORPS_FILL]],
+            showscale=False,
+            marker={"line": {"color": CORPS_LINE, "width": 0.7}},
+            hoverinfo="skip",
+            name=t("map.legend.corps", lang),
+            legendrank=40,
+            showlegend=True,
+        )
+    )
+    coast = [*INSET_COAST, HAINAN_CODE]
+    fig.add_trace(_neutral_trace(assets.inset, coast, [""] * len(coast), "", "#ececec", "#ffffff", "geo2", False))
+    fig.update_traces(hoverinfo="skip", selector={"geo": "geo2"})
+    _maritime_traces(fig, lang)
+    _inset_title(fig, lang)
+
+    for provenance in ("demo", "imported", "verified"):  # verified drawn last, on top
+        part = links[links["provenance"] == provenance]
+        if not len(part):
+            continue
+        lons: list[float | None] = []
+        lats: list[float | None] = []
+        for _, row in part.iterrows():
+            lons += [float(row["university_lon"]), float(row["school_lon"]), None]
+            lats += [float(row["university_lat"]), float(row["school_lat"]), None]
+        fig.add_trace(
+            _trace(
+                "scattergeo",
+                lon=lons,
+                lat=lats,
+                mode="lines",
+                line={
+                    "color": PROVENANCE_COLOUR[provenance],
+                    "width": 1.8 if provenance == "verified" else 1.2,
+                    "dash": PROVENANCE_DASH[provenance],
+                },
+                opacity=0.9 if provenance == "verified" else 0.75,
+                hoverinfo="skip",
+                name=t(f"map.links.{provenance}", lang),
+                legendgroup=provenance,
+                legendrank=LINK_RANK[provenance],
+            )
+        )
+
+    # Schools: one marker per pairing end (a school with two universities gets one marker per line).
+    for provenance in ("demo", "imported", "verified"):
+        part = links[links["provenance"] == provenance]
+        if not len(part):
+            continue
+        hover = []
+        for _, row in part.iterrows():
+            university = row["university"] if lang == "zh" else row["university_en"]
+            lines = [
+                f"<b>{row['school']}</b>",
+                f"{t('map.hover.county', lang)}: {row['county']}",
+                f"{t('map.hover.universities', lang)}: {university}",
+                f"{t('map.hover.provenance', lang)}: {t('provenance.' + provenance, lang)}",
+            ]
+            if provenance == "verified" and isinstance(row["source"], str):
+                lines.append(f"{t('map.hover.source', lang)}: {row['source'][:80]}")
+            hover.append("<br>".join(lines))
+        fig.add_trace(
+            _trace(
+                "scattergeo",
+                lon=part["school_lon"].tolist(),
+                lat=part["school_lat"].tolist(),
+                mode="markers",
+                marker={
+                    "size": 7 if provenance == "verified" else 6,
+                    "color": PROVENANCE_COLOUR[provenance],
+                    "line": {"color": "#ffffff", "width": 0.8},
+                },
+                hovertext=hover,
+                hovertemplate="%{hovertext}<extra></extra>",
+                name=t("map.links.school_verified" if provenance == "verified" else "map.links.school_other", lang),
+                legendgroup=f"school-{provenance}",
+                legendrank=LINK_RANK[provenance] + 10,
+                showlegend=provenance != "imported",
+            )
+        )
+
+    if len(links):
+        _add_university_markers(fig, links, lang)
+    return fig.figure()
+
+
+def _add_university_markers(fig: _Builder, links: pd.DataFrame, lang: str) -> None:
+    """One square per university city (universities in the same place share it and its label),
+    sized by the number of schools; names are written when few are in view."""
+    name_column = "university" if lang == "zh" else "university_en"
+    per_university = links.groupby([name_column, "university_lon", "university_lat"], as_index=False).agg(
+        schools=("school", "count"), city=("city_zh", "first")
+    )
+    places = per_university.groupby(["university_lon", "university_lat"], as_index=False, sort=False).agg(
+        names=(name_column, list), counts=("schools", list), city=("city", "first"), schools=("schools", "sum")
+    )
+    label = len(per_university) <= 6
+    hover = []
+    for _, row in places.iterrows():
+        lines = [f"<b>{row['city']}</b>"]
+        lines += [
+            f"{name}: {count} {t('map.hover.schools', lang)}"
+            for name, count in zip(row["names"], row["counts"], strict=True)
+        ]
+        hover.append("<br>".join(lines))
+    fig.add_trace(
+        _trace(
+            "scattergeo",
+            lon=places["university_lon"].tolist(),
+            lat=places["university_lat"].tolist(),
+            mode="markers+text" if label else "markers",
+            text=[_join(names, lang) for names in places["names"]],
+            textposition="middle right",
+            textfont={"size": 11, "color": UNIVERSITY_COLOUR, "shadow": HALO},
+            marker={
+                "symbol": "square",
+                "size": (6 + 2 * np.sqrt(places["schools"].to_numpy())).round(1).tolist(),
+                "color": UNIVERSITY_COLOUR,
+                "line": {"color": "#ffffff", "width": 1},
+            },
+            hovertext=hover,
+            hovertemplate="%{hovertext}<extra></extra>",
+            name=t("map.links.university", lang),
+            legendrank=30,
+        )
+    )
+
+
+# ------------------------------------------------------------------------------ monthly chart
+
+
+def monthly_chart(monthly: pd.DataFrame, measures: Sequence[str], lang: str, height: int = 360) -> go.Figure:
+    """Activities per month stacked by measure (`monthly` from `coverage.monthly_by_measure`)."""
+    fig = _Builder()
+    for i, code in enumerate(measures):
+        part = monthly[monthly["measure"] == code]
+        if not len(part):
+            continue
+        label = t(f"measure.{code}", lang)
+        fig.add_trace(
+            _trace(
+                "bar",
+                x=pd.to_datetime(part["month"]).dt.strftime("%Y-%m-01").tolist(),
+                y=part["activities"].astype(int).tolist(),
+                name=label,
+                marker={"color": MEASURE_COLOURS[i % len(MEASURE_COLOURS)]},
+                hovertemplate=f"{label}: %{{y:,}}<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        barmode="stack",
+        height=height,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        font={"family": FONT},
+        hovermode="x unified",
+        legend={"orientation": "h", "y": -0.15, "x": 0, "font": {"size": 11}, "traceorder": "normal"},
+        xaxis={"type": "date", "tickformat": "%Y-%m", "hoverformat": "%Y-%m", "dtick": "M3"},
+        yaxis={"title": {"text": t("map.metric.activities", lang)}, "tickformat": ",d"},
+        bargap=0.15,
+    )
+    return fig.figure()

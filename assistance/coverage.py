@@ -1,0 +1,300 @@
+"""Every SQL of the coverage map and the leadership overview (issue 3), parameterised via FILTER_CTES.
+
+Two kinds of time window meet here:
+
+* the **period filter** (sidebar) scopes activity counts, participants and the monthly chart;
+* windows **relative to today** (this semester, the same stretch of last semester, the last 60 days)
+  ignore the period filter but keep the other filters (university, province, measure), so "this
+  semester" always means the semester running now.
+
+To get both from one query the filter CTEs are bound with an open period (start/end NULL) and the
+period is applied in the outer query through `$p_start`/`$p_end`. Nothing is filtered in pandas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import duckdb
+import pandas as pd
+
+from assistance.filters import Filters, current_semester, previous_semester
+from assistance.queries import FILTER_CTES, fetch_df, filter_params
+
+CORPS_CODE = "660000"
+XINJIANG_CODE = "650000"
+ACTIVE_DAYS = 60
+# Metrics the map can colour by, in the order the selector offers them.
+METRICS = ("schools", "activities", "participants", "per_school", "active_share")
+
+# The period as its own pair of parameters (see module docstring).
+_IN_PERIOD = (
+    "((CAST($p_start AS DATE) IS NULL OR date >= CAST($p_start AS DATE))"
+    " AND (CAST($p_end AS DATE) IS NULL OR date <= CAST($p_end AS DATE)))"
+)
+
+
+def _params(filters: Filters, today: date, **extra: object) -> dict:
+    """Filter parameters with an open period in the CTEs, the period as $p_start/$p_end, the
+    60-day window and any extra parameters the query needs."""
+    params = filter_params(filters)
+    params["p_start"], params["p_end"] = params["start"], params["end"]
+    params["start"] = params["end"] = None
+    params["today"] = today
+    params["recent_start"] = today - timedelta(days=ACTIVE_DAYS - 1)
+    params.update(extra)
+    return params
+
+
+# ------------------------------------------------------------------------------------------ KPIs
+
+
+@dataclass(frozen=True)
+class Kpis:
+    pairings: int
+    universities: int
+    provinces: int  # in-programme provinces covered, the Corps not counted
+    province_total: int  # in-programme provinces, the Corps not counted (23)
+    corps: bool  # whether the Corps has a pairing in view
+    activities: int  # in the selected period
+    teachers: int  # person-times in the selected period
+    students: int
+    this_semester: int  # current semester, up to today
+    last_semester_to_date: int  # previous semester, up to the same day of the semester
+    last_semester: int  # the whole previous semester
+    active_pairings: int  # with an activity in the last ACTIVE_DAYS days
+    semester_start: date
+    last_semester_start: date
+    last_semester_same_day: date
+
+    @property
+    def active_share(self) -> float | None:
+        return self.active_pairings / self.pairings if self.pairings else None
+
+    @property
+    def semester_delta(self) -> int:
+        return self.this_semester - self.last_semester_to_date
+
+
+def semester_windows(today: date) -> tuple[date, date, date, date]:
+    """(this semester's first day, last semester's first day, the same day of last semester, last
+    semester's last day). "Same day" = as many days into last semester as today is into this one."""
+    current = current_semester(today)
+    previous = previous_semester(current)
+    cur_start, _ = current.bounds()
+    prev_start, prev_end = previous.bounds()
+    same_day = min(prev_start + (today - cur_start), prev_end)
+    return cur_start, prev_start, same_day, prev_end
+
+
+_KPI_SQL = f"""
+WITH {FILTER_CTES},
+pair AS (
+    SELECT count(*) AS pairings,
+           count(DISTINCT sp.university) FILTER (WHERE u.kind = 'university') AS universities,
+           count(DISTINCT sp.province_code) FILTER (WHERE pr.in_programme AND pr.code <> $corps) AS provinces,
+           coalesce(bool_or(sp.province_code = $corps), false) AS corps
+    FROM scoped_pairings sp
+    LEFT JOIN universities u ON u.name_zh = sp.university
+    LEFT JOIN provinces pr ON pr.code = sp.province_code
+),
+act AS (
+    SELECT count(*) FILTER (WHERE in_period) AS activities,
+           coalesce(sum(teachers) FILTER (WHERE in_period), 0) AS teachers,
+           coalesce(sum(students) FILTER (WHERE in_period), 0) AS students,
+           count(*) FILTER (WHERE date BETWEEN $cur_start AND $today) AS this_semester,
+           count(*) FILTER (WHERE date BETWEEN $prev_start AND $prev_same) AS last_semester_to_date,
+           count(*) FILTER (WHERE date BETWEEN $prev_start AND $prev_end) AS last_semester,
+           count(DISTINCT pairing_id) FILTER (WHERE date BETWEEN $recent_start AND $today) AS active_pairings
+    FROM (SELECT *, {_IN_PERIOD} AS in_period FROM scoped_activities)
+)
+SELECT pair.pairings, pair.universities, pair.provinces,
+       (SELECT count(*) FROM provinces WHERE in_programme AND code <> $corps) AS province_total,
+       pair.corps, act.activities, act.teachers, act.students, act.this_semester,
+       act.last_semester_to_date, act.last_semester, act.active_pairings
+FROM pair, act
+"""
+
+
+def kpis(con: duckdb.DuckDBPyConnection, filters: Filters, today: date) -> Kpis:
+    cur_start, prev_start, prev_same, prev_end = semester_windows(today)
+    params = _params(
+        filters,
+        today,
+        corps=CORPS_CODE,
+        cur_start=cur_start,
+        prev_start=prev_start,
+        prev_same=prev_same,
+        prev_end=prev_end,
+    )
+    row = fetch_df(con, _KPI_SQL, params).iloc[0]
+    return Kpis(
+        pairings=int(row["pairings"]),
+        universities=int(row["universities"]),
+        provinces=int(row["provinces"]),
+        province_total=int(row["province_total"]),
+        corps=bool(row["corps"]),
+        activities=int(row["activities"]),
+        teachers=int(row["teachers"]),
+        students=int(row["students"]),
+        this_semester=int(row["this_semester"]),
+        last_semester_to_date=int(row["last_semester_to_date"]),
+        last_semester=int(row["last_semester"]),
+        active_pairings=int(row["active_pairings"]),
+        semester_start=cur_start,
+        last_semester_start=prev_start,
+        last_semester_same_day=prev_same,
+    )
+
+
+# ------------------------------------------------------------------------------ map metrics
+
+# Per unit (province or county) of `scoped_pairings`: schools, pairings, activities and participants
+# in the period, pairings active in the last 60 days, universities ranked by schools then activities.
+# `{unit}` is a column name written in this module, never input.
+_UNIT_METRICS = """
+pair_acts AS (
+    SELECT pairing_id,
+           count(*) FILTER (WHERE in_period) AS activities,
+           coalesce(sum(coalesce(teachers, 0) + coalesce(students, 0)) FILTER (WHERE in_period), 0)
+               AS participants,
+           bool_or(date BETWEEN $recent_start AND $today) AS active
+    FROM (SELECT *, {in_period} AS in_period FROM scoped_activities)
+    GROUP BY pairing_id
+),
+per_pairing AS (
+    SELECT sp.{unit} AS unit, sp.pairing_id, sp.university, sp.school, sp.county_adcode,
+           coalesce(pa.activities, 0) AS activities, coalesce(pa.participants, 0) AS participants,
+           coalesce(pa.active, false) AS active
+    FROM scoped_pairings sp LEFT JOIN pair_acts pa ON pa.pairing_id = sp.pairing_id
+),
+per_university AS (
+    SELECT pp.unit, pp.university, coalesce(u.name_en, pp.university) AS university_en,
+           count(DISTINCT (pp.school, pp.county_adcode)) AS schools, CAST(sum(pp.activities) AS BIGINT) AS activities
+    FROM per_pairing pp LEFT JOIN universities u ON u.name_zh = pp.university
+    GROUP BY ALL
+),
+top_universities AS (
+    SELECT unit, count(*) AS universities,
+           list(university ORDER BY schools DESC, activities DESC, university)[1:3] AS top_universities_zh,
+           list(university_en ORDER BY schools DESC, activities DESC, university)[1:3] AS top_universities_en
+    FROM per_university GROUP BY unit
+),
+unit_metrics AS (
+    SELECT unit, count(*) AS pairings, count(DISTINCT (school, county_adcode)) AS schools,
+           CAST(sum(activities) AS BIGINT) AS activities, CAST(sum(participants) AS BIGINT) AS participants,
+           count(*) FILTER (WHERE active) AS active_pairings
+    FROM per_pairing GROUP BY unit
+)"""
+
+_METRIC_COLUMNS = """
+       coalesce(m.schools, 0) AS schools, coalesce(m.pairings, 0) AS pairings,
+       coalesce(m.activities, 0) AS activities, coalesce(m.participants, 0) AS participants,
+       CASE WHEN m.schools > 0 THEN CAST(m.activities AS DOUBLE) / m.schools END AS per_school,
+       coalesce(m.active_pairings, 0) AS active_pairings,
+       CASE WHEN m.pairings > 0 THEN CAST(m.active_pairings AS DOUBLE) / m.pairings END AS active_share,
+       coalesce(t.universities, 0) AS universities,
+       coalesce(t.top_universities_zh, []) AS top_universities_zh,
+       coalesce(t.top_universities_en, []) AS top_universities_en"""
+
+_PROVINCE_SQL = f"""
+WITH {FILTER_CTES},
+{_UNIT_METRICS.format(unit="province_code", in_period=_IN_PERIOD)}
+SELECT p.code, p.name_zh, p.short_zh, p.name_en, p.in_programme, {_METRIC_COLUMNS}
+FROM provinces p
+LEFT JOIN unit_metrics m ON m.unit = p.code
+LEFT JOIN top_universities t ON t.unit = p.code
+ORDER BY p.code
+"""
+
+_COUNTY_SQL = f"""
+WITH {FILTER_CTES},
+{_UNIT_METRICS.format(unit="county_adcode", in_period=_IN_PERIOD)}
+SELECT c.adcode, c.name_zh, c.city_zh, c.lon, c.lat, {_METRIC_COLUMNS}
+FROM counties c
+LEFT JOIN unit_metrics m ON m.unit = c.adcode
+LEFT JOIN top_universities t ON t.unit = c.adcode
+WHERE c.province_code = $drill
+ORDER BY c.adcode
+"""
+
+
+def province_metrics(con: duckdb.DuckDBPyConnection, filters: Filters, today: date) -> pd.DataFrame:
+    """One row per province-level unit (all 35, the Corps as 660000) with the map metrics.
+
+    Units without a pairing in view have 0 counts and NULL ratios."""
+    return fetch_df(con, _PROVINCE_SQL, _params(filters, today))
+
+
+def county_metrics(con: duckdb.DuckDBPyConnection, filters: Filters, today: date, province: str) -> pd.DataFrame:
+    """One row per county-level unit of `province` (the Corps cities for 660000) with the map metrics."""
+    return fetch_df(con, _COUNTY_SQL, _params(filters, today, drill=province))
+
+
+# ------------------------------------------------------------------------------ markers, links
+
+_SCHOOLS_SQL = f"""
+WITH {FILTER_CTES},
+pair_acts AS (
+    SELECT pairing_id, count(*) FILTER (WHERE in_period) AS activities, max(date) AS last_activity,
+           bool_or(date BETWEEN $recent_start AND $today) AS active
+    FROM (SELECT *, {_IN_PERIOD} AS in_period FROM scoped_activities)
+    GROUP BY pairing_id
+)
+SELECT sp.school, sp.county, sp.county_adcode, sp.province_code, c.lon, c.lat,
+       list(DISTINCT sp.university ORDER BY sp.university) AS universities_zh,
+       list(DISTINCT coalesce(u.name_en, sp.university) ORDER BY coalesce(u.name_en, sp.university))
+           AS universities_en,
+       CASE WHEN bool_or(sp.provenance = 'verified') THEN 'verified'
+            WHEN bool_or(sp.provenance = 'imported') THEN 'imported' ELSE 'demo' END AS provenance,
+       CAST(coalesce(sum(pa.activities), 0) AS BIGINT) AS activities,
+       max(pa.last_activity) AS last_activity, coalesce(bool_or(pa.active), false) AS active
+FROM scoped_pairings sp
+LEFT JOIN counties c ON c.adcode = sp.county_adcode
+LEFT JOIN universities u ON u.name_zh = sp.university
+LEFT JOIN pair_acts pa ON pa.pairing_id = sp.pairing_id
+GROUP BY sp.school, sp.county, sp.county_adcode, sp.province_code, c.lon, c.lat
+ORDER BY sp.province_code, sp.county_adcode, sp.school
+"""
+
+
+def school_markers(con: duckdb.DuckDBPyConnection, filters: Filters, today: date) -> pd.DataFrame:
+    """One row per school in view, placed at its county's marker point (schools have no own
+    coordinates in the registry), with its universities, activities in the period and last activity."""
+    return fetch_df(con, _SCHOOLS_SQL, _params(filters, today))
+
+
+_LINKS_SQL = f"""
+WITH {FILTER_CTES}
+SELECT sp.pairing_id, sp.university, coalesce(u.name_en, sp.university) AS university_en, u.city_zh,
+       u.lon AS university_lon, u.lat AS university_lat,
+       sp.school, sp.county, sp.county_adcode, sp.province_code, c.lon AS school_lon, c.lat AS school_lat,
+       sp.provenance, sp.confidence, sp.source
+FROM scoped_pairings sp
+JOIN universities u ON u.name_zh = sp.university
+LEFT JOIN counties c ON c.adcode = sp.county_adcode
+WHERE u.lon IS NOT NULL AND c.lon IS NOT NULL
+ORDER BY sp.provenance DESC, sp.university, sp.school
+"""
+
+
+def links(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """One row per pairing in view (university and province filters): from the university's city to
+    the school's county, with provenance and source. Period and measure do not apply: a pairing
+    exists whether or not it reported in the period."""
+    return fetch_df(con, _LINKS_SQL, filter_params(filters))
+
+
+_MONTHLY_SQL = f"""
+WITH {FILTER_CTES}
+SELECT CAST(date_trunc('month', date) AS DATE) AS month, measure, count(*) AS activities
+FROM scoped_activities
+GROUP BY ALL
+ORDER BY month, measure
+"""
+
+
+def monthly_by_measure(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Activities per calendar month and measure, all filters applied (long format)."""
+    return fetch_df(con, _MONTHLY_SQL, filter_params(filters))

@@ -1,0 +1,256 @@
+"""The coverage map, KPI cards and monthly chart as Streamlit sections, shared by the overview and
+the map page (issue 3).
+
+One state drives the map: the global province filter. With no province the national choropleth is
+shown; clicking a province (or the Corps) sets the filter (so the sidebar, every chart and the URL
+follow) and the same spot then shows that province's counties, with a button back. Choosing a
+province in the sidebar gives the same drilled view. The map metric and the map page's view are
+bound to the URL (`?metric=`, `?view=`) so a shared link shows the same map.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from assistance import charts, coverage
+from assistance.filters import current_semester
+from assistance.i18n import t
+from assistance.ui import PLOTLY_CONFIG, PageContext, set_filters
+
+_FLASH = "_map_flash"
+
+
+def assets() -> charts.GeoAssets:
+    """Geometry by URL from the app's static folder (fetched once per page by the browser)."""
+    return charts.GeoAssets()
+
+
+# ------------------------------------------------------------------------------ controls
+
+
+def _url_control(ctx: PageContext, param: str, options: list[str], prefix: str, key: str, **kwargs) -> str:
+    """A segmented control whose value lives in the URL as `?param=<code>`: language-independent, so
+    a shared link works in zh and en (Streamlit's own binding would write the translated label).
+    The URL gives the default; the widget key is per page so pages do not share a stale value."""
+    wanted = st.query_params.get(param)
+    choice = st.segmented_control(
+        ctx.t(prefix),
+        options=options,
+        format_func=lambda code: ctx.t(f"{prefix}.{code}"),
+        default=wanted if wanted in options else options[0],
+        required=True,
+        key=key,
+        **kwargs,
+    )
+    choice = choice if choice in options else options[0]
+    if choice == options[0]:
+        if param in st.query_params:
+            del st.query_params[param]
+    elif wanted != choice:
+        st.query_params[param] = choice
+    return choice
+
+
+def metric_control(ctx: PageContext, key: str, **kwargs) -> str:
+    """The map metric (`?metric=`), schools paired by default."""
+    return _url_control(ctx, "metric", list(coverage.METRICS), "map.metric", key, **kwargs)
+
+
+def view_control(ctx: PageContext, key: str, **kwargs) -> str:
+    """Coverage or link view (`?view=`)."""
+    return _url_control(ctx, "view", ["coverage", "links"], "map.view", key, **kwargs)
+
+
+# ------------------------------------------------------------------------------ KPI cards
+
+
+def _count(value: int) -> str:
+    return f"{value:,}"
+
+
+def kpi_cards(ctx: PageContext, today: date | None = None) -> coverage.Kpis:
+    today = today or date.today()
+    k = coverage.kpis(ctx.con, ctx.filters, today)
+    semester = current_semester(today).label(ctx.lang)
+    provinces_key = "kpi.provinces_corps" if k.corps else "kpi.provinces_value"
+    share = f"{k.active_share:.0%}" if k.active_share is not None else ctx.t("kpi.none")
+    first, second = st.columns(4), st.columns(4)
+    first[0].metric(ctx.t("kpi.pairings"), _count(k.pairings), help=ctx.t("kpi.pairings_help"), border=True)
+    first[1].metric(ctx.t("kpi.universities"), _count(k.universities), help=ctx.t("kpi.universities_help"), border=True)
+    first[2].metric(
+        ctx.t("kpi.provinces"),
+        ctx.t(provinces_key, covered=k.provinces, total=k.province_total),
+        help=ctx.t("kpi.provinces_help"),
+        border=True,
+    )
+    first[3].metric(
+        ctx.t("kpi.active_share"),
+        share,
+        help=ctx.t(
+            "kpi.active_share_help",
+            active=k.active_pairings,
+            pairings=k.pairings,
+            start=(today - timedelta(days=coverage.ACTIVE_DAYS - 1)).isoformat(),
+            today=today.isoformat(),
+        ),
+        border=True,
+    )
+    second[0].metric(
+        ctx.t("kpi.this_semester"),
+        _count(k.this_semester),
+        delta=k.semester_delta,
+        delta_description=ctx.t("kpi.this_semester_delta"),
+        help=ctx.t(
+            "kpi.this_semester_help",
+            semester=semester,
+            start=k.semester_start.isoformat(),
+            prev_start=k.last_semester_start.isoformat(),
+            prev_same=k.last_semester_same_day.isoformat(),
+            prev_count=f"{k.last_semester_to_date:,}",
+            prev_total=f"{k.last_semester:,}",
+        ),
+        border=True,
+    )
+    second[1].metric(ctx.t("kpi.activities"), _count(k.activities), help=ctx.t("kpi.activities_help"), border=True)
+    second[2].metric(ctx.t("kpi.teachers"), _count(k.teachers), help=ctx.t("kpi.teachers_help"), border=True)
+    second[3].metric(ctx.t("kpi.students"), _count(k.students), help=ctx.t("kpi.students_help"), border=True)
+    return k
+
+
+# ------------------------------------------------------------------------------ coverage map
+
+
+def _clicked_unit(selection: dict) -> str | None:
+    """The unit code a map click selected: the trace's customdata, else the choropleth location; a
+    Corps city (6590xx) stands for the Corps."""
+    points = (selection or {}).get("selection", {}).get("points", [])
+    for point in points:
+        custom = point.get("customdata")
+        code = custom[0] if isinstance(custom, list) and custom else point.get("location")
+        if code:
+            code = str(code)
+            return coverage.CORPS_CODE if code.startswith("6590") else code
+    return None
+
+
+def _on_map_click(key: str, in_programme: frozenset[str], names: dict[str, str], lang: str) -> None:
+    code = _clicked_unit(st.session_state.get(key))
+    if not code:
+        return
+    if code in in_programme:
+        set_filters(province=code)
+    else:
+        st.session_state[_FLASH] = t("map.outside_clicked", lang, province=names.get(code, code))
+
+
+def coverage_map(
+    ctx: PageContext,
+    metric: str,
+    key: str,
+    today: date | None = None,
+    schools_table: bool = False,
+    height: int = 600,
+    hint: bool = True,
+) -> None:
+    """National choropleth, or the drilled province when the province filter is set."""
+    today = today or date.today()
+    if ctx.filters.province:
+        _drilled(ctx, metric, today, schools_table, height)
+        return
+    flash = st.session_state.pop(_FLASH, None)
+    if flash:
+        st.info(flash, icon=":material/info:")
+    metrics = coverage.province_metrics(ctx.con, ctx.filters, today)
+    names = ctx.province_names()
+    in_programme = frozenset(metrics.loc[metrics["in_programme"], "code"])
+    figure = charts.national_map(metrics, metric, ctx.lang, assets(), height=height)
+    if hint:
+        st.caption(ctx.t("map.click_hint"))
+    st.plotly_chart(
+        figure,
+        key=key,
+        on_select=partial(_on_map_click, key, in_programme, names, ctx.lang),
+        selection_mode=("points",),
+        config=PLOTLY_CONFIG,
+    )
+
+
+def _drilled(ctx: PageContext, metric: str, today: date, schools_table: bool, height: int) -> None:
+    province = ctx.filters.province
+    name = ctx.province_names().get(province, province)
+    head, back = st.columns([4, 1], vertical_alignment="center")
+    head.subheader(ctx.t("map.drilled", province=name))
+    back.button(
+        ctx.t("map.back"),
+        icon=":material/arrow_back:",
+        type="primary",
+        on_click=set_filters,
+        kwargs={"province": None},
+        key=f"back_{province}",
+        width="stretch",
+    )
+    counties = coverage.county_metrics(ctx.con, ctx.filters, today, province)
+    schools = coverage.school_markers(ctx.con, ctx.filters, today)
+    figure = charts.province_map(counties, schools, province, metric, ctx.lang, assets(), height=height)
+    st.caption(ctx.t("map.drilled_caption"))
+    st.plotly_chart(figure, config=PLOTLY_CONFIG, key=f"drilled_{province}")
+    if schools_table and len(schools):
+        _schools_table(ctx, schools)
+
+
+def _schools_table(ctx: PageContext, schools: pd.DataFrame) -> None:
+    st.markdown(f"**{ctx.t('map.schools_table', count=len(schools))}**")
+    column = "universities_zh" if ctx.lang == "zh" else "universities_en"
+    separator = ctx.t("list.separator")
+    table = pd.DataFrame(
+        {
+            ctx.t("map.col.school"): schools["school"],
+            ctx.t("map.col.county"): schools["county"],
+            ctx.t("map.col.universities"): [separator.join(u) for u in schools[column]],
+            ctx.t("map.col.provenance"): [ctx.t(f"provenance.{p}") for p in schools["provenance"]],
+            ctx.t("map.col.activities"): schools["activities"],
+            ctx.t("map.col.last_activity"): pd.to_datetime(schools["last_activity"]).dt.date,
+            ctx.t("map.col.active"): schools["active"],
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
+# ------------------------------------------------------------------------------ link view
+
+
+def links_view(ctx: PageContext) -> None:
+    links = coverage.links(ctx.con, ctx.filters)
+    st.caption(ctx.t("map.links.caption"))
+    if not len(links):
+        st.info(ctx.t("map.links.empty"))
+        return
+    counts = links["provenance"].value_counts()
+    st.caption(
+        ctx.t(
+            "map.links.count",
+            pairings=len(links),
+            verified=int(counts.get("verified", 0)),
+            demo=int(counts.get("demo", 0)),
+            imported=int(counts.get("imported", 0)),
+        )
+    )
+    programme = ctx.provinces.loc[ctx.provinces["in_programme"], "code"].tolist()
+    figure = charts.links_map(links, ctx.lang, assets(), in_programme=programme)
+    st.plotly_chart(figure, config=PLOTLY_CONFIG, key="links_map")
+
+
+# ------------------------------------------------------------------------------ monthly chart
+
+
+def monthly_section(ctx: PageContext) -> None:
+    monthly = coverage.monthly_by_measure(ctx.con, ctx.filters)
+    if not len(monthly):
+        st.info(ctx.t("overview.monthly_empty"))
+        return
+    figure = charts.monthly_chart(monthly, list(ctx.measures["code"]), ctx.lang)
+    st.plotly_chart(figure, config=PLOTLY_CONFIG, key="monthly_chart")

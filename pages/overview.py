@@ -1,0 +1,29 @@
+"""Overview: what leadership opens first. KPI cards, the national map, activities by month."""
+
+import streamlit as st
+
+from assistance import map_view
+from assistance.attention_view import render_needs_attention
+from assistance.ui import page_context, page_header
+
+ctx = page_context()
+page_header(ctx, "nav.overview")
+
+# The map is computed before the KPI cards but shown below them: its chart reaches the browser first,
+# so the browser starts loading plotly.js while the cards are computed (see bench/bench_map.py).
+kpi_area = st.container()
+
+st.subheader(ctx.t("overview.map"))
+control, hint = st.columns([5, 2], vertical_alignment="center")
+with control:
+    metric = map_view.metric_control(ctx, "overview_metric", label_visibility="collapsed")
+hint.caption(ctx.t("map.click_hint"))
+map_view.coverage_map(ctx, metric, key="overview_map", height=520, hint=False)
+st.page_link("pages/map.py", label=ctx.t("overview.open_map"), icon=":material/map:")
+with kpi_area:
+    map_view.kpi_cards(ctx)
+
+st.subheader(ctx.t("overview.monthly"))
+map_view.monthly_section(ctx)
+
+render_needs_attention(ctx)
