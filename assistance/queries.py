@@ -104,7 +104,7 @@ def verified_pairings(con) -> pd.DataFrame:
     """The publicly sourced pairings with their source and confidence."""
     return fetch_df(
         con,
-        "SELECT university, school, county, province, confidence, source FROM pairing_overview "
+        "SELECT university, school, county, province_code AS province, confidence, source FROM pairing_overview "
         "WHERE provenance = 'verified' ORDER BY province_code, university",
     )
 

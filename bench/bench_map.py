@@ -15,20 +15,16 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "scripts"))
 
-from screenshots import CHROMIUM, CHROMIUM_ARGS, DEMO_TODAY, LOCAL_HOSTS, _free_port, wait_for_app  # noqa: E402
+from scripts.devserver import CHROMIUM, CHROMIUM_ARGS, DEMO_TODAY, block_external, serve, wait_for_app  # noqa: E402
 
 EMPTY_APP = 'import streamlit as st\n\nst.title("empty")\n'
 # References that split the difference (not budgets): the cost of plotly.js itself (a one-point chart),
@@ -46,7 +42,7 @@ import streamlit as st
 from assistance import charts, coverage
 from assistance.filters import Filters
 from assistance.ui import PLOTLY_CONFIG
-from screenshots import DEMO_TODAY
+from scripts.devserver import DEMO_TODAY
 
 st.title("map")
 con = duckdb.connect(sys.argv[1], read_only=True)
@@ -122,35 +118,7 @@ def bench_script_time(db: Path, runs: int) -> None:
     print(f"   AppTest run of the overview (shell + page): median {statistics.median(times) * 1000:.0f} ms")
 
 
-@contextmanager
-def serve(main: Path, db: Path, *args: str):
-    port = _free_port()
-    log = open(db.parent / f"{main.stem}-{port}.log", "w")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(main), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--", *args],
-        cwd=main.parent, env={**os.environ, "ASSISTANCE_DB": str(db)}, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{main} did not start") from None
-                time.sleep(0.3)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
-
-
 def bench_browser(db: Path, runs: int) -> None:
-    from urllib.parse import urlparse
 
     from playwright.sync_api import sync_playwright
 
@@ -166,27 +134,19 @@ def bench_browser(db: Path, runs: int) -> None:
         (Path(tmp) / ".streamlit").mkdir()
         shutil.copy(REPO / ".streamlit" / "config.toml", Path(tmp) / ".streamlit" / "config.toml")
         shutil.copytree(REPO / "static", Path(tmp) / "static")  # the same local topojson stub and geometry
-        os.environ["PYTHONPATH"] = os.pathsep.join([str(REPO / "scripts"), os.environ.get("PYTHONPATH", "")])
         with (
-            serve(REPO / "app.py", db) as app_base,
-            serve(empty, db) as empty_base,
-            serve(floor, db) as floor_base,
-            serve(map_only, db, str(shutil.copy(db, Path(tmp) / "map_only.duckdb"))) as map_only_base,
+            serve(db) as app_base,
+            serve(db, empty) as empty_base,
+            serve(db, floor) as floor_base,
+            serve(db, map_only, str(shutil.copy(db, Path(tmp) / "map_only.duckdb"))) as map_only_base,
             sync_playwright() as pw,
         ):
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             external: list[str] = []
 
-            def route(r):
-                if (urlparse(r.request.url).hostname or "") in LOCAL_HOSTS:
-                    r.continue_()
-                else:
-                    external.append(r.request.url)
-                    r.abort()
-
             def measure(url: str, selector: str | None) -> float:
                 context = browser.new_context(viewport={"width": 1400, "height": 1000})  # cold cache each run
-                context.route("**/*", route)
+                block_external(context, external)
                 page = context.new_page()
                 start = time.perf_counter()
                 page.goto(url)

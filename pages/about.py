@@ -30,6 +30,8 @@ st.caption(ctx.t("about.counts_caption"))
 
 verified = queries.verified_pairings(ctx.con)
 verified["university"] = verified["university"].map(ctx.university_names())
+verified["province"] = verified["province"].map(ctx.province_names())
+verified["confidence"] = verified["confidence"].map(lambda level: ctx.t(f"confidence.{level}"))
 st.subheader(ctx.t("about.verified", count=len(verified)))
 st.dataframe(
     verified.rename(columns={c: ctx.t(f"about.col.{c}") for c in verified.columns}),

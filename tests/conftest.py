@@ -5,15 +5,9 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
@@ -21,20 +15,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from assistance.bootstrap import initialise  # noqa: E402
+from scripts.devserver import CHROMIUM, CHROMIUM_ARGS, DEMO_TODAY, block_external, serve, wait_for_app  # noqa: E402
 
-# A fixed "today" keeps the demo history identical on every run and machine.
-DEMO_TODAY = date(2026, 11, 28)
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
+__all__ = ["DEMO_TODAY", "REPO", "OfflinePage", "serve_streamlit", "wait_for_app"]
 
 
 @pytest.fixture(scope="session")
@@ -62,40 +45,10 @@ def app_db(demo_db_template, tmp_path_factory) -> Path:
     return path
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def serve_streamlit(path: Path) -> Iterator[str]:
-    """Run `streamlit run app.py` on a free local port over the database at `path`; yield its base URL.
-
-    For a fixture to `yield from`, so that the server stops at its teardown."""
-    port = _free_port()
-    env = {**os.environ, "ASSISTANCE_DB": str(path)}
-    log = open(path.with_suffix(".log"), "w")  # noqa: SIM115 - closed at teardown
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        process.terminate()
-        raise RuntimeError(f"streamlit did not start; see {log.name}")
-    yield base
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
+    """`streamlit run app.py` over the database at `path`, for a fixture to `yield from` (stops at teardown)."""
+    with serve(path) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
@@ -124,15 +77,7 @@ class OfflinePage:
         self.context = context
         self.page = context.new_page()
         self.external_requests: list[str] = []
-        context.route("**/*", self._route)
-
-    def _route(self, route):
-        host = urlparse(route.request.url).hostname or ""
-        if host in LOCAL_HOSTS or route.request.url.startswith(("data:", "blob:")):
-            route.continue_()
-        else:
-            self.external_requests.append(route.request.url)
-            route.abort()
+        block_external(context, self.external_requests)
 
 
 @pytest.fixture
@@ -141,10 +86,3 @@ def offline_page(browser):
     wrapper = OfflinePage(context)
     yield wrapper
     context.close()
-
-
-def wait_for_app(page, timeout: float = 30_000) -> None:
-    """Wait until Streamlit is connected and the script finished (DESIGN.md recipe)."""
-    page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=timeout)
-    page.wait_for_selector('[data-test-connection-state="CONNECTED"]', timeout=timeout, state="attached")
-    page.wait_for_selector('[data-test-script-state="notRunning"]', timeout=timeout, state="attached")

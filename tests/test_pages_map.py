@@ -59,7 +59,7 @@ def test_overview_shows_kpis_map_and_monthly_chart(app_db, lang):
     assert all(label in labels for label in KPI_LABELS[lang]), labels
     values = {metric.label: metric.value for metric in app.metric}
     assert values[KPI_LABELS[lang][0]] == "115" and values[KPI_LABELS[lang][1]] == "48"
-    assert values[KPI_LABELS[lang][2]] == ("23/23 + 兵团" if lang == "zh" else "23/23 + Corps")
+    assert values[KPI_LABELS[lang][2]] == ("23/23 + 兵团" if lang == "zh" else "23/23+Corps")
     specs = plotly_specs(app)
     assert len(specs) == 2  # the national map and the monthly chart
     assert "app/static/geo/provinces.geojson" in geojson_urls(specs[0])

@@ -27,14 +27,14 @@ TIMEOUT = 60_000  # the machine may be busy with other test runs
 
 def settle(page) -> None:
     page.wait_for_timeout(300)
-    wait_for_app(page, TIMEOUT)
+    wait_for_app(page, timeout=TIMEOUT)
 
 
 def test_university_link_shows_only_its_schools(streamlit_server, offline_page, other_schools, demo_db_template):
     page = offline_page.page
     page.set_default_timeout(TIMEOUT)
     page.goto(f"{streamlit_server}/universities?university={quote(BNU)}")
-    wait_for_app(page, TIMEOUT)
+    wait_for_app(page, timeout=TIMEOUT)
     page.wait_for_selector(GRID_CELLS, state="attached")
     page.wait_for_selector("g.heatmaplayer, .hm", state="attached")  # the timeline has drawn
     settle(page)
@@ -63,7 +63,7 @@ def test_in_page_picker_writes_the_url(streamlit_server, offline_page):
     page = offline_page.page
     page.set_default_timeout(TIMEOUT)
     page.goto(f"{streamlit_server}/universities")
-    wait_for_app(page, TIMEOUT)
+    wait_for_app(page, timeout=TIMEOUT)
     page.locator('[data-testid="stMain"] [data-testid="stMultiSelect"] input').first.click()
     page.keyboard.type("北京师范")
     page.keyboard.press("Enter")
@@ -83,7 +83,7 @@ def test_scorecard_link_picker_and_way_back(streamlit_server, offline_page):
     page = offline_page.page
     page.set_default_timeout(TIMEOUT)
     page.goto(f"{streamlit_server}/schools?pairing=1")
-    wait_for_app(page, TIMEOUT)
+    wait_for_app(page, timeout=TIMEOUT)
     page.wait_for_selector("h1:has-text('青龙满族自治县第一中学')")
     main = page.locator('[data-testid="stMain"]')
     assert "状态规则" in main.inner_text()
@@ -108,7 +108,7 @@ def test_table_link_opens_the_scorecard(streamlit_server, browser):
         page = context.new_page()
         page.set_default_timeout(TIMEOUT)
         page.goto(f"{streamlit_server}/universities?university={quote(BNU)}")
-        wait_for_app(page, TIMEOUT)
+        wait_for_app(page, timeout=TIMEOUT)
         page.wait_for_selector(GRID_CELLS, state="attached")
         settle(page)
         box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
@@ -126,7 +126,7 @@ def test_table_link_opens_the_scorecard(streamlit_server, browser):
         scorecard.wait_for_load_state()
         assert urlparse(scorecard.url).path == "/schools"
         assert parse_qs(urlparse(scorecard.url).query)["pairing"] == ["27"]
-        wait_for_app(scorecard, TIMEOUT)
+        wait_for_app(scorecard, timeout=TIMEOUT)
         scorecard.wait_for_selector("h1:has-text('大化瑶族自治县高级中学')")
     finally:
         context.close()

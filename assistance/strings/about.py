@@ -31,6 +31,8 @@ STRINGS = {
     "about.col.province": ("省份", "Province"),
     "about.col.confidence": ("可信度", "Confidence"),
     "about.col.source": ("来源", "Source"),
+    "confidence.high": ("高（报道点名配对）", "high (a report names the pair)"),
+    "confidence.medium": ("中（强烈暗示或 2022 年后新增）", "medium (strongly implied or added after 2022)"),
     "about.demo": ("示例数据说明", "About the demo data"),
     "about.demo_text": (
         "官方 115 所学校的完整名单（附件）在此不可得。其余 87 对配对为示例：高校和县是真实的，"

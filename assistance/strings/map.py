@@ -14,7 +14,7 @@ STRINGS = {
     ),
     "kpi.provinces": ("覆盖省份", "Provinces covered"),
     "kpi.provinces_value": ("{covered}/{total}", "{covered}/{total}"),
-    "kpi.provinces_corps": ("{covered}/{total} + 兵团", "{covered}/{total} + Corps"),
+    "kpi.provinces_corps": ("{covered}/{total} + 兵团", "{covered}/{total}+Corps"),
     "kpi.provinces_help": (
         "项目覆盖 23 个省份和新疆生产建设兵团；兵团单列，不计入 23 个省份。",
         "The programme covers 23 provinces plus the Xinjiang Production and Construction Corps; the Corps "
