@@ -83,3 +83,13 @@ def test_first_start_builds_the_database_with_visible_progress(tmp_path, monkeyp
     assert not app.exception
     assert path.exists()
     assert "数据库已就绪" in [status.label for status in app.status]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_overview_lists_the_pairings_that_need_attention(app_db, lang):
+    from assistance.i18n import t
+
+    app = open_page(PAGES[0], lang)
+    assert t("attention.title", lang) in [header.value for header in app.subheader]
+    links = [str(getattr(node, "proto", "")) for node in app.main]
+    assert any("schools?pairing=" in text for text in links), "each row links to its scorecard"
