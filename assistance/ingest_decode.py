@@ -411,7 +411,7 @@ def stage_raw(cur: duckdb.DuckDBPyConnection, parsed: ParsedFile) -> ParsedFile:
         # DuckDB and the line count disagree (or it is not UTF-8 after all): use the careful reader.
         text, encoding = _decode_text(Path(parsed.csv_path).read_bytes())
         table = _read_csv_python(text, parsed.delimiter)
-        encoding = "gb18030" if parsed.encoding == "gb18030" else encoding
+        encoding = parsed.encoding or encoding  # the uploaded file's own encoding, not the converted copy's
         parsed = ParsedFile("csv", encoding=encoding, delimiter=parsed.delimiter, table=table)
     parsed.width = parsed.table.num_columns - 1
     cur.register("ing_parsed", parsed.table)
