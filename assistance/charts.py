@@ -253,6 +253,11 @@ def _colorbar(metric: str, lang: str, vmax: float, **position) -> dict:
     return bar
 
 
+def _coloraxis(metric: str, lang: str, vmax: float, **position) -> dict:
+    """The metric's colour axis, 0 to `vmax`, shared by the national and drill-down maps; `position` places its bar."""
+    return {"colorscale": SCALE, "cmin": 0, "cmax": vmax, "colorbar": _colorbar(metric, lang, vmax, **position)}
+
+
 def _names(row: Mapping, lang: str, zh: str = "name_zh", en: str = "name_en") -> str:
     return str(row[zh] if lang == "zh" else row[en])
 
@@ -392,6 +397,41 @@ def _neutral_trace(source, locations, hover, name, fill, line, geo_id="geo", sho
     )
 
 
+def _metric_trace(source, locations, values, hover, line, width, **extra) -> dict:
+    """A choropleth coloured by the metric on the shared colour axis; `source` as in `_neutral_trace`."""
+    locations = list(locations)
+    return _trace(
+        "choropleth",
+        geojson=source(locations),
+        featureidkey="id",
+        locations=locations,
+        z=values,
+        coloraxis="coloraxis",
+        marker={"line": {"color": line, "width": width}},
+        text=hover,
+        hovertemplate="%{text}<extra></extra>",
+        showlegend=False,
+        **extra,
+    )
+
+
+def _corps_context(assets: GeoAssets, width: float, **extra) -> dict:
+    """The Corps' cities flat in the Corps' colour (context, no metric): the drill-down and link maps."""
+    codes = list(corps_points())
+    return _trace(
+        "choropleth",
+        geojson=assets.corps(codes),
+        featureidkey="id",
+        locations=codes,
+        z=[0] * len(codes),
+        colorscale=[[0, CORPS_FILL], [1, CORPS_FILL]],
+        showscale=False,
+        marker={"line": {"color": CORPS_LINE, "width": width}},
+        **extra,
+        showlegend=True,
+    )
+
+
 def _maritime_traces(fig: _Builder, lang: str) -> None:
     island_lons, island_lats = island_points()
     fig.add_trace(
@@ -472,12 +512,7 @@ def national_map(
     _base_layout(fig, height)
     _national_geo(fig)
     fig.update_layout(
-        coloraxis={
-            "colorscale": SCALE,
-            "cmin": 0,
-            "cmax": vmax,
-            "colorbar": _colorbar(metric, lang, vmax, x=0.005, xanchor="left", y=0.30, yanchor="bottom"),
-        },
+        coloraxis=_coloraxis(metric, lang, vmax, x=0.005, xanchor="left", y=0.30, yanchor="bottom"),
         legend=_legend(),
     )
 
@@ -494,19 +529,15 @@ def national_map(
         )
     if len(with_data):
         fig.add_trace(
-            _trace(
-                "choropleth",
-                geojson=provinces(list(with_data["code"])),
-                featureidkey="id",
-                locations=list(with_data["code"]),
-                z=with_data[metric].astype(float).fillna(0).tolist(),
-                coloraxis="coloraxis",
-                marker={"line": {"color": BORDER, "width": 0.8}},
+            _metric_trace(
+                provinces,
+                with_data["code"],
+                with_data[metric].astype(float).fillna(0).tolist(),
+                [_unit_hover(row, names[c], lang, metric, clickable) for c, row in with_data.iterrows()],
+                BORDER,
+                0.8,
                 customdata=[[c] for c in with_data["code"]],
-                text=[_unit_hover(row, names[c], lang, metric, clickable) for c, row in with_data.iterrows()],
-                hovertemplate="%{text}<extra></extra>",
                 name=metric_label(metric, lang),
-                showlegend=False,
             )
         )
     if corps is not None:
@@ -540,18 +571,14 @@ def national_map(
         hover = _unit_hover(hainan, names[HAINAN_CODE], lang, metric, clickable)
         if hainan["pairings"] > 0:
             fig.add_trace(
-                _trace(
-                    "choropleth",
-                    geojson=assets.inset([HAINAN_CODE]),
-                    featureidkey="id",
-                    locations=[HAINAN_CODE],
-                    z=[float(hainan[metric] or 0)],
-                    coloraxis="coloraxis",
-                    marker={"line": {"color": BORDER, "width": 0.5}},
+                _metric_trace(
+                    assets.inset,
+                    [HAINAN_CODE],
+                    [float(hainan[metric] or 0)],
+                    [hover],
+                    BORDER,
+                    0.5,
                     customdata=[[HAINAN_CODE]],
-                    text=[hover],
-                    hovertemplate="%{text}<extra></extra>",
-                    showlegend=False,
                     geo="geo2",
                 )
             )
@@ -739,12 +766,7 @@ def province_map(
             "lataxis": {"range": list(lat_range)},
             "bgcolor": "rgba(0,0,0,0)",
         },
-        coloraxis={
-            "colorscale": SCALE,
-            "cmin": 0,
-            "cmax": vmax,
-            "colorbar": _colorbar(metric, lang, vmax, x=0.005, xanchor="left", y=0.995, yanchor="top"),
-        },
+        coloraxis=_coloraxis(metric, lang, vmax, x=0.005, xanchor="left", y=0.995, yanchor="top"),
         legend=_legend(),
     )
     if province == CORPS_CODE:
@@ -764,35 +786,20 @@ def province_map(
         fig.add_trace(_neutral_trace(source, others["adcode"], hover, t("map.legend.counties_other", lang), fill, line))
     if len(assisted):
         fig.add_trace(
-            _trace(
-                "choropleth",
-                geojson=source(list(assisted["adcode"])),
-                featureidkey="id",
-                locations=list(assisted["adcode"]),
-                z=assisted[metric].astype(float).fillna(0).tolist(),
-                coloraxis="coloraxis",
-                marker={"line": {"color": "#ffffff" if province != CORPS_CODE else CORPS_LINE, "width": 0.8}},
-                text=[_unit_hover(row, str(row["name_zh"]), lang, metric) for _, row in assisted.iterrows()],
-                hovertemplate="%{text}<extra></extra>",
-                showlegend=False,
+            _metric_trace(
+                source,
+                assisted["adcode"],
+                assisted[metric].astype(float).fillna(0).tolist(),
+                [_unit_hover(row, str(row["name_zh"]), lang, metric) for _, row in assisted.iterrows()],
+                "#ffffff" if province != CORPS_CODE else CORPS_LINE,
+                0.8,
             )
         )
     if province == XINJIANG_CODE:
-        corps_codes = list(corps_points())
+        name = t("map.legend.corps_context", lang)
         fig.add_trace(
-            _trace(
-                "choropleth",
-                geojson=assets.corps(corps_codes),
-                featureidkey="id",
-                locations=corps_codes,
-                z=[0] * len(corps_codes),
-                colorscale=[[0, CORPS_FILL], [1, CORPS_FILL]],
-                showscale=False,
-                marker={"line": {"color": CORPS_LINE, "width": 1.2}},
-                text=[t("map.legend.corps_context", lang)] * len(corps_codes),
-                hovertemplate="%{text}<extra></extra>",
-                name=t("map.legend.corps_context", lang),
-                showlegend=True,
+            _corps_context(
+                assets, 1.2, text=[name] * len(corps_points()), hovertemplate="%{text}<extra></extra>", name=name
             )
         )
 
@@ -871,23 +878,7 @@ def links_map(
             showlegend=False,
         )
     )
-    corps_codes = list(corps_points())
-    fig.add_trace(
-        _trace(
-            "choropleth",
-            geojson=assets.corps(corps_codes),
-            featureidkey="id",
-            locations=corps_codes,
-            z=[0] * len(corps_codes),
-            colorscale=[[0, CORPS_FILL], [1, CORPS_FILL]],
-            showscale=False,
-            marker={"line": {"color": CORPS_LINE, "width": 0.7}},
-            hoverinfo="skip",
-            name=t("map.legend.corps", lang),
-            legendrank=40,
-            showlegend=True,
-        )
-    )
+    fig.add_trace(_corps_context(assets, 0.7, hoverinfo="skip", name=t("map.legend.corps", lang), legendrank=40))
     coast = [*INSET_COAST, HAINAN_CODE]
     fig.add_trace(_neutral_trace(assets.inset, coast, [""] * len(coast), "", "#ececec", "#ffffff", "geo2", False))
     fig.update_traces(hoverinfo="skip", selector={"geo": "geo2"})

@@ -151,6 +151,19 @@ def _on_language_change() -> None:
         st.session_state["lang"] = choice
 
 
+def _code_filter(sidebar, label: str, frame: pd.DataFrame, name: str, key: str, placeholder: str, lang: str) -> None:
+    """A single-choice filter over reference codes, shown by `name`_zh/_en; no choice (None) means all."""
+    names = dict(zip(frame["code"], frame[f"{name}_zh" if lang == "zh" else f"{name}_en"], strict=True))
+    sidebar.selectbox(
+        label,
+        options=list(frame["code"]),
+        format_func=lambda code: names.get(code, code),
+        key=key,
+        index=None,
+        placeholder=placeholder,
+    )
+
+
 def _sidebar(lang: str, universities, provinces, measures) -> Filters:
     sidebar = st.sidebar
     if st.session_state.get("_lang_choice") is None:
@@ -174,25 +187,11 @@ def _sidebar(lang: str, universities, provinces, measures) -> Filters:
         placeholder=t("filters.all_universities", lang),
     )
     in_programme = provinces[provinces["in_programme"]]
-    province_names = dict(
-        zip(in_programme["code"], in_programme["name_zh" if lang == "zh" else "name_en"], strict=True)
+    _code_filter(
+        sidebar, t("filters.province", lang), in_programme, "name", "f_province", t("filters.all_provinces", lang), lang
     )
-    sidebar.selectbox(
-        t("filters.province", lang),
-        options=list(in_programme["code"]),
-        format_func=lambda code: province_names.get(code, code),
-        key="f_province",
-        index=None,
-        placeholder=t("filters.all_provinces", lang),
-    )
-    measure_names = dict(zip(measures["code"], measures["label_zh" if lang == "zh" else "label_en"], strict=True))
-    sidebar.selectbox(
-        t("filters.measure", lang),
-        options=list(measures["code"]),
-        format_func=lambda code: measure_names.get(code, code),
-        key="f_measure",
-        index=None,
-        placeholder=t("filters.all_measures", lang),
+    _code_filter(
+        sidebar, t("filters.measure", lang), measures, "label", "f_measure", t("filters.all_measures", lang), lang
     )
     periods = {p.code: p for p in period_choices(date.today())}
     if st.session_state.get("f_period") not in periods:

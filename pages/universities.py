@@ -54,75 +54,49 @@ cells[3].metric(ctx.t("univ.metric.students"), f"{totals['students']:,}")
 cells[4].metric(ctx.t("univ.metric.attention"), f"{attention['pairings']:,}")
 st.caption(ctx.t("univ.reach_caption"))
 
+
+def _table_with_downloads(query, key, sort_keys, shown, links, columns, export_label, stem, sheet_key) -> None:
+    """Both tables here: sorted in SQL only when paged (one page sorts by its headers), downloads in that order."""
+    total = query.count(ctx.con)
+    sort = descending = None
+    if total > PAGE_SIZE:
+        labels = {name: ctx.t(f"export.col.{name}") for name in sort_keys}
+        sort, descending = sort_controls(ctx, query, key, labels)
+    paged_table(ctx, query, shown, key, sort, descending, links=links, total=total)
+    download_buttons(ctx, query, columns, f"{key}_export", export_label, stem, sheet_key, sort, descending)
+
+
 # The pairings of the chosen universities, or one row per university when none is chosen.
 if chosen:
     st.subheader(ctx.t("univ.pairings"))
     st.caption(ctx.t("univ.pairings_caption", today=today.isoformat()))
-    query = scorecard.pairings_query(ctx.filters, today)
-    total = query.count(ctx.con)
-    sort = descending = None
-    if total > PAGE_SIZE:
-        labels = {key: ctx.t(f"export.col.{key}") for key in ("university", "school", "province", "last_date")}
-        labels |= {"activities": ctx.t("export.col.activities"), "status": ctx.t("export.col.status")}
-        sort, descending = sort_controls(ctx, query, "univ_pairings", labels)
     shown_columns = tuple(c for c in PAIRING_COLUMNS if c.name != "pairing_id")
     if len(chosen) == 1:
         shown_columns = tuple(c for c in shown_columns if c.name != "university")
-    paged_table(
-        ctx,
-        query,
-        shown_columns,
+    _table_with_downloads(
+        scorecard.pairings_query(ctx.filters, today),
         "univ_pairings",
-        sort,
-        descending,
-        links={
-            "export.col.scorecard": (ctx.t("attention.open"), lambda r: app_link("schools", ctx, pairing=r.pairing_id))
-        },
-        total=total,
-    )
-    download_buttons(
-        ctx,
-        query,
+        ("university", "school", "province", "last_date", "activities", "status"),
+        shown_columns,
+        {"export.col.scorecard": (ctx.t("attention.open"), lambda r: app_link("schools", ctx, pairing=r.pairing_id))},
         PAIRING_COLUMNS,
-        "univ_pairings_export",
         ctx.t("univ.export.pairings"),
         file_stem(scope, ctx.t("export.file.pairings")),
         "export.file.pairings",
-        sort,
-        descending,
     )
 else:
     st.subheader(ctx.t("univ.all_title"))
     st.caption(ctx.t("univ.all_caption"))
-    query = scorecard.universities_query(ctx.filters, today, ctx.lang)
-    total = query.count(ctx.con)
-    sort = descending = None
-    if total > PAGE_SIZE:
-        labels = {key: ctx.t(f"export.col.{key}") for key in ("university", "pairings", "activities", "last_date")}
-        labels["red_pairings"] = ctx.t("export.col.red_pairings")
-        sort, descending = sort_controls(ctx, query, "univ_all", labels)
-    paged_table(
-        ctx,
-        query,
-        tuple(c for c in UNIVERSITY_COLUMNS if c.name not in ("teachers", "students")),
+    _table_with_downloads(
+        scorecard.universities_query(ctx.filters, today, ctx.lang),
         "univ_all",
-        sort,
-        descending,
-        links={
-            "export.col.open": (ctx.t("univ.open"), lambda r: app_link("universities", ctx, university=r.university))
-        },
-        total=total,
-    )
-    download_buttons(
-        ctx,
-        query,
+        ("university", "pairings", "activities", "last_date", "red_pairings"),
+        tuple(c for c in UNIVERSITY_COLUMNS if c.name not in ("teachers", "students")),
+        {"export.col.open": (ctx.t("univ.open"), lambda r: app_link("universities", ctx, university=r.university))},
         UNIVERSITY_COLUMNS,
-        "univ_all_export",
         ctx.t("univ.export.universities"),
         file_stem(ctx.t("export.file.universities")),
         "export.file.universities",
-        sort,
-        descending,
     )
 
 # Activities by measure and over time.

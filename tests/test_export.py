@@ -16,20 +16,9 @@ from openpyxl import load_workbook
 from assistance import export, scorecard
 from assistance.filters import Filters, Period
 from tests.conftest import REPO
+from tests.corpus import ZH as HEADERS  # the upload template's headers, spelled out (not read from the app)
 
 BNU = "北京师范大学"
-HEADERS = [
-    "日期",
-    "帮扶高校",
-    "受援学校",
-    "受援县",
-    "帮扶举措",
-    "活动名称",
-    "参与教师人数",
-    "参与学生人数",
-    "时长（小时）",
-    "备注",
-]
 
 
 def filtered_count(con, university: str) -> int:
