@@ -59,6 +59,15 @@ class Period:
         return t("period.year", lang, years=years)
 
 
+def month_starts(first: date, last: date) -> list[date]:
+    """The first day of every month from `first`'s month to `last`'s, inclusive."""
+    months, cursor = [], date(first.year, first.month, 1)
+    while cursor <= last:
+        months.append(cursor)
+        cursor = date(cursor.year + (cursor.month == 12), cursor.month % 12 + 1, 1)
+    return months
+
+
 def current_semester(today: date) -> Period:
     """The semester containing `today`."""
     year = today.year if today.month >= 9 else today.year - 1

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from assistance.db import title_key_sql
+from assistance.filters import month_starts
 
 SEED = 20220901
 HISTORY_START = date(2022, 9, 1)
@@ -59,14 +60,6 @@ def school_year_of(day: date) -> int:
     return day.year if day.month >= 9 else day.year - 1
 
 
-def _month_starts(start: date, end: date) -> list[date]:
-    months, cursor = [], date(start.year, start.month, 1)
-    while cursor <= end:
-        months.append(cursor)
-        cursor = date(cursor.year + (cursor.month == 12), cursor.month % 12 + 1, 1)
-    return months
-
-
 def _reporting_window(rng: random.Random, end: date) -> tuple[str, date | None]:
     """Pick how a pairing reports: most steadily, some went quiet, a few almost never report."""
     draw = rng.random()
@@ -88,7 +81,7 @@ def _pairing_activities(pairing_id: int, end: date, seed: int) -> list[tuple]:
             day = HISTORY_START + timedelta(days=rng.randint(0, (end - HISTORY_START).days))
             rows.append(_event(rng, pairing_id, day, PROFILES[rng.choice((1, 4))]))
         return rows
-    for month in _month_starts(HISTORY_START, last_day):
+    for month in month_starts(HISTORY_START, last_day):
         ramp = 0.7 if school_year_of(month) == HISTORY_START.year else 1.0
         for profile in PROFILES:
             weights = CAMP_MONTHS if profile.camp else TERM_MONTHS

@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
+from assistance.filters import month_starts
 from assistance.i18n import t
 
 STATUS_COLOURS = {
@@ -33,14 +34,6 @@ def _layout(fig: go.Figure, height: int, **extra) -> go.Figure:
     return fig
 
 
-def _months(first: date, last: date) -> list[date]:
-    months, cursor = [], date(first.year, first.month, 1)
-    while cursor <= last:
-        months.append(cursor)
-        cursor = date(cursor.year + (cursor.month == 12), cursor.month % 12 + 1, 1)
-    return months
-
-
 def timeline_heatmap(
     frame: pd.DataFrame, lang: str, names: dict[str, str], first: date | None = None, last: date | None = None
 ) -> go.Figure:
@@ -53,7 +46,7 @@ def timeline_heatmap(
     active = frame.dropna(subset=["month"])
     start = first or (min(active["month"]) if not active.empty else last)
     end = max(last or max(active["month"]), start)
-    months = _months(start, end)
+    months = month_starts(start, end)
     several = frame["university"].nunique() > 1
     rows = frame.drop_duplicates("pairing_id").sort_values(["university", "school"])
     pattern = "{school}（{university}）" if lang == "zh" else "{school} ({university})"

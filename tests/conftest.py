@@ -17,7 +17,24 @@ sys.path.insert(0, str(REPO))
 from assistance.bootstrap import initialise  # noqa: E402
 from scripts.devserver import CHROMIUM, CHROMIUM_ARGS, DEMO_TODAY, block_external, serve, wait_for_app  # noqa: E402
 
-__all__ = ["DEMO_TODAY", "REPO", "OfflinePage", "serve_streamlit", "wait_for_app"]
+__all__ = ["DEMO_TODAY", "REPO", "OfflinePage", "open_page", "serve_streamlit", "wait_for_app"]
+OVERVIEW = "pages/overview.py"
+
+
+def open_page(page: str, lang: str = "zh", **params):
+    """AppTest of `app.py` with URL params, run once, then switched to `page` (the overview is the default)."""
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    if lang == "en":
+        app.query_params["lang"] = "en"
+    for key, value in params.items():
+        app.query_params[key] = value
+    app.run()
+    if page != OVERVIEW:
+        app.switch_page(page)
+        app.run()
+    return app
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, open_page
 
 PAGES = [
     "pages/overview.py",
@@ -17,19 +17,6 @@ TITLES = {
     "zh": ["总览", "覆盖地图", "帮扶高校", "受援学校", "上传活动记录", "关于与数据"],
     "en": ["Overview", "Coverage map", "Universities", "Schools", "Upload activities", "About & data"],
 }
-
-
-def open_page(page: str, lang: str, **params) -> AppTest:
-    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    if lang == "en":
-        app.query_params["lang"] = "en"
-    for key, value in params.items():
-        app.query_params[key] = value
-    app.run()
-    if page != PAGES[0]:
-        app.switch_page(page)
-        app.run()
-    return app
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

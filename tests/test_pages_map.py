@@ -11,7 +11,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import REPO
+from tests.conftest import open_page as open_app_page
 
 OVERVIEW, MAP = "pages/overview.py", "pages/map.py"
 KPI_LABELS = {
@@ -27,15 +27,7 @@ KPI_LABELS = {
 
 
 def open_page(page: str, lang: str = "zh", **params) -> AppTest:
-    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    if lang == "en":
-        app.query_params["lang"] = "en"
-    for key, value in params.items():
-        app.query_params[key] = value
-    app.run()
-    if page != OVERVIEW:
-        app.switch_page(page)
-        app.run()
+    app = open_app_page(page, lang, **params)
     assert not app.exception, [e.value for e in app.exception]
     return app
 
