@@ -3,7 +3,7 @@
 import streamlit as st
 
 from assistance.i18n import t
-from assistance.ui import render_shell
+from assistance.web.shell import render_shell
 
 st.set_page_config(page_title="县中托管帮扶 · County High School Trusteeship", page_icon="🏫", layout="wide")
 

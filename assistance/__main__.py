@@ -1,7 +1,7 @@
-"""`python -m assistance …`: the command line (see cli.py)."""
+"""`python -m assistance …`: the command line (see assistance/cli/)."""
 
 import sys
 
-from assistance.cli import main
+from assistance.cli.main import main
 
 sys.exit(main())

@@ -39,15 +39,16 @@ MAP_ONLY_APP = f"""import sys
 sys.path.insert(0, {str(REPO)!r})
 import duckdb
 import streamlit as st
-from assistance import charts, coverage
+from assistance.figures import maps
+from assistance.analytics import coverage
 from assistance.filters import Filters
-from assistance.ui import PLOTLY_CONFIG
+from assistance.web.shell import PLOTLY_CONFIG
 from scripts.devserver import DEMO_TODAY
 
 st.title("map")
 con = duckdb.connect(sys.argv[1], read_only=True)
 metrics = coverage.province_metrics(con, Filters(), DEMO_TODAY)
-st.plotly_chart(charts.national_map(metrics, "schools", "zh"), config=PLOTLY_CONFIG)
+st.plotly_chart(maps.national_map(metrics, "schools", "zh"), config=PLOTLY_CONFIG)
 """
 
 
@@ -58,17 +59,17 @@ def kb(n: int) -> str:
 def bench_figure_size(db: Path) -> None:
     import duckdb
 
-    from assistance import charts, coverage
+    from assistance.analytics import coverage
+    from assistance.figures import maps
     from assistance.filters import Filters
 
     con = duckdb.connect(str(db), read_only=True)
     metrics = coverage.province_metrics(con, Filters(), DEMO_TODAY)
     print("\n1. national figure JSON (budget 600 KB)")
     for lang in ("zh", "en"):
-        served = max(len(charts.national_map(metrics, m, lang).to_json()) for m in coverage.METRICS)
+        served = max(len(maps.national_map(metrics, m, lang).to_json()) for m in coverage.METRICS)
         inline = max(
-            len(charts.national_map(metrics, m, lang, charts.GeoAssets(inline=True)).to_json())
-            for m in coverage.METRICS
+            len(maps.national_map(metrics, m, lang, maps.GeoAssets(inline=True)).to_json()) for m in coverage.METRICS
         )
         print(f"   {lang}: as the app sends it (geometry by URL) {kb(served)}; geometry inline {kb(inline)}")
     geo_dir = REPO / "data" / "geo"
@@ -80,7 +81,8 @@ def bench_figure_size(db: Path) -> None:
 def bench_script_time(db: Path, runs: int) -> None:
     import duckdb
 
-    from assistance import charts, coverage
+    from assistance.analytics import coverage
+    from assistance.figures import maps
     from assistance.filters import Filters
 
     print("\n2. overview script, warm (budget 300 ms)")
@@ -90,9 +92,9 @@ def bench_script_time(db: Path, runs: int) -> None:
     def page_work() -> None:
         coverage.kpis(con, filters, today)
         metrics = coverage.province_metrics(con, filters, today)
-        charts.national_map(metrics, "schools", "zh").to_json()
+        maps.national_map(metrics, "schools", "zh").to_json()
         monthly = coverage.monthly_by_measure(con, filters)
-        charts.monthly_chart(monthly, sorted(monthly["measure"].unique()), "zh").to_json()
+        maps.monthly_chart(monthly, sorted(monthly["measure"].unique()), "zh").to_json()
 
     page_work()
     times = []
@@ -183,7 +185,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--skip-browser", action="store_true")
     args = parser.parse_args()
-    from assistance.bootstrap import initialise
+    from assistance.store.bootstrap import initialise
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.duckdb"

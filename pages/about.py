@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from assistance import queries
-from assistance.ui import page_context, page_header
+from assistance.analytics import queries
+from assistance.web.shell import page_context, page_header
 
 ctx = page_context()
 page_header(ctx, "nav.about")

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from assistance import map_view
-from assistance.attention_view import render_needs_attention
-from assistance.ui import page_context, page_header
+from assistance.web import map_sections
+from assistance.web.attention import render_needs_attention
+from assistance.web.shell import page_context, page_header
 
 ctx = page_context()
 page_header(ctx, "nav.overview")
@@ -16,14 +16,14 @@ kpi_area = st.container()
 st.subheader(ctx.t("overview.map"))
 control, hint = st.columns([5, 2], vertical_alignment="center")
 with control:
-    metric = map_view.metric_control(ctx, "overview_metric", label_visibility="collapsed")
+    metric = map_sections.metric_control(ctx, "overview_metric", label_visibility="collapsed")
 hint.caption(ctx.t("map.click_hint"))
-map_view.coverage_map(ctx, metric, key="overview_map", height=520, hint=False)
+map_sections.coverage_map(ctx, metric, key="overview_map", height=520, hint=False)
 st.page_link("pages/map.py", label=ctx.t("overview.open_map"), icon=":material/map:")
 with kpi_area:
-    map_view.kpi_cards(ctx)
+    map_sections.kpi_cards(ctx)
 
 st.subheader(ctx.t("overview.monthly"))
-map_view.monthly_section(ctx)
+map_sections.monthly_section(ctx)
 
 render_needs_attention(ctx)

@@ -5,11 +5,12 @@ Without a (valid) `pairing` in the URL the page offers a searchable picker, whic
 
 import streamlit as st
 
-from assistance import scorecard, scorecard_view
-from assistance.export import MEASURE_SCORECARD_COLUMNS, PAIRING_ACTIVITY_COLUMNS, YEAR_SCORECARD_COLUMNS
+from assistance.analytics import scorecard
+from assistance.export.writers import MEASURE_SCORECARD_COLUMNS, PAIRING_ACTIVITY_COLUMNS, YEAR_SCORECARD_COLUMNS
+from assistance.figures import progress as progress_figures
 from assistance.filters import Period
-from assistance.tables_view import download_buttons, file_stem, paged_table, small_table, sort_controls
-from assistance.ui import PLOTLY_CONFIG, page_context, page_header, set_filters
+from assistance.web.shell import PLOTLY_CONFIG, page_context, page_header, set_filters
+from assistance.web.tables import download_buttons, file_stem, paged_table, small_table, sort_controls
 
 ctx = page_context()
 today = scorecard.today()
@@ -176,7 +177,7 @@ st.subheader(ctx.t("school.plan_title", label=label))
 measure_query = scorecard.measure_scorecard_query(pairing_id, year, today)
 measures = measure_query.page(ctx.con)
 small_table(ctx, measures, tuple(c for c in MEASURE_SCORECARD_COLUMNS if c.name != "school_year"))
-st.plotly_chart(scorecard_view.plan_figure(measures, ctx.lang, ctx.measure_names()), config=PLOTLY_CONFIG)
+st.plotly_chart(progress_figures.plan_figure(measures, ctx.lang, ctx.measure_names()), config=PLOTLY_CONFIG)
 
 st.subheader(ctx.t("school.years_title"))
 small_table(ctx, year_rows, YEAR_SCORECARD_COLUMNS)

@@ -8,11 +8,13 @@ from datetime import date
 
 import streamlit as st
 
-from assistance import scorecard, scorecard_view
-from assistance.attention_view import render_needs_attention
-from assistance.export import ACTIVITY_COLUMNS, MEASURE_COUNT_COLUMNS, PAIRING_COLUMNS, UNIVERSITY_COLUMNS
-from assistance.scorecard_view import MAX_TIMELINE_ROWS
-from assistance.tables_view import (
+from assistance.analytics import scorecard
+from assistance.export.writers import ACTIVITY_COLUMNS, MEASURE_COUNT_COLUMNS, PAIRING_COLUMNS, UNIVERSITY_COLUMNS
+from assistance.figures import progress
+from assistance.figures.progress import MAX_TIMELINE_ROWS
+from assistance.web.attention import render_needs_attention
+from assistance.web.shell import PLOTLY_CONFIG, page_context, page_header, set_filters
+from assistance.web.tables import (
     PAGE_SIZE,
     app_link,
     download_buttons,
@@ -21,7 +23,6 @@ from assistance.tables_view import (
     small_table,
     sort_controls,
 )
-from assistance.ui import PLOTLY_CONFIG, page_context, page_header, set_filters
 
 ctx = page_context()
 page_header(ctx, "nav.universities")
@@ -113,12 +114,10 @@ if totals["activities"]:
         st.caption(ctx.t("univ.timeline_caption"))
         frame = scorecard.timeline(ctx.con, ctx.filters)
         first = date(start.year, start.month, 1) if start else None
-        figure = scorecard_view.timeline_heatmap(frame, ctx.lang, names, first, last_month)
+        figure = progress.timeline_heatmap(frame, ctx.lang, names, first, last_month)
     else:
         st.caption(ctx.t("univ.timeline_total_caption", count=totals["pairings"]))
-        figure = scorecard_view.timeline_by_measure(
-            scorecard.timeline_by_measure(ctx.con, ctx.filters), ctx.lang, measures
-        )
+        figure = progress.timeline_by_measure(scorecard.timeline_by_measure(ctx.con, ctx.filters), ctx.lang, measures)
     st.plotly_chart(figure, config=PLOTLY_CONFIG)
 elif totals["pairings"]:
     st.info(ctx.t("univ.no_activities"))

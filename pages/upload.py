@@ -13,12 +13,12 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from assistance import templates
-from assistance.batches import batch_rejected_csv, list_batches, undo_batch
-from assistance.ingest import Ingest, IngestReport
-from assistance.ingest_decode import max_upload_bytes, xlsx_sheet_names
-from assistance.ingest_errors import IngestFileError
-from assistance.ui import page_context, page_header
+from assistance.ingest import templates
+from assistance.ingest.batches import batch_rejected_csv, list_batches, undo_batch
+from assistance.ingest.decode import max_upload_bytes, xlsx_sheet_names
+from assistance.ingest.errors import IngestFileError
+from assistance.ingest.pipeline import Ingest, IngestReport
+from assistance.web.shell import page_context, page_header
 
 ctx = page_context()
 page_header(ctx, "nav.upload")

@@ -14,7 +14,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from assistance.bootstrap import initialise  # noqa: E402
+from assistance.store.bootstrap import initialise  # noqa: E402
 from scripts.devserver import CHROMIUM, CHROMIUM_ARGS, DEMO_TODAY, block_external, serve, wait_for_app  # noqa: E402
 
 __all__ = ["DEMO_TODAY", "REPO", "OfflinePage", "open_page", "serve_streamlit", "wait_for_app"]

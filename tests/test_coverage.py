@@ -10,9 +10,11 @@ import duckdb
 import pandas as pd
 import pytest
 
-from assistance import charts, coverage, geo
+from assistance.analytics import coverage
+from assistance.figures import maps
 from assistance.filters import Filters, Period
-from assistance.map_view import _clicked_unit
+from assistance.geo import boundaries
+from assistance.web.map_sections import _clicked_unit
 from tests.conftest import DEMO_TODAY
 
 TODAY = DEMO_TODAY
@@ -213,17 +215,17 @@ def test_sql_takes_values_only_as_parameters(con):
 @pytest.fixture(scope="module")
 def national(con):
     metrics = coverage.province_metrics(con, Filters(), TODAY)
-    return metrics, charts.national_map(metrics, "schools", "zh", charts.GeoAssets(inline=True))
+    return metrics, maps.national_map(metrics, "schools", "zh", maps.GeoAssets(inline=True))
 
 
 def test_national_figure_json_fits_the_budget(con, national):
     metrics, inline = national
     assert len(inline.to_json()) <= 600 * 1024  # geometry inline: the worst case
-    served = charts.national_map(metrics, "activities", "en", charts.GeoAssets())
+    served = maps.national_map(metrics, "activities", "en", maps.GeoAssets())
     assert len(served.to_json()) <= 60 * 1024  # the app's figure: geometry by URL, fetched once
     assert "app/static/geo/provinces.geojson" in {trace.geojson for trace in served.data if trace.type == "choropleth"}
-    assert (geo.static_geo_dir() / "provinces.geojson").read_bytes() == (
-        geo.data_dir() / "geo" / "provinces.geojson"
+    assert (boundaries.static_geo_dir() / "provinces.geojson").read_bytes() == (
+        boundaries.data_dir() / "geo" / "provinces.geojson"
     ).read_bytes()
 
 
@@ -248,7 +250,7 @@ def test_national_figure_has_neutral_provinces_the_corps_and_the_maritime_line(n
     assert not any(str(code).startswith("6590") for code in main.locations)
 
     corps_polygons = [t for t in figure.data if t.type == "choropleth" and list(t.locations)[:1] == ["659001"]]
-    assert len(corps_polygons) == 1 and corps_polygons[0].marker.line.color == charts.CORPS_LINE
+    assert len(corps_polygons) == 1 and corps_polygons[0].marker.line.color == maps.CORPS_LINE
     assert {c[0] for c in corps_polygons[0].customdata} == {CORPS}
     corps_legend = [t for t in figure.data if t.name == "新疆生产建设兵团（单列）"]
     assert len(corps_legend) == 1 and corps_legend[0].showlegend and corps_legend[0].marker.symbol == "diamond"
@@ -256,7 +258,7 @@ def test_national_figure_has_neutral_provinces_the_corps_and_the_maritime_line(n
 
     maritime = [t for t in figure.data if t.type == "scattergeo" and t.mode == "lines"]
     assert {t.geo or "geo" for t in maritime} == {"geo", "geo2"}
-    lines = geo.geojson_lines(geo.maritime_geojson())
+    lines = boundaries.geojson_lines(boundaries.maritime_geojson())
     assert len([x for x in maritime[0].lon if x is not None]) == len([x for x in lines[0] if x is not None])
     assert any(t.type == "scattergeo" and t.geo == "geo2" and t.mode == "markers" for t in figure.data)
 
@@ -270,7 +272,7 @@ def test_national_figure_hover_names_values_and_top_universities(national):
 
 def test_national_figure_with_a_filter_marks_provinces_without_pairings(con):
     metrics = coverage.province_metrics(con, Filters(universities=("兰州大学",)), TODAY)
-    figure = charts.national_map(metrics, "per_school", "en", charts.GeoAssets(inline=True))
+    figure = maps.national_map(metrics, "per_school", "en", maps.GeoAssets(inline=True))
     empty = next(t for t in figure.data if t.name == "No pairings in view")
     assert "620000" not in empty.locations and "510000" in empty.locations
     assert "Outside the programme" in _trace_names(figure)
@@ -282,7 +284,7 @@ def test_province_figure_fills_assisted_counties_and_marks_schools(con, province
     filters = Filters(province=province)
     counties = coverage.county_metrics(con, filters, TODAY, province)
     schools = coverage.school_markers(con, filters, TODAY)
-    figure = charts.province_map(counties, schools, province, "activities", "zh", charts.GeoAssets(inline=True))
+    figure = maps.province_map(counties, schools, province, "activities", "zh", maps.GeoAssets(inline=True))
     filled = [t for t in figure.data if t.type == "choropleth" and t.coloraxis]
     assert len(filled) == 1 and set(filled[0].locations) == set(counties.loc[counties["pairings"] > 0, "adcode"])
     markers = [t for t in figure.data if t.type == "scattergeo" and "受援学校" in (t.name or "")]
@@ -295,7 +297,7 @@ def test_province_figure_fills_assisted_counties_and_marks_schools(con, province
 
 def test_links_figure_tells_verified_from_demo(con):
     links = coverage.links(con, Filters(universities=("北京大学", "清华大学")))
-    figure = charts.links_map(links, "en", charts.GeoAssets(inline=True))
+    figure = maps.links_map(links, "en", maps.GeoAssets(inline=True))
     lines = {t.name: t for t in figure.data if t.type == "scattergeo" and t.mode == "lines" and t.name}
     verified, demo = lines["Verified pairing (solid)"], lines["Demo pairing (dotted)"]
     assert verified.line.dash == "solid" and demo.line.dash == "dot" and verified.line.color != demo.line.color
@@ -309,7 +311,7 @@ def test_monthly_chart_stacks_measures_in_both_languages(con):
     monthly = coverage.monthly_by_measure(con, Filters())
     codes = [r[0] for r in con.execute("SELECT code FROM measures ORDER BY sort_order").fetchall()]
     for lang, label in (("zh", "学生营地活动"), ("en", "Student camp")):
-        figure = charts.monthly_chart(monthly, codes, lang)
+        figure = maps.monthly_chart(monthly, codes, lang)
         assert figure.layout.barmode == "stack" and label in _trace_names(figure)
         assert sum(sum(t.y) for t in figure.data) == monthly["activities"].sum()
 
@@ -322,10 +324,10 @@ def test_a_click_on_a_corps_city_means_the_corps():
 
 
 def test_served_geometry_mirrors_data_geo():
-    served = geo.publish_static()
+    served = boundaries.publish_static()
     assert served is not None
-    for path in (geo.data_dir() / "geo").rglob("*.geojson"):
-        copy = served / path.relative_to(geo.data_dir() / "geo")
+    for path in (boundaries.data_dir() / "geo").rglob("*.geojson"):
+        copy = served / path.relative_to(boundaries.data_dir() / "geo")
         assert copy.read_bytes() == path.read_bytes()
     for path in served.rglob("*.geojson"):
         assert json.loads(path.read_text(encoding="utf-8"))["type"] == "FeatureCollection"

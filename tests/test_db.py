@@ -6,8 +6,8 @@ import sys
 import duckdb
 import pytest
 
-from assistance import db
-from assistance.bootstrap import initialise
+from assistance.store import db
+from assistance.store.bootstrap import initialise
 from tests.conftest import DEMO_TODAY, REPO
 
 TABLES = {
@@ -154,7 +154,7 @@ def test_empty_init_loads_reference_but_no_history(tmp_path):
 
 
 def test_a_failed_build_leaves_no_database_behind(tmp_path, monkeypatch):
-    from assistance import sample
+    from assistance.reference import sample
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("generator failed")

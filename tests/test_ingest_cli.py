@@ -33,7 +33,7 @@ def cli(*args: str) -> subprocess.CompletedProcess:
 
 def main(capsys, *args: str) -> tuple[int, str, str]:
     """`cli.main` in this process: (exit status, stdout, stderr)."""
-    from assistance.cli import main as cli_main
+    from assistance.cli.main import main as cli_main
 
     status = cli_main(list(args))
     captured = capsys.readouterr()

@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from assistance import db
-from assistance.ingest import Ingest
-from assistance.ingest_errors import IngestFileError
+from assistance.ingest.errors import IngestFileError
+from assistance.ingest.pipeline import Ingest
+from assistance.store import db
 from tests.corpus import TODAY, VALID, ZH, build_corpus_database
 
 SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture], derandomize=True)

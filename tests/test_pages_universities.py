@@ -6,7 +6,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assistance import scorecard
+from assistance.analytics import scorecard
 from assistance.i18n import t
 from tests.conftest import REPO
 

@@ -6,7 +6,7 @@ import duckdb
 import pandas as pd
 
 from assistance.i18n import t
-from assistance.reference import DATA_DIR, normalise_name, read_csv
+from assistance.reference.loader import DATA_DIR, normalise_name, read_csv
 from tests.conftest import REPO
 
 

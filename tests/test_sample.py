@@ -4,7 +4,7 @@ from datetime import date
 
 import duckdb
 
-from assistance import sample
+from assistance.reference import sample
 from tests.conftest import DEMO_TODAY
 
 PAIRINGS = list(range(1, 116))

@@ -10,9 +10,9 @@ from datetime import date, timedelta
 import duckdb
 import pytest
 
-from assistance import scorecard
-from assistance.bootstrap import initialise
+from assistance.analytics import scorecard
 from assistance.filters import Filters
+from assistance.store.bootstrap import initialise
 
 TODAY = date(2026, 11, 28)  # school year 2026 (2026-09-01 – 2027-08-31): day 89 of 365
 BNU = Filters(universities=("北京师范大学",))  # pairings 1 (青龙) and 27 (大化)

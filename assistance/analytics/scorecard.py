@@ -28,8 +28,8 @@ from datetime import date
 import duckdb
 import pandas as pd
 
+from assistance.analytics.queries import FILTER_CTES, fetch_df, fetch_one, filter_params
 from assistance.filters import Filters
-from assistance.queries import FILTER_CTES, fetch_df, fetch_one, filter_params
 
 # The rule, as constants: the SQL below binds them, the page states them.
 SILENCE_DAYS = 60  # no activity for this many days or more → red / needs attention (60 flags, 59 does not)

@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from assistance import db
+from assistance.store import db
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
@@ -51,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run_init(args: argparse.Namespace) -> int:
-    from assistance.bootstrap import initialise
+    from assistance.store.bootstrap import initialise
 
     print(initialise(args.db, empty=args.empty).summary())
     return 0
@@ -61,10 +61,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "init":
         return _run_init(args)
     if args.command == "export":
-        from assistance.export import cli_export
+        from assistance.export.writers import cli_export
 
         return cli_export(args)
-    from assistance import ingest_cli
+    from assistance.cli import ingest as ingest_cli
 
     return {"ingest": ingest_cli.cli_ingest, "batches": ingest_cli.cli_batches, "undo": ingest_cli.cli_undo}[
         args.command

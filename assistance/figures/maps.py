@@ -32,7 +32,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import shapely
 
-from assistance import geo
+from assistance.geo import boundaries
 from assistance.i18n import t
 
 STATIC_GEO_URL = "app/static/geo/"  # relative to the page, like PLOTLY_CONFIG's topojsonURL
@@ -98,7 +98,7 @@ class GeoAssets:
     def _served(self, name: str) -> bool:
         if self.inline:
             return False
-        directory = geo.publish_static()
+        directory = boundaries.publish_static()
         return directory is not None and (directory / f"{name}.geojson").is_file()
 
     def _source(self, name: str, loader, codes) -> str | dict:
@@ -113,7 +113,7 @@ class GeoAssets:
         return {"type": "FeatureCollection", "features": [f for f in collection["features"] if f["id"] in wanted]}
 
     def provinces(self, codes: Sequence[str] | None = None) -> str | dict:
-        return self._source("provinces", geo.provinces_geojson, codes)
+        return self._source("provinces", boundaries.provinces_geojson, codes)
 
     def inset(self, codes: Sequence[str]) -> str | dict:
         """Provinces for the South China Sea inset: the served file, or inline the features clipped
@@ -124,17 +124,17 @@ class GeoAssets:
         return {"type": "FeatureCollection", "features": [f for f in _inset_features() if f["id"] in wanted]}
 
     def corps(self, codes: Sequence[str] | None = None) -> str | dict:
-        return self._source("corps", geo.corps_geojson, codes)
+        return self._source("corps", boundaries.corps_geojson, codes)
 
     def counties(self, code: str, codes: Sequence[str] | None = None) -> str | dict:
-        return self._source(f"counties/{code}", lambda: geo.counties_geojson(code), codes)
+        return self._source(f"counties/{code}", lambda: boundaries.counties_geojson(code), codes)
 
 
 @lru_cache(maxsize=1)
 def _inset_features() -> tuple[dict, ...]:
     frame = shapely.box(INSET_LON[0], INSET_LAT[0], INSET_LON[1], INSET_LAT[1])
     out = []
-    for feature in geo.provinces_geojson()["features"]:
+    for feature in boundaries.provinces_geojson()["features"]:
         if feature["id"] not in (*INSET_COAST, HAINAN_CODE):
             continue
         clipped = shapely.simplify(shapely.intersection(_shape(feature), frame), 0.02)
@@ -160,7 +160,7 @@ def _interior_point(geom: shapely.Geometry) -> tuple[float, float]:
 
 @lru_cache(maxsize=1)
 def province_label_points() -> dict[str, tuple[float, float]]:
-    points = {f["id"]: _interior_point(_shape(f)) for f in geo.provinces_geojson()["features"]}
+    points = {f["id"]: _interior_point(_shape(f)) for f in boundaries.provinces_geojson()["features"]}
     points.update(LABEL_NUDGE)
     return points
 
@@ -169,7 +169,7 @@ def province_label_points() -> dict[str, tuple[float, float]]:
 def corps_points() -> dict[str, tuple[float, float]]:
     """One marker point inside each Corps city."""
     out = {}
-    for feature in geo.corps_geojson()["features"]:
+    for feature in boundaries.corps_geojson()["features"]:
         point = shapely.point_on_surface(_shape(feature))
         out[feature["id"]] = (round(point.x, 3), round(point.y, 3))
     return out
@@ -178,7 +178,7 @@ def corps_points() -> dict[str, tuple[float, float]]:
 @lru_cache(maxsize=1)
 def maritime_lines() -> tuple[tuple, tuple]:
     """The maritime boundary as lon/lat sequences with None between the dashes."""
-    lons, lats = geo.geojson_lines(geo.maritime_geojson())
+    lons, lats = boundaries.geojson_lines(boundaries.maritime_geojson())
     return tuple(lons), tuple(lats)
 
 
@@ -188,7 +188,7 @@ def island_points() -> tuple[tuple, tuple]:
     are specks, so the inset marks them, as official maps do."""
     lons: list[float] = []
     lats: list[float] = []
-    for feature in geo.provinces_geojson()["features"]:
+    for feature in boundaries.provinces_geojson()["features"]:
         if feature["id"] not in (HAINAN_CODE, "440000"):
             continue
         for part in shapely.get_parts(_shape(feature)):
@@ -206,17 +206,19 @@ def county_frame(code: str) -> tuple[tuple[float, float], tuple[float, float]]:
     """Lon and lat ranges framing a province's counties (Hainan without the far islands of 三沙),
     with some padding; for the Corps, the frame of Xinjiang around its cities."""
     if code == CORPS_CODE:
-        features = [f for f in geo.provinces_geojson()["features"] if f["id"] == XINJIANG_CODE]
+        features = [f for f in boundaries.provinces_geojson()["features"] if f["id"] == XINJIANG_CODE]
     else:
-        features = [f for f in geo.counties_geojson(code)["features"] if not str(f["id"]).startswith(SANSHA_PREFIX)]
-    x0, y0, x1, y1 = geo.bounds({"type": "FeatureCollection", "features": features})
+        features = [
+            f for f in boundaries.counties_geojson(code)["features"] if not str(f["id"]).startswith(SANSHA_PREFIX)
+        ]
+    x0, y0, x1, y1 = boundaries.bounds({"type": "FeatureCollection", "features": features})
     pad_x, pad_y = (x1 - x0) * 0.04 + 0.05, (y1 - y0) * 0.04 + 0.05
     return (round(x0 - pad_x, 3), round(x1 + pad_x, 3)), (round(y0 - pad_y, 3), round(y1 + pad_y, 3))
 
 
 @lru_cache(maxsize=64)
 def county_ids(code: str) -> tuple[str, ...]:
-    return tuple(str(f["id"]) for f in geo.counties_geojson(code)["features"])
+    return tuple(str(f["id"]) for f in boundaries.counties_geojson(code)["features"])
 
 
 # ------------------------------------------------------------------------------ formatting
@@ -860,7 +862,7 @@ def links_map(
     _base_layout(fig, height)
     _national_geo(fig)
     fig.update_layout(legend=_legend())
-    codes = [f["id"] for f in geo.provinces_geojson()["features"]]
+    codes = [f["id"] for f in boundaries.provinces_geojson()["features"]]
     programme = set(in_programme)
     fig.add_trace(
         _trace(

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from assistance.ingest_errors import IngestFileError
+from assistance.ingest.errors import IngestFileError
 
 FIELDS = ("date", "university", "school", "county", "measure", "title", "teachers", "students", "hours", "notes")
 REQUIRED = ("date", "university", "measure", "title")

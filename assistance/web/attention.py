@@ -11,11 +11,11 @@ from datetime import date
 
 import streamlit as st
 
-from assistance import scorecard
-from assistance.export import ATTENTION_COLUMNS
+from assistance.analytics import scorecard
+from assistance.export.writers import ATTENTION_COLUMNS
 from assistance.filters import Period
-from assistance.tables_view import PAGE_SIZE, app_link, download_buttons, file_stem, paged_table, sort_controls
-from assistance.ui import PageContext
+from assistance.web.shell import PageContext
+from assistance.web.tables import PAGE_SIZE, app_link, download_buttons, file_stem, paged_table, sort_controls
 
 DISPLAY_COLUMNS = tuple(column for column in ATTENTION_COLUMNS if column.name != "pairing_id")
 SORT_KEYS = {

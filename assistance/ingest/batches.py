@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from assistance.i18n import t
-from assistance.ingest import WRITE_LOCK, rejected_csv_bytes, transaction
+from assistance.ingest.pipeline import WRITE_LOCK, rejected_csv_bytes, transaction
 
 
 @dataclass

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from assistance import db, reference, sample
+from assistance.reference import loader, sample
+from assistance.store import db
 
 Progress = Callable[[float, str], None]
 
@@ -59,7 +60,7 @@ def initialise(
         progress(0.05, "schema")
         report.migrations = db.migrate(con)
         progress(0.2, "reference")
-        report.loaded.update(reference.load_reference(con))
+        report.loaded.update(loader.load_reference(con))
         if not empty:
             progress(0.5, "demo")
             report.loaded.update(sample.load_demo(con, end=today))

@@ -16,17 +16,18 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from assistance import charts, coverage
+from assistance.analytics import coverage
+from assistance.figures import maps
 from assistance.filters import current_semester
 from assistance.i18n import t
-from assistance.ui import PLOTLY_CONFIG, PageContext, set_filters
+from assistance.web.shell import PLOTLY_CONFIG, PageContext, set_filters
 
 _FLASH = "_map_flash"
 
 
-def assets() -> charts.GeoAssets:
+def assets() -> maps.GeoAssets:
     """Geometry by URL from the app's static folder (fetched once per page by the browser)."""
-    return charts.GeoAssets()
+    return maps.GeoAssets()
 
 
 # ------------------------------------------------------------------------------ controls
@@ -167,7 +168,7 @@ def coverage_map(
     metrics = coverage.province_metrics(ctx.con, ctx.filters, today)
     names = ctx.province_names()
     in_programme = frozenset(metrics.loc[metrics["in_programme"], "code"])
-    figure = charts.national_map(metrics, metric, ctx.lang, assets(), height=height)
+    figure = maps.national_map(metrics, metric, ctx.lang, assets(), height=height)
     if hint:
         st.caption(ctx.t("map.click_hint"))
     st.plotly_chart(
@@ -195,7 +196,7 @@ def _drilled(ctx: PageContext, metric: str, today: date, schools_table: bool, he
     )
     counties = coverage.county_metrics(ctx.con, ctx.filters, today, province)
     schools = coverage.school_markers(ctx.con, ctx.filters, today)
-    figure = charts.province_map(counties, schools, province, metric, ctx.lang, assets(), height=height)
+    figure = maps.province_map(counties, schools, province, metric, ctx.lang, assets(), height=height)
     st.caption(ctx.t("map.drilled_caption"))
     st.plotly_chart(figure, config=PLOTLY_CONFIG, key=f"drilled_{province}")
     if schools_table and len(schools):
@@ -240,7 +241,7 @@ def links_view(ctx: PageContext) -> None:
         )
     )
     programme = ctx.provinces.loc[ctx.provinces["in_programme"], "code"].tolist()
-    figure = charts.links_map(links, ctx.lang, assets(), in_programme=programme)
+    figure = maps.links_map(links, ctx.lang, assets(), in_programme=programme)
     st.plotly_chart(figure, config=PLOTLY_CONFIG, key="links_map")
 
 
@@ -252,5 +253,5 @@ def monthly_section(ctx: PageContext) -> None:
     if not len(monthly):
         st.info(ctx.t("overview.monthly_empty"))
         return
-    figure = charts.monthly_chart(monthly, list(ctx.measures["code"]), ctx.lang)
+    figure = maps.monthly_chart(monthly, list(ctx.measures["code"]), ctx.lang)
     st.plotly_chart(figure, config=PLOTLY_CONFIG, key="monthly_chart")

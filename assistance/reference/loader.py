@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+from assistance.paths import DATA_DIR
+
 CORPS_CODE = "660000"
 PROGRAMME_START = "2022-09-01"
 

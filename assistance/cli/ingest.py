@@ -18,11 +18,11 @@ from pathlib import Path
 
 import duckdb
 
-from assistance import db
-from assistance.batches import list_batches, undo_batch
 from assistance.i18n import normalise_language, t
-from assistance.ingest import Ingest
-from assistance.ingest_errors import IngestFileError
+from assistance.ingest.batches import list_batches, undo_batch
+from assistance.ingest.errors import IngestFileError
+from assistance.ingest.pipeline import Ingest
+from assistance.store import db
 
 
 def _lang() -> str:

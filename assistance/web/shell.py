@@ -14,9 +14,10 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from assistance import bootstrap, db, queries
+from assistance.analytics import queries
 from assistance.filters import Filters, Period, period_choices
 from assistance.i18n import DEFAULT_LANGUAGE, LANGUAGES, normalise_language, t
+from assistance.store import bootstrap, db
 
 FILTER_KEYS = ("university", "province", "measure", "period")
 _PENDING = "_pending_filters"

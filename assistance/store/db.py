@@ -13,7 +13,8 @@ from pathlib import Path
 
 import duckdb
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from assistance.paths import REPO_ROOT
+
 DEFAULT_DB_PATH = REPO_ROOT / "data" / "assistance.duckdb"
 
 

@@ -16,8 +16,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from assistance.db import title_key_sql
 from assistance.filters import month_starts
+from assistance.store.db import title_key_sql
 
 SEED = 20220901
 HISTORY_START = date(2022, 9, 1)

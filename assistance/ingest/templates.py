@@ -16,8 +16,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from assistance.i18n import t
-from assistance.ingest import EARLIEST_DATE, csv_bytes
-from assistance.ingest_headers import FIELDS, PLACE_FIELDS, REQUIRED
+from assistance.ingest.headers import FIELDS, PLACE_FIELDS, REQUIRED
+from assistance.ingest.pipeline import EARLIEST_DATE, csv_bytes
 
 TEMPLATE_ROWS = 1000  # rows that carry the drop-downs and the date format
 WIDTHS = {"date": 12, "university": 18, "school": 24, "county": 16, "measure": 20, "title": 36, "notes": 30}

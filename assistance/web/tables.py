@@ -12,10 +12,10 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from assistance.export import EXPORT_LANGUAGE, RULE_VALUES, Column, formatter, table_bytes
+from assistance.analytics.scorecard import TableQuery
+from assistance.export.writers import EXPORT_LANGUAGE, RULE_VALUES, Column, formatter, table_bytes
 from assistance.i18n import t
-from assistance.scorecard import TableQuery
-from assistance.ui import PageContext
+from assistance.web.shell import PageContext
 
 PAGE_SIZE = 25
 ROW_HEIGHT = 35  # st.dataframe's default row height in pixels

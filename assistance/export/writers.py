@@ -22,11 +22,7 @@ from typing import BinaryIO
 import duckdb
 import pandas as pd
 
-from assistance import db
-from assistance.filters import Filters, Period
-from assistance.i18n import t
-from assistance.reference import normalise_name
-from assistance.scorecard import (
+from assistance.analytics.scorecard import (
     AMBER_PERCENT,
     GREEN_PERCENT,
     REASONS,
@@ -36,6 +32,10 @@ from assistance.scorecard import (
     activity_export_query,
     bind,
 )
+from assistance.filters import Filters, Period
+from assistance.i18n import t
+from assistance.reference.loader import normalise_name
+from assistance.store import db
 
 CHUNK_ROWS = 10_000
 XLSX_MAX_ROWS = 1_048_575  # data rows per sheet (Excel's limit minus the header); the rest continue on new sheets

@@ -31,8 +31,8 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from assistance.ingest_errors import IngestFileError
-from assistance.ingest_headers import HEADER_SCAN_ROWS, match_header
+from assistance.ingest.errors import IngestFileError
+from assistance.ingest.headers import HEADER_SCAN_ROWS, match_header
 
 Progress = Callable[[float, str], None]
 

@@ -15,12 +15,14 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
+from assistance.paths import DATA_DIR
+
 _ADCODE = re.compile(r"\d{6}")
 
 
 def data_dir() -> Path:
     """The repo's data/ directory, found from this file so the app works from any cwd."""
-    return Path(__file__).resolve().parent.parent / "data"
+    return DATA_DIR
 
 
 def _geo_dir() -> Path:

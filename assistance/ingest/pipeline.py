@@ -40,10 +40,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from assistance.db import title_key_sql
 from assistance.i18n import t
-from assistance.ingest_decode import ParsedFile, Progress, max_upload_bytes, parse, read_source, stage_raw
-from assistance.ingest_headers import FIELDS, HEADER_SCAN_ROWS, PLACE_FIELDS, find_header
+from assistance.ingest.decode import ParsedFile, Progress, max_upload_bytes, parse, read_source, stage_raw
+from assistance.ingest.headers import FIELDS, HEADER_SCAN_ROWS, PLACE_FIELDS, find_header
+from assistance.store.db import title_key_sql
 
 EARLIEST_DATE = date(2022, 6, 1)
 MAX_TITLE_CHARS = 200

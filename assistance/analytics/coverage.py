@@ -19,8 +19,8 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 
+from assistance.analytics.queries import FILTER_CTES, fetch_df, filter_params
 from assistance.filters import Filters, current_semester, previous_semester
-from assistance.queries import FILTER_CTES, fetch_df, filter_params
 
 CORPS_CODE = "660000"
 XINJIANG_CODE = "650000"
