@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 
 from assistance.filters import Filters
+from assistance.store.transaction import cursor
 
 # The pairings and activities in view. Every query that filters starts with these CTEs and so binds
 # all five parameters.
@@ -45,19 +46,13 @@ def filter_params(filters: Filters, start: date | None = None, end: date | None 
 
 def fetch_df(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> pd.DataFrame:
     """Run one query on its own cursor (a cached connection is shared by all sessions' threads)."""
-    cursor = con.cursor()
-    try:
-        return cursor.execute(sql, params or []).df()
-    finally:
-        cursor.close()
+    with cursor(con) as cur:
+        return cur.execute(sql, params or []).df()
 
 
 def fetch_one(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> tuple:
-    cursor = con.cursor()
-    try:
-        return cursor.execute(sql, params or []).fetchone()
-    finally:
-        cursor.close()
+    with cursor(con) as cur:
+        return cur.execute(sql, params or []).fetchone()
 
 
 def universities(con) -> pd.DataFrame:

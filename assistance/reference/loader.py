@@ -13,9 +13,8 @@ import duckdb
 import pandas as pd
 
 from assistance.paths import DATA_DIR
-
-CORPS_CODE = "660000"
-PROGRAMME_START = "2022-09-01"
+from assistance.reference.codes import PROGRAMME_START
+from assistance.store.transaction import transaction
 
 _SPACES = re.compile(r"\s+")
 
@@ -83,57 +82,41 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     )
     university_aliases = _university_aliases(universities)
 
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.register("src_provinces", provinces)
-        con.execute(
+    # Registrations live on the transaction's cursor and end with it.
+    with transaction(con) as cur:
+        cur.register("src_provinces", provinces)
+        cur.execute(
             "INSERT INTO provinces SELECT code, name_zh, short_zh, name_en, region, in_programme FROM src_provinces"
         )
-        con.register("src_counties", counties)
-        con.execute(
+        cur.register("src_counties", counties)
+        cur.execute(
             "INSERT INTO counties SELECT adcode, name_zh, city_zh, province_code, "
             "CAST(lon AS DOUBLE), CAST(lat AS DOUBLE) FROM src_counties"
         )
-        con.register("src_measures", measures)
-        con.execute(
+        cur.register("src_measures", measures)
+        cur.execute(
             "INSERT INTO measures SELECT code, label_zh, label_en, CAST(sort_order AS INTEGER) FROM src_measures"
         )
-        con.register("src_universities", universities)
+        cur.register("src_universities", universities)
         # A university's coordinates are those of its campus district's centroid.
-        con.execute(
+        cur.execute(
             "INSERT INTO universities SELECT u.university_id, u.name_zh, u.name_en, u.kind, u.city_zh, "
             "u.district_adcode, c.lon, c.lat FROM src_universities u "
             "LEFT JOIN counties c ON c.adcode = u.district_adcode"
         )
-        con.register("src_university_aliases", university_aliases)
-        con.execute("INSERT INTO university_aliases SELECT alias, university_id FROM src_university_aliases")
-        con.register("src_schools", schools)
-        con.execute("INSERT INTO schools SELECT school_id, school, county_adcode FROM src_schools")
-        con.register("src_school_aliases", school_aliases)
-        con.execute("INSERT INTO school_aliases SELECT alias, school_id FROM src_school_aliases")
-        con.register("src_pairings", pairings)
-        con.execute(
+        cur.register("src_university_aliases", university_aliases)
+        cur.execute("INSERT INTO university_aliases SELECT alias, university_id FROM src_university_aliases")
+        cur.register("src_schools", schools)
+        cur.execute("INSERT INTO schools SELECT school_id, school, county_adcode FROM src_schools")
+        cur.register("src_school_aliases", school_aliases)
+        cur.execute("INSERT INTO school_aliases SELECT alias, school_id FROM src_school_aliases")
+        cur.register("src_pairings", pairings)
+        cur.execute(
             "INSERT INTO pairings SELECT pairing_id, university_id, school_id, 'national', "
             "CAST(? AS DATE), provenance, nullif(confidence, ''), nullif(source, '') "
             "FROM src_pairings ORDER BY pairing_id",
             [PROGRAMME_START],
         )
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        for name in (
-            "src_provinces",
-            "src_counties",
-            "src_measures",
-            "src_universities",
-            "src_university_aliases",
-            "src_schools",
-            "src_school_aliases",
-            "src_pairings",
-        ):
-            con.unregister(name)
     return {
         "provinces": len(provinces),
         "counties": len(counties),

@@ -17,10 +17,12 @@ import numpy as np
 import pandas as pd
 
 from assistance.filters import month_starts
+from assistance.reference.codes import PROGRAMME_START
 from assistance.store.db import title_key_sql
+from assistance.store.transaction import transaction
 
 SEED = 20220901
-HISTORY_START = date(2022, 9, 1)
+HISTORY_START = PROGRAMME_START  # the demo history starts with the programme
 
 # Relative activity by calendar month (index 0 = January). Term time is busy; Spring Festival
 # (late Jan/Feb), the gaokao in June and the summer holiday are quiet.
@@ -133,25 +135,18 @@ def load_demo(con: duckdb.DuckDBPyConnection, end: date | None = None, seed: int
     pairing_ids = [r[0] for r in con.execute("SELECT pairing_id FROM pairings ORDER BY 1").fetchall()]
     activities = generate_activities(pairing_ids, end, seed)
     targets = generate_plan_targets(pairing_ids, end, seed)
-    con.execute("BEGIN TRANSACTION")
-    try:
-        # The natural key folds full-width forms (NFKC) in Python first, exactly as uploads do.
-        con.register("demo_activities", activities.assign(title_nfkc=activities["title"].str.normalize("NFKC")))
-        con.execute(
+    # The natural key folds full-width forms (NFKC) in Python first, exactly as uploads do. Registrations live
+    # on the transaction's cursor and end with it.
+    with transaction(con) as cur:
+        cur.register("demo_activities", activities.assign(title_nfkc=activities["title"].str.normalize("NFKC")))
+        cur.execute(
             "INSERT INTO activities (pairing_id, date, measure, title, title_key, teachers, students, "
             f"hours, notes, provenance) SELECT pairing_id, date, measure, title, {title_key_sql('title_nfkc')}, "
             "teachers, students, hours, nullif(notes, ''), 'demo' FROM demo_activities "
             "ORDER BY pairing_id, date, measure, title ON CONFLICT DO NOTHING"
         )
-        con.register("demo_targets", targets)
-        con.execute(
+        cur.register("demo_targets", targets)
+        cur.execute(
             "INSERT INTO plan_targets SELECT pairing_id, school_year, measure, target, 'demo' FROM demo_targets"
         )
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.unregister("demo_activities")
-        con.unregister("demo_targets")
     return {"activities": len(activities), "plan_targets": len(targets)}

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from assistance.paths import REPO_ROOT
+from assistance.store.transaction import transaction
 
 DEFAULT_DB_PATH = REPO_ROOT / "data" / "assistance.duckdb"
 
@@ -161,7 +162,7 @@ MIGRATIONS: tuple[Migration, ...] = (
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
-# The two documented, stable views (DESIGN.md). They are recreated after every migration run so
+# The two documented, stable views (docs/contracts.md, "Stable views"). They are recreated after every migration run so
 # that whatever the tables become, analysts keep the same columns.
 VIEWS = (
     """CREATE OR REPLACE VIEW pairing_overview AS
@@ -215,18 +216,13 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int = SCHEMA_VERSION) -> lis
     for migration in MIGRATIONS:
         if migration.version <= current or migration.version > target:
             continue
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con) as cur:
             for statement in migration.statements:
-                con.execute(statement)
-            con.execute(
+                cur.execute(statement)
+            cur.execute(
                 "INSERT INTO schema_version VALUES (?, ?, ?)",
                 [migration.version, migration.description, datetime.now()],
             )
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         applied.append(migration.version)
     if applied and target >= 1:
         for view in VIEWS:
