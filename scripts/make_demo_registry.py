@@ -4,7 +4,8 @@ Run once by hand (`python scripts/make_demo_registry.py`); the output is committ
 annex with all 115 pairings is not public here, so these pairings use real universities and real
 county-level units but are marked `demo` everywhere. Facts that are known are kept: Peking
 University's other two schools are in Heilongjiang and Yunnan, Tsinghua's other three in Yunnan,
-Hebei and Tibet; Guangxi has exactly the five named pairings; the 3 schools of 创新人才教育研究会.
+Hebei and Tibet; Guangxi has four named pairings plus one demo school of BNU (its fifth school was
+only inferred); the 3 schools of 创新人才教育研究会. Verified pairings count towards a university's 2-3 schools.
 """
 
 from __future__ import annotations
@@ -23,14 +24,16 @@ DEMO_SOURCE = "示例：演示用配对，非官方名单 / demo: illustrative p
 # Demo schools per province code; with the 28 verified pairings every unit has at least one school.
 DEMO_QUOTA = {
     "130000": 3, "140000": 3, "150000": 1, "210000": 3, "220000": 3, "230000": 4, "340000": 4,
-    "410000": 7, "420000": 4, "430000": 4, "460000": 2, "500000": 3, "510000": 7, "520000": 7,
-    "530000": 7, "540000": 4, "610000": 3, "620000": 4, "630000": 4, "640000": 3, "650000": 6,
+    "410000": 7, "420000": 4, "430000": 4, "450000": 1, "460000": 1, "500000": 3, "510000": 7,
+    "520000": 7, "530000": 6, "540000": 4, "610000": 3, "620000": 4, "630000": 4, "640000": 3, "650000": 6,
     "660000": 1,
 }  # fmt: skip
 FIXED = {
     "北京大学": ["230000", "530000"],
     "清华大学": ["530000", "130000", "540000"],
     "创新人才教育研究会": ["410000", "510000", "520000"],
+    # BNU's fifth Guangxi school was only inferred, never named in a source: a demo school stands in.
+    "北京师范大学": ["450000"],
 }
 NEW_UNIVERSITIES_FROM = "中国人民大学"  # universities.csv lists the 29 without a verified pairing from here
 
@@ -58,7 +61,9 @@ def main() -> None:
     with open(DATA_DIR / "universities.csv", encoding="utf-8") as f:
         names = [row["name_zh"] for row in csv.DictReader(f)]
     with open(DATA_DIR / "pairings_verified.csv", encoding="utf-8") as f:
-        used = {row["county_adcode"] for row in csv.DictReader(f)}
+        verified = list(csv.DictReader(f))
+    used = {row["county_adcode"] for row in verified}
+    verified_count = {name: sum(row["university"] == name for row in verified) for name in names}
     new_universities = [n for n in names[names.index(NEW_UNIVERSITIES_FROM) :] if n not in FIXED]
     quota = dict(DEMO_QUOTA)
     plan: list[tuple[str, str]] = []
@@ -67,7 +72,8 @@ def main() -> None:
             quota[code] -= 1
             plan.append((university, code))
     for position, university in enumerate(new_universities):
-        slots = 3 if position < 21 else 2
+        # 2-3 schools per university in all, counting the pairings a source already names.
+        slots = max(0, (3 if position < 21 else 2) - verified_count[university])
         home = None
         for _ in range(slots):
             if home and quota[home] > 0 and rng.random() < 0.6:
