@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 from assistance.analytics import scorecard
-from assistance.export import writers
+from assistance.export import columns, writers
 from assistance.filters import Filters, Period
 from tests.conftest import REPO
 from tests.corpus import ZH as HEADERS  # the upload template's headers, spelled out (not read from the app)
@@ -125,17 +125,17 @@ def test_chunks_and_sheet_overflow(con, monkeypatch):
 def test_on_screen_tables_export_with_chinese_labels(con):
     today = date(2026, 11, 28)
     query = scorecard.attention_query(Filters(), today)
-    rows = read_csv(writers.table_bytes(con, query, writers.ATTENTION_COLUMNS, "csv", "需关注"))
+    rows = read_csv(writers.table_bytes(con, query, columns.ATTENTION_COLUMNS, "csv", "需关注"))
     assert rows[0][:3] == ["原因", "帮扶高校", "受援学校"]
     assert len(rows) - 1 == query.count(con)
     assert {row[0] for row in rows[1:]} <= {"从未报送", "60 天及以上无活动", "举措低于按期计划 50%"}
     card = scorecard.measure_scorecard_query(1, 2025, today)
-    rows = read_csv(writers.table_bytes(con, card, writers.MEASURE_SCORECARD_COLUMNS, "csv", "记分卡"))
+    rows = read_csv(writers.table_bytes(con, card, columns.MEASURE_SCORECARD_COLUMNS, "csv", "记分卡"))
     assert rows[0] == ["学年", "帮扶举措", "计划数", "按期应完成", "实际完成", "完成率（%）", "状态"]
     assert rows[1][0] == "2025–26 学年"
     assert {row[6] for row in rows[1:]} <= {"绿", "黄", "红", "未到期", "无计划"}
     workbook = load_workbook(
-        io.BytesIO(writers.table_bytes(con, card, writers.MEASURE_SCORECARD_COLUMNS, "xlsx", "记分卡"))
+        io.BytesIO(writers.table_bytes(con, card, columns.MEASURE_SCORECARD_COLUMNS, "xlsx", "记分卡"))
     )
     assert [c.value for c in workbook["记分卡"][1]][:2] == ["学年", "帮扶举措"]
 

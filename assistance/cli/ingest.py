@@ -1,11 +1,11 @@
 """`python -m assistance ingest | batches | undo`: the command-line face of the same import pipeline.
 
-Exit status of `ingest` (DESIGN.md): 0 every row inserted or a duplicate, 1 some rows rejected (valid rows are
-committed unless --strict), 2 a file or the database could not be used, with one line on stderr. With several
-files each is its own transaction and the worst status wins. Messages are Chinese unless
-`ASSISTANCE_LANG=en`; `--json` output has the documented keys only. On a dry run, and on a --strict run that
-committed nothing, the counts say what a commit would do and `batch_id` is null. A file that cannot be used
-still gets its JSON object (zero counts, the reason as its one error, line null) besides the stderr line.
+Exit status of `ingest` (docs/contracts.md, "Exit codes"): 0 every row inserted or a duplicate, 1 some rows
+rejected (valid rows are committed unless --strict), 2 a file or the database could not be used, with one line
+on stderr. With several files each is its own transaction and the worst status wins. Messages are Chinese
+unless `ASSISTANCE_LANG=en`; `--json` output has the documented keys only. On a dry run, and on a --strict run
+that committed nothing, the counts say what a commit would do and `batch_id` is null. A file that cannot be
+used still gets its JSON object (zero counts, the reason as its one error, line null) besides the stderr line.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The command line (DESIGN.md): init, ingest, export, batches, undo.
+"""The command line (docs/contracts.md, "Command line"): init, ingest, export, batches, undo.
 
 Each subcommand is a thin wrapper over the same library functions the app uses. A database held by
 another process is reported in one line with exit status 2, never as a traceback.
@@ -61,7 +61,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "init":
         return _run_init(args)
     if args.command == "export":
-        from assistance.export.writers import cli_export
+        from assistance.cli.export import cli_export
 
         return cli_export(args)
     from assistance.cli import ingest as ingest_cli

@@ -1,3 +1,4 @@
-"""Getting users' files in: decode bytes (CSV in any usual encoding, spreadsheets), find and match the header,
-stage, validate in SQL, report line-numbered errors, commit in one transaction as a batch, and undo a batch.
-Also the blank templates users start from. No Streamlit here: the Upload page and the command line share it."""
+"""Getting users' files in, as a short sequence of named steps (pipeline.Ingest runs them in order):
+read and decode (decode, headers), stage, validate (validate, checks), report, commit. Also the upload
+history and undo (batches) and the blank templates users start from (templates). No Streamlit here: the
+Upload page and the command line share it."""

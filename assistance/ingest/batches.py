@@ -1,8 +1,8 @@
 """Upload history: every committed import is a batch that can be listed, undone, and re-downloaded as the
 rejected-rows CSV it offered.
 
-Separate from the pipeline (ingest) because it works on what earlier imports left in the database, never on
-a file; it shares the pipeline's write lock so that an undo never interleaves with a commit.
+Separate from the pipeline because it works on what earlier imports left in the database, never on a file;
+it takes the same write lock (store.transaction) so that an undo never interleaves with a commit.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ import duckdb
 import pandas as pd
 
 from assistance.i18n import t
-from assistance.ingest.pipeline import WRITE_LOCK, rejected_csv_bytes, transaction
+from assistance.ingest.report import rejected_csv_bytes
+from assistance.store.transaction import WRITE_LOCK, Rollback, cursor, transaction
 
 
 @dataclass
@@ -36,46 +37,41 @@ class UndoResult:
 
 def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> UndoResult:
     """Remove exactly the activities a batch inserted and mark it undone; a second undo changes nothing."""
+    result = UndoResult(batch_id, "unknown")
     with WRITE_LOCK, transaction(con) as cur:
         found = cur.execute("SELECT undone_at FROM upload_batches WHERE batch_id = ?", [batch_id]).fetchall()
-        row = found[0] if found else None
-        if row is None or row[0] is not None:
-            cur.execute("ROLLBACK")
-            return UndoResult(batch_id, "unknown" if row is None else "already", undone_at=row and row[0])
+        if not found or found[0][0] is not None:
+            if found:
+                result = UndoResult(batch_id, "already", undone_at=found[0][0])
+            raise Rollback
         removed = cur.execute("DELETE FROM activities WHERE batch_id = ?", [batch_id]).fetchall()[0][0]
         cur.execute(
             "UPDATE upload_batches SET undone_at = ? WHERE batch_id = ?",
             [datetime.now().replace(microsecond=0), batch_id],
         )
-        cur.execute("COMMIT")
-    return UndoResult(batch_id, "done", removed=removed)
+        result = UndoResult(batch_id, "done", removed=removed)
+    return result
 
 
 def list_batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Upload history, newest first, with the keys of `batches --json` plus size, sheet and ignored columns."""
-    cur = con.cursor()
-    try:
+    with cursor(con) as cur:
         return cur.execute(
             "SELECT batch_id, file_name AS file, sha256, rows, inserted, duplicates, rejected, uploaded_by, "
             "uploaded_at, undone_at IS NOT NULL AS undone, undone_at, size_bytes, sheet, ignored_columns "
             "FROM upload_batches ORDER BY batch_id DESC"
         ).df()
-    finally:
-        cur.close()
 
 
 def batch_rejected_csv(con: duckdb.DuckDBPyConnection, batch_id: int, lang: str) -> bytes:
     """A past batch's rejected rows as the same fix-and-re-upload CSV the upload offered."""
-    cur = con.cursor()
-    try:
+    with cursor(con) as cur:
         rows = cur.execute(
             "SELECT line, any_value(raw_row), string_agg(message_zh, '；' ORDER BY rowid), "
             "string_agg(message_en, '; ' ORDER BY rowid) FROM rejected_rows WHERE batch_id = ? "
             "GROUP BY line ORDER BY line",
             [batch_id],
         ).fetchall()
-    finally:
-        cur.close()
     header: list[str] = []
     records = []
     for line, raw_row, message_zh, message_en in rows:

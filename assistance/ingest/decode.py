@@ -1,4 +1,4 @@
-"""Recognising and reading an uploaded file: bytes → the staged DuckDB view ing_raw(line, c0…cN) of text cells.
+"""Step 1 of an import, read and decode: bytes → a `ParsedFile`, the plan for reading the rows into DuckDB.
 
 Why it is built this way:
 * The format comes from the content, not the name: coordinators rename .xls and .ods files to .xlsx/.csv,
@@ -27,7 +27,6 @@ from datetime import datetime
 from datetime import time as dtime
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 
@@ -112,7 +111,7 @@ def sniff_format(data: bytes) -> str:
 # Text
 
 
-def _decode_text(data: bytes) -> tuple[str, str]:
+def decode_text(data: bytes) -> tuple[str, str]:
     """The whole file as text without a BOM: UTF-16 with a BOM, UTF-8 (with or without BOM), else GB18030."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
@@ -198,7 +197,7 @@ def _sniff_delimiter(head_text: str) -> str:
     return best
 
 
-def _physical_lines(buffer: bytes, delimiter: str) -> tuple[np.ndarray | None, int, int]:
+def physical_lines(buffer: bytes, delimiter: str) -> tuple[np.ndarray | None, int, int]:
     """For a quote-free CSV, by a numpy scan: line numbers of the non-empty lines (None when no line is empty,
     so that line = position + 1), how many there are, and the largest number of cells on one line."""
     array = np.frombuffer(buffer, dtype=np.uint8)
@@ -231,11 +230,11 @@ def _line_layout(buffer: bytes, delimiter: str, head_width: int) -> tuple[int, i
     lines = buffer.count(b"\n") + (0 if buffer.endswith(b"\n") else 1)
     if buffer.count(delimiter.encode()) == lines * (head_width - 1):
         return lines, head_width + 1, False
-    _, _count, width = _physical_lines(buffer, delimiter)
+    _, _count, width = physical_lines(buffer, delimiter)
     return lines, width, True
 
 
-def _read_csv_python(text: str, delimiter: str) -> pa.Table:
+def read_csv_python(text: str, delimiter: str) -> pa.Table:
     """Quoted or unusual CSV: the csv module, recording where each record starts."""
     rows: list[list[str]] = []
     lines: list[int] = []
@@ -370,13 +369,13 @@ def parse(data: bytes, path: Path | None, sheet: str | None, csv_engine: str, pr
         _check_text(head)
         encoding = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
         return _fast_plan(data, head, encoding, path)
-    text, encoding = _decode_text(data)
+    text, encoding = decode_text(data)
     _check_text(text)
     if csv_engine == "auto" and '"' not in text and "\r" not in text.replace("\r\n", ""):
         return _fast_plan(text.encode("utf-8"), text[:65536], encoding, None)
     delimiter = _sniff_delimiter(text[:65536])
     progress(0.1, "parse")
-    return ParsedFile("csv", encoding=encoding, delimiter=delimiter, table=_read_csv_python(text, delimiter))
+    return ParsedFile("csv", encoding=encoding, delimiter=delimiter, table=read_csv_python(text, delimiter))
 
 
 def _fast_plan(buffer: bytes, head: str, encoding: str, path: Path | None) -> ParsedFile:
@@ -394,73 +393,3 @@ def _fast_plan(buffer: bytes, head: str, encoding: str, path: Path | None) -> Pa
         "csv", encoding=encoding, delimiter=delimiter, width=width, csv_path=str(path), temporary=temporary,
         expected_rows=count, exact_width=exact,
     )  # fmt: skip
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Stage: the view ing_raw(line, c0…cN)
-
-
-def stage_raw(cur: duckdb.DuckDBPyConnection, parsed: ParsedFile) -> ParsedFile:
-    """Make the view ing_raw (line, c0…cN): DuckDB's own read of the file, or the rows parsed in Python.
-
-    Returns the plan that was used: a fast-path plan DuckDB could not follow comes back as a Python-parsed
-    one, which the caller keeps for the next run."""
-    if parsed.csv_path is not None:
-        if _read_with_duckdb(cur, parsed):
-            return parsed
-        # DuckDB and the line count disagree (or it is not UTF-8 after all): use the careful reader.
-        text, encoding = _decode_text(Path(parsed.csv_path).read_bytes())
-        table = _read_csv_python(text, parsed.delimiter)
-        encoding = parsed.encoding or encoding  # the uploaded file's own encoding, not the converted copy's
-        parsed = ParsedFile("csv", encoding=encoding, delimiter=parsed.delimiter, table=table)
-    parsed.width = parsed.table.num_columns - 1
-    cur.register("ing_parsed", parsed.table)
-    cur.execute("CREATE TEMP TABLE ing_read AS SELECT * FROM ing_parsed")
-    cur.unregister("ing_parsed")
-    cur.execute("CREATE TEMP VIEW ing_raw AS SELECT * FROM ing_read")
-    return parsed
-
-
-def _read_with_duckdb(cur: duckdb.DuckDBPyConnection, parsed: ParsedFile) -> bool:
-    """read_csv into ing_read; False if DuckDB fails or its rows do not match the file's non-empty lines."""
-    delim = "'\\t'" if parsed.delimiter == "\t" else "','"
-    for _attempt in range(2):
-        columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(parsed.width)) + "}"
-        try:
-            cur.execute(
-                "CREATE TEMP TABLE ing_read AS SELECT * FROM read_csv(?, auto_detect = false, header = false, "
-                f"delim = {delim}, quote = '\"', escape = '\"', columns = {columns}, null_padding = true, "
-                "strict_mode = false)",
-                [parsed.csv_path],
-            )
-            count, spare = cur.execute(f"SELECT count(*), count(c{parsed.width - 1}) FROM ing_read").fetchall()[0]
-        except duckdb.Error:
-            cur.execute("DROP TABLE IF EXISTS ing_read")
-            return False
-        if count == parsed.expected_rows and (parsed.exact_width or not spare):
-            if not parsed.exact_width:  # the spare column stayed empty: it is not part of the file
-                parsed.width -= 1
-                parsed.exact_width = True
-            break
-        # Blank lines (DuckDB skips them) or a row wider than the leading ones: measure exactly.
-        width = parsed.width
-        parsed.line_map, parsed.expected_rows, parsed.width = _physical_lines(
-            Path(parsed.csv_path).read_bytes(), parsed.delimiter
-        )
-        parsed.exact_width = True
-        if parsed.width <= width and count == parsed.expected_rows:
-            parsed.width = width
-            break
-        cur.execute("DROP TABLE ing_read")
-    else:
-        cur.execute("DROP TABLE IF EXISTS ing_read")
-        return False
-    # Row i of the read is line i + 1, or the i-th non-empty line when there are blank lines. (rowid is no
-    # help: rows created inside a transaction carry offset row ids.)
-    if parsed.line_map is None:
-        lines = f"(SELECT range + 1 AS line FROM range({int(count)}))"
-    else:
-        cur.register("ing_line_map", pa.table({"line": pa.array(parsed.line_map, pa.int64())}))
-        lines = "ing_line_map"
-    cur.execute(f"CREATE TEMP VIEW ing_raw AS SELECT m.line, r.* FROM ing_read r POSITIONAL JOIN {lines} m")
-    return True

@@ -2,7 +2,8 @@
 
 Coordinators start from a file whose headers the importer already knows, and the XLSX offers drop-down lists
 for the measure and the university (the ~49 names live on a hidden sheet, since an inline list is limited to
-255 characters). Headers are the canonical ones of DESIGN.md, so a filled template imports without surprises.
+255 characters). Headers are the canonical ones of docs/contracts.md, "Activity log file", so a filled template
+imports without surprises.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from assistance.export.writers import csv_bytes
 from assistance.i18n import t
 from assistance.ingest.headers import FIELDS, PLACE_FIELDS, REQUIRED
-from assistance.ingest.pipeline import EARLIEST_DATE, csv_bytes
+from assistance.reference.codes import EARLIEST_ACTIVITY
+from assistance.store.transaction import cursor
 
 TEMPLATE_ROWS = 1000  # rows that carry the drop-downs and the date format
 WIDTHS = {"date": 12, "university": 18, "school": 24, "county": 16, "measure": 20, "title": 36, "notes": 30}
@@ -41,12 +44,9 @@ def _choices(con: duckdb.DuckDBPyConnection, lang: str) -> tuple[list[str], list
     """Measure choices (Chinese labels; codes in the English template) and university names."""
     measure_column = "code" if lang == "en" else "label_zh"
     university_column = "name_en" if lang == "en" else "name_zh"
-    cur = con.cursor()
-    try:
+    with cursor(con) as cur:
         measures = cur.execute(f"SELECT {measure_column} FROM measures ORDER BY sort_order").fetchall()
         universities = cur.execute(f"SELECT {university_column} FROM universities ORDER BY university_id").fetchall()
-    finally:
-        cur.close()
     return [r[0] for r in measures], [r[0] for r in universities]
 
 
@@ -92,7 +92,7 @@ def xlsx_template(con: duckdb.DuckDBPyConnection, lang: str) -> bytes:
     dates = DataValidation(
         type="date",
         operator="between",
-        formula1=f"DATE({EARLIEST_DATE.year},{EARLIEST_DATE.month},{EARLIEST_DATE.day})",
+        formula1=f"DATE({EARLIEST_ACTIVITY.year},{EARLIEST_ACTIVITY.month},{EARLIEST_ACTIVITY.day})",
         formula2="DATE(2100,12,31)",
         allow_blank=True,
         errorStyle="warning",

@@ -14,7 +14,7 @@ import pandas as pd
 
 from assistance.paths import DATA_DIR
 from assistance.reference.codes import PROGRAMME_START
-from assistance.store.transaction import transaction
+from assistance.store.transaction import registered, transaction
 
 _SPACES = re.compile(r"\s+")
 
@@ -82,41 +82,27 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     )
     university_aliases = _university_aliases(universities)
 
-    # Registrations live on the transaction's cursor and end with it.
-    with transaction(con) as cur:
-        cur.register("src_provinces", provinces)
-        cur.execute(
-            "INSERT INTO provinces SELECT code, name_zh, short_zh, name_en, region, in_programme FROM src_provinces"
-        )
-        cur.register("src_counties", counties)
-        cur.execute(
-            "INSERT INTO counties SELECT adcode, name_zh, city_zh, province_code, "
-            "CAST(lon AS DOUBLE), CAST(lat AS DOUBLE) FROM src_counties"
-        )
-        cur.register("src_measures", measures)
-        cur.execute(
-            "INSERT INTO measures SELECT code, label_zh, label_en, CAST(sort_order AS INTEGER) FROM src_measures"
-        )
-        cur.register("src_universities", universities)
+    # Each table's rows and how they are inserted, in dependency order; registrations end with the cursor.
+    inserts = (
+        ("provinces", provinces, "SELECT code, name_zh, short_zh, name_en, region, in_programme FROM src"),
+        ("counties", counties,
+         "SELECT adcode, name_zh, city_zh, province_code, CAST(lon AS DOUBLE), CAST(lat AS DOUBLE) FROM src"),
+        ("measures", measures, "SELECT code, label_zh, label_en, CAST(sort_order AS INTEGER) FROM src"),
         # A university's coordinates are those of its campus district's centroid.
-        cur.execute(
-            "INSERT INTO universities SELECT u.university_id, u.name_zh, u.name_en, u.kind, u.city_zh, "
-            "u.district_adcode, c.lon, c.lat FROM src_universities u "
-            "LEFT JOIN counties c ON c.adcode = u.district_adcode"
-        )
-        cur.register("src_university_aliases", university_aliases)
-        cur.execute("INSERT INTO university_aliases SELECT alias, university_id FROM src_university_aliases")
-        cur.register("src_schools", schools)
-        cur.execute("INSERT INTO schools SELECT school_id, school, county_adcode FROM src_schools")
-        cur.register("src_school_aliases", school_aliases)
-        cur.execute("INSERT INTO school_aliases SELECT alias, school_id FROM src_school_aliases")
-        cur.register("src_pairings", pairings)
-        cur.execute(
-            "INSERT INTO pairings SELECT pairing_id, university_id, school_id, 'national', "
-            "CAST(? AS DATE), provenance, nullif(confidence, ''), nullif(source, '') "
-            "FROM src_pairings ORDER BY pairing_id",
-            [PROGRAMME_START],
-        )
+        ("universities", universities,
+         "SELECT u.university_id, u.name_zh, u.name_en, u.kind, u.city_zh, u.district_adcode, c.lon, c.lat "
+         "FROM src u LEFT JOIN counties c ON c.adcode = u.district_adcode"),
+        ("university_aliases", university_aliases, "SELECT alias, university_id FROM src"),
+        ("schools", schools, "SELECT school_id, school, county_adcode FROM src"),
+        ("school_aliases", school_aliases, "SELECT alias, school_id FROM src"),
+        ("pairings", pairings,
+         f"SELECT pairing_id, university_id, school_id, 'national', DATE '{PROGRAMME_START.isoformat()}', "
+         "provenance, nullif(confidence, ''), nullif(source, '') FROM src ORDER BY pairing_id"),
+    )  # fmt: skip
+    with transaction(con) as cur:
+        for table, frame, select in inserts:
+            with registered(cur, "src", frame):
+                cur.execute(f"INSERT INTO {table} {select}")
     return {
         "provinces": len(provinces),
         "counties": len(counties),

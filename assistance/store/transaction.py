@@ -49,3 +49,13 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
                 cur.execute("ROLLBACK")
             raise
         cur.execute("COMMIT")
+
+
+@contextlib.contextmanager
+def registered(cur: duckdb.DuckDBPyConnection, name: str, data: object) -> Iterator[None]:
+    """`data` (a DataFrame or Arrow table) readable as the view `name` on `cur` for the block only."""
+    cur.register(name, data)
+    try:
+        yield
+    finally:
+        cur.unregister(name)

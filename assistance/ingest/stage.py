@@ -1,0 +1,150 @@
+"""Step 2 of an import, stage: the decoded file into DuckDB, its header found, its cells named by field.
+
+After `stage`, the cursor holds `ing_raw(line, c0…cN)` (every non-empty line, the file's own numbering) and
+`ing_cells(line, date, university, …, notes)`: one text cell per field for each line below the header,
+'' where the file has no such column. Rows above the header (a title such as "XX大学帮扶活动记录表") are
+not data. DuckDB reads a plain CSV itself (`read_csv`, the fastest reader there is) and its rows are checked
+against the file's own line count; any other file arrives as the rows decode parsed in Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from assistance.ingest.decode import ParsedFile, decode_text, physical_lines, read_csv_python
+from assistance.ingest.headers import FIELDS, HEADER_SCAN_ROWS, HeaderMatch, find_header
+from assistance.store.transaction import registered
+
+VISIBLE = "[^\\s\\x{a0}\\x{3000}\\x{feff}\\x{200b}]"  # RE2: a cell holding anything but spaces
+
+
+@dataclass
+class Staged:
+    """What staging learnt about the file; the rows themselves are in ing_raw and ing_cells."""
+
+    parsed: ParsedFile  # the reading plan used (kept for the next run of the same file)
+    header: HeaderMatch
+    header_line: int  # the header's line in the file
+    names: list[str]  # display names of c0…cN, unique (for the rejected rows)
+    ignored: list[str]  # named columns that are not ours, then '#n' for unnamed columns holding data
+
+    @property
+    def width(self) -> int:
+        return self.parsed.width
+
+    @property
+    def columns(self) -> dict[str, str]:
+        """Field → the file's own header text."""
+        return self.header.columns()
+
+
+def stage(cur: duckdb.DuckDBPyConnection, parsed: ParsedFile) -> Staged:
+    """Stage the file's rows (ing_raw), find the header among the leading rows, name the cells (ing_cells)."""
+    parsed = stage_raw(cur, parsed)
+    header, header_line = _find_header(cur)
+    ignored = [*header.ignored, *_unnamed_with_data(cur, header, parsed.width, header_line)]
+    _name_cells(cur, header, header_line)
+    return Staged(parsed, header, header_line, header.unique_names(parsed.width), ignored)
+
+
+def _find_header(cur: duckdb.DuckDBPyConnection) -> tuple[HeaderMatch, int]:
+    """The header among the leading rows of ing_raw, and its line."""
+    head = cur.execute(f"SELECT * FROM ing_raw ORDER BY line LIMIT {HEADER_SCAN_ROWS}").fetchall()
+    lines = [row[0] for row in head]
+    header = find_header([list(row[1:]) for row in head], lines)
+    return header, int(lines[header.index])
+
+
+def _unnamed_with_data(cur: duckdb.DuckDBPyConnection, header: HeaderMatch, width: int, header_line: int) -> list[str]:
+    """'#n' for each column without a header that holds something below it (reported as ignored)."""
+    unnamed = header.unnamed(width)
+    if not unnamed:
+        return []
+    counts = cur.execute(
+        "SELECT " + ", ".join(f"count(*) FILTER (regexp_matches(c{p}, '{VISIBLE}'))" for p in unnamed)
+        + f" FROM ing_raw WHERE line > {header_line}"
+    ).fetchall()[0]  # fmt: skip
+    return [f"#{position + 1}" for position, n in zip(unnamed, counts, strict=True) if n]
+
+
+def _name_cells(cur: duckdb.DuckDBPyConnection, header: HeaderMatch, header_line: int) -> None:
+    """The view ing_cells: one text column per field ('' where the file has none), for the lines below the header."""
+
+    def cell(name: str) -> str:
+        position = header.fields.get(name)
+        return f"coalesce(c{position}, '')" if position is not None else "''"
+
+    cur.execute(
+        "CREATE TEMP VIEW ing_cells AS SELECT line, "
+        + ", ".join(f"{cell(name)} AS {name}" for name in FIELDS)
+        + f" FROM ing_raw WHERE line > {header_line}"
+    )
+
+
+def stage_raw(cur: duckdb.DuckDBPyConnection, parsed: ParsedFile) -> ParsedFile:
+    """Make the view ing_raw (line, c0…cN): DuckDB's own read of the file, or the rows parsed in Python.
+
+    Returns the plan that was used: a fast-path plan DuckDB could not follow comes back as a Python-parsed
+    one, which the caller keeps for the next run."""
+    if parsed.csv_path is not None:
+        if _read_with_duckdb(cur, parsed):
+            return parsed
+        # DuckDB and the line count disagree (or it is not UTF-8 after all): use the careful reader.
+        text, encoding = decode_text(Path(parsed.csv_path).read_bytes())
+        table = read_csv_python(text, parsed.delimiter)
+        encoding = parsed.encoding or encoding  # the uploaded file's own encoding, not the converted copy's
+        parsed = ParsedFile("csv", encoding=encoding, delimiter=parsed.delimiter, table=table)
+    parsed.width = parsed.table.num_columns - 1
+    with registered(cur, "ing_parsed", parsed.table):
+        cur.execute("CREATE TEMP TABLE ing_read AS SELECT * FROM ing_parsed")
+    cur.execute("CREATE TEMP VIEW ing_raw AS SELECT * FROM ing_read")
+    return parsed
+
+
+def _read_with_duckdb(cur: duckdb.DuckDBPyConnection, parsed: ParsedFile) -> bool:
+    """read_csv into ing_read; False if DuckDB fails or its rows do not match the file's non-empty lines."""
+    delim = "'\\t'" if parsed.delimiter == "\t" else "','"
+    for _attempt in range(2):
+        columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(parsed.width)) + "}"
+        try:
+            cur.execute(
+                "CREATE TEMP TABLE ing_read AS SELECT * FROM read_csv(?, auto_detect = false, header = false, "
+                f"delim = {delim}, quote = '\"', escape = '\"', columns = {columns}, null_padding = true, "
+                "strict_mode = false)",
+                [parsed.csv_path],
+            )
+            count, spare = cur.execute(f"SELECT count(*), count(c{parsed.width - 1}) FROM ing_read").fetchall()[0]
+        except duckdb.Error:
+            cur.execute("DROP TABLE IF EXISTS ing_read")
+            return False
+        if count == parsed.expected_rows and (parsed.exact_width or not spare):
+            if not parsed.exact_width:  # the spare column stayed empty: it is not part of the file
+                parsed.width -= 1
+                parsed.exact_width = True
+            break
+        # Blank lines (DuckDB skips them) or a row wider than the leading ones: measure exactly.
+        width = parsed.width
+        parsed.line_map, parsed.expected_rows, parsed.width = physical_lines(
+            Path(parsed.csv_path).read_bytes(), parsed.delimiter
+        )
+        parsed.exact_width = True
+        if parsed.width <= width and count == parsed.expected_rows:
+            parsed.width = width
+            break
+        cur.execute("DROP TABLE ing_read")
+    else:
+        cur.execute("DROP TABLE IF EXISTS ing_read")
+        return False
+    # Row i of the read is line i + 1, or the i-th non-empty line when there are blank lines. (rowid is no
+    # help: rows created inside a transaction carry offset row ids.)
+    if parsed.line_map is None:
+        lines = f"(SELECT range + 1 AS line FROM range({int(count)}))"
+    else:
+        cur.register("ing_line_map", pa.table({"line": pa.array(parsed.line_map, pa.int64())}))
+        lines = "ing_line_map"
+    cur.execute(f"CREATE TEMP VIEW ing_raw AS SELECT m.line, r.* FROM ing_read r POSITIONAL JOIN {lines} m")
+    return True
