@@ -32,88 +32,66 @@ class Column:
     width: str | None = None  # on screen: "small" | "medium" | "large" (None: Streamlit's default)
 
 
+def _column(name: str, kind: str = "text", header: str | None = None, width: str | None = None) -> Column:
+    """A column whose header is `export.col.<header or name>`."""
+    return Column(name, f"export.col.{header or name}", kind, width)
+
+
+# Each column once; the tables below pick from these.
+DATE = _column("date", "date")
+UNIVERSITY = _column("university", "university")
+SCHOOL = _column("school")
+COUNTY = _column("county")
+PROVINCE = _column("province", "province")
+MEASURE = _column("measure", "measure")
+TITLE = _column("title", width="medium")
+TEACHERS = _column("teachers", "int")
+STUDENTS = _column("students", "int")
+TEACHERS_REACHED = _column("teachers", "int", "teachers_reached")
+STUDENTS_REACHED = _column("students", "int", "students_reached")
+HOURS = _column("hours", "float")
+NOTES = _column("notes")
+PROVENANCE = _column("provenance", "provenance")
+ACTIVITY_ID = _column("activity_id", "id")
+BATCH_ID = _column("batch_id", "id")
+PAIRING_ID = _column("pairing_id", "id")
+STATUS = _column("status", "status")
+REASON = _column("reason", "reason")
+TIER = _column("tier", "tier")
+SOURCE = _column("source", width="medium")
+START_DATE = _column("start_date", "date")
+LAST_DATE = _column("last_date", "date")
+DAYS_SINCE_LAST = _column("days_since_last", "int")
+ACTIVITIES = _column("activities", "int")
+PAIRINGS = _column("pairings", "int")
+RED_PAIRINGS = _column("red_pairings", "int")
+SCHOOL_YEAR = _column("school_year", "school_year")
+TARGET = _column("target", "int")
+EXPECTED = _column("expected", "float")
+ACTUAL = _column("actual", "int")
+ACTUAL_PLANNED = _column("actual_planned", "int")
+ACTUAL_ALL = _column("actual", "int", "actual_all")
+PROGRESS = _column("progress", "percent")
+
 # The activity export: upload-template columns first (so the file can be uploaded again), then context.
 ACTIVITY_COLUMNS = (
-    Column("date", "export.col.date", "date"),
-    Column("university", "export.col.university", "university"),
-    Column("school", "export.col.school"),
-    Column("county", "export.col.county"),
-    Column("measure", "export.col.measure", "measure"),
-    Column("title", "export.col.title", width="medium"),
-    Column("teachers", "export.col.teachers", "int"),
-    Column("students", "export.col.students", "int"),
-    Column("hours", "export.col.hours", "float"),
-    Column("notes", "export.col.notes"),
-    Column("province", "export.col.province", "province"),
-    Column("provenance", "export.col.provenance", "provenance"),
-    Column("activity_id", "export.col.activity_id", "id"),
-    Column("batch_id", "export.col.batch_id", "id"),
-)
+    DATE, UNIVERSITY, SCHOOL, COUNTY, MEASURE, TITLE, TEACHERS, STUDENTS, HOURS, NOTES,
+    PROVINCE, PROVENANCE, ACTIVITY_ID, BATCH_ID,
+)  # fmt: skip
 PAIRING_COLUMNS = (
-    Column("university", "export.col.university", "university"),
-    Column("school", "export.col.school"),
-    Column("status", "export.col.status", "status"),
-    Column("last_date", "export.col.last_date", "date"),
-    Column("days_since_last", "export.col.days_since_last", "int"),
-    Column("activities", "export.col.activities", "int"),
-    Column("teachers", "export.col.teachers_reached", "int"),
-    Column("students", "export.col.students_reached", "int"),
-    Column("county", "export.col.county"),
-    Column("province", "export.col.province", "province"),
-    Column("tier", "export.col.tier", "tier"),
-    Column("start_date", "export.col.start_date", "date"),
-    Column("provenance", "export.col.provenance", "provenance"),
-    Column("source", "export.col.source", width="medium"),
-    Column("pairing_id", "export.col.pairing_id", "id"),
-)
+    UNIVERSITY, SCHOOL, STATUS, LAST_DATE, DAYS_SINCE_LAST, ACTIVITIES, TEACHERS_REACHED, STUDENTS_REACHED,
+    COUNTY, PROVINCE, TIER, START_DATE, PROVENANCE, SOURCE, PAIRING_ID,
+)  # fmt: skip
 ATTENTION_COLUMNS = (
-    Column("reason", "export.col.reason", "reason"),
-    Column("university", "export.col.university", "university"),
-    Column("school", "export.col.school"),
-    Column("days_since_last", "export.col.days_since_last", "int"),
-    Column("measure", "export.col.measure", "measure"),
-    Column("target", "export.col.target", "int"),
-    Column("expected", "export.col.expected", "float"),
-    Column("actual", "export.col.actual", "int"),
-    Column("progress", "export.col.progress", "percent"),
-    Column("last_date", "export.col.last_date", "date"),
-    Column("province", "export.col.province", "province"),
-    Column("provenance", "export.col.provenance", "provenance"),
-    Column("pairing_id", "export.col.pairing_id", "id"),
-)
+    REASON, UNIVERSITY, SCHOOL, DAYS_SINCE_LAST, MEASURE, TARGET, EXPECTED, ACTUAL, PROGRESS, LAST_DATE,
+    PROVINCE, PROVENANCE, PAIRING_ID,
+)  # fmt: skip
 UNIVERSITY_COLUMNS = (
-    Column("university", "export.col.university", "university"),
-    Column("pairings", "export.col.pairings", "int"),
-    Column("activities", "export.col.activities", "int"),
-    Column("teachers", "export.col.teachers_reached", "int"),
-    Column("students", "export.col.students_reached", "int"),
-    Column("last_date", "export.col.last_date", "date"),
-    Column("red_pairings", "export.col.red_pairings", "int"),
-)
-MEASURE_SCORECARD_COLUMNS = (
-    Column("school_year", "export.col.school_year", "school_year"),
-    Column("measure", "export.col.measure", "measure"),
-    Column("target", "export.col.target", "int"),
-    Column("expected", "export.col.expected", "float"),
-    Column("actual", "export.col.actual", "int"),
-    Column("progress", "export.col.progress", "percent"),
-    Column("status", "export.col.status", "status"),
-)
-MEASURE_COUNT_COLUMNS = (
-    Column("measure", "export.col.measure", "measure"),
-    Column("activities", "export.col.activities", "int"),
-    Column("teachers", "export.col.teachers_reached", "int"),
-    Column("students", "export.col.students_reached", "int"),
-)
-YEAR_SCORECARD_COLUMNS = (
-    Column("school_year", "export.col.school_year", "school_year"),
-    Column("target", "export.col.target", "int"),
-    Column("expected", "export.col.expected", "float"),
-    Column("actual_planned", "export.col.actual_planned", "int"),
-    Column("actual", "export.col.actual_all", "int"),
-    Column("progress", "export.col.progress", "percent"),
-    Column("status", "export.col.status", "status"),
-)
+    UNIVERSITY, PAIRINGS, ACTIVITIES, TEACHERS_REACHED, STUDENTS_REACHED, LAST_DATE, RED_PAIRINGS,
+)  # fmt: skip
+MEASURE_SCORECARD_COLUMNS = (SCHOOL_YEAR, MEASURE, TARGET, EXPECTED, ACTUAL, PROGRESS, STATUS)
+MEASURE_COUNT_COLUMNS = (MEASURE, ACTIVITIES, TEACHERS_REACHED, STUDENTS_REACHED)
+YEAR_SCORECARD_COLUMNS = (SCHOOL_YEAR, TARGET, EXPECTED, ACTUAL_PLANNED, ACTUAL_ALL, PROGRESS, STATUS)
 PAIRING_ACTIVITY_COLUMNS = tuple(c for c in ACTIVITY_COLUMNS if c.name not in ("county", "province"))
 
 # Values the status and reason labels may quote (e.g. "60 天及以上无活动").
