@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from assistance.i18n import t
@@ -49,6 +49,13 @@ class Period:
         if self.term == "spring":
             return date(self.year + 1, 2, 1), date(self.year + 1, 8, 31)
         return date(self.year, 9, 1), date(self.year + 1, 8, 31)
+
+    def chart_span(self, today: date) -> tuple[date | None, date]:
+        """The first and last day a monthly chart of this period covers: from the first day of the period's
+        first month (None for all time: from the data's first month) to its last day or today, if sooner."""
+        start, end = self.bounds()
+        first = date(start.year, start.month, 1) if start else None
+        return first, min(end or today, today)
 
     def label(self, lang: str) -> str:
         if self.year is None:
@@ -137,9 +144,6 @@ class Filters:
         if self.period.year is not None:
             query["period"] = self.period.code
         return query
-
-    def with_province(self, code: str | None) -> Filters:
-        return replace(self, province=code)
 
     def describe(
         self,

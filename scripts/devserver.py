@@ -1,5 +1,6 @@
-"""Run the app on a local port and drive Debian's headless Chromium: shared by the browser tests,
-the screenshot script and the map benchmark, so all three measure and wait the same way."""
+"""Run the app as the server does: on a local port, driven by Debian's headless Chromium, or in-process
+under Streamlit's AppTest. Shared by the tests, the screenshot script and the benchmarks, so all of them run,
+measure and wait the same way."""
 
 from __future__ import annotations
 
@@ -13,13 +14,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from unittest import mock
 from urllib.parse import urlparse
 
 REPO = Path(__file__).resolve().parent.parent
 # The fixed "today" of the demo databases that tests, screenshots and benchmarks build.
 DEMO_TODAY = date(2026, 11, 28)
 CHROMIUM = "/usr/bin/chromium"
-# Without the background-networking flags Chromium tries to reach Google at start-up (DESIGN.md).
+# Without the background-networking flags Chromium tries to reach Google at start-up (docs/contracts.md, Offline).
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -73,7 +75,7 @@ def serve(db: Path, main: Path = REPO / "app.py", *script_args: str, log: Path |
 
 
 def wait_for_app(page, selector: str | None = None, timeout: float = 30_000) -> None:
-    """Streamlit connected and idle (DESIGN.md recipe), then `selector` present if given."""
+    """Streamlit connected and idle (the recipe in docs/contracts.md, Offline), then `selector` present if given."""
     page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=timeout)
     page.wait_for_selector('[data-test-connection-state="CONNECTED"]', timeout=timeout, state="attached")
     page.wait_for_selector('[data-test-script-state="notRunning"]', timeout=timeout, state="attached")
@@ -92,3 +94,29 @@ def block_external(context, blocked: list[str]) -> None:
             request_route.abort()
 
     context.route("**/*", route)
+
+
+@contextmanager
+def apptest_runs_like_the_server() -> Iterator[None]:
+    """While active, every AppTest run executes `app.py` (the shell: language, filters, sample-data badge) and then
+    the page that `st.navigation` picks, as `streamlit run` does on every run.
+
+    Without it, AppTest (1.67) resets `PagesManager.uses_pages_directory` before each run, and since the repo
+    has a `pages/` folder the flag comes back True: Streamlit then takes the legacy multipage path
+    (`_mpa_v1`), which registers every `pages/*.py` file as a page of its own. The first run still starts at
+    `app.py` (the default page), but every later run of a page, a rerun or a widget interaction, executes the
+    page file alone: no sidebar, no filters, and the page context left over from the previous run. The server
+    reads the flag once per process and `st.navigation` turns it off for good (a first visit straight to a page
+    is sent back through `app.py` by `web.shell.page_context`), so there every run starts at `app.py`. Here the
+    flag is kept off for every AppTest run.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import app_test
+
+    class NavigationPagesManager(PagesManager):
+        def __init__(self, *args, **kwargs) -> None:
+            PagesManager.uses_pages_directory = False  # as after the server's first st.navigation call
+            super().__init__(*args, **kwargs)
+
+    with mock.patch.object(app_test, "PagesManager", NavigationPagesManager):
+        yield

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install everything the tests need on a fresh Debian machine, then run the whole suite.
+# Install everything the tests need on a fresh Debian machine, lint, then run the whole suite.
 # Browser tests use Debian's Chromium (no browser download) and a CJK font for Chinese text.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,4 +9,7 @@ if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "wenquan
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
 fi
 python -m pip install -q -r requirements-dev.txt
+# Lint first: a style or import error fails in seconds, before the browser tests start.
+python -m ruff check .
+python -m ruff format --check .
 python -m pytest -q "$@"

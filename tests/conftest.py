@@ -1,5 +1,5 @@
-"""Shared fixtures: a demo database built once per run, a live Streamlit server, a Playwright page
-that aborts and counts every request not addressed to this machine."""
+"""Shared fixtures: a demo database built once per run, AppTest runs that start at app.py as the server's do,
+a live Streamlit server, a Playwright page that aborts and counts every request not addressed to this machine."""
 
 from __future__ import annotations
 
@@ -15,10 +15,26 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from assistance.store.bootstrap import initialise  # noqa: E402
-from scripts.devserver import CHROMIUM, CHROMIUM_ARGS, DEMO_TODAY, block_external, serve, wait_for_app  # noqa: E402
+from scripts.devserver import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DEMO_TODAY,
+    apptest_runs_like_the_server,
+    block_external,
+    serve,
+    wait_for_app,
+)
 
 __all__ = ["DEMO_TODAY", "REPO", "OfflinePage", "open_page", "serve_streamlit", "wait_for_app"]
 OVERVIEW = "pages/overview.py"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _apptest_runs_app_py():
+    """Every AppTest run of every test executes app.py's shell and then the page, as `streamlit run` does
+    (see `apptest_runs_like_the_server`); a rerun or a widget interaction no longer runs the page file alone."""
+    with apptest_runs_like_the_server():
+        yield
 
 
 def open_page(page: str, lang: str = "zh", **params):

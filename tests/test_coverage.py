@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from assistance.analytics import coverage
-from assistance.figures import maps
+from assistance.figures import activity, maps
 from assistance.filters import Filters, Period
 from assistance.geo import boundaries
 from assistance.web.map_sections import _clicked_unit
@@ -309,9 +309,10 @@ def test_links_figure_tells_verified_from_demo(con):
 
 def test_monthly_chart_stacks_measures_in_both_languages(con):
     monthly = coverage.monthly_by_measure(con, Filters())
-    codes = [r[0] for r in con.execute("SELECT code FROM measures ORDER BY sort_order").fetchall()]
+    rows = con.execute("SELECT code, label_zh, label_en FROM measures ORDER BY sort_order").fetchall()
     for lang, label in (("zh", "学生营地活动"), ("en", "Student camp")):
-        figure = maps.monthly_chart(monthly, codes, lang)
+        labels = {code: zh if lang == "zh" else en for code, zh, en in rows}
+        figure = activity.monthly_chart(monthly, labels, lang)
         assert figure.layout.barmode == "stack" and label in _trace_names(figure)
         assert sum(sum(t.y) for t in figure.data) == monthly["activities"].sum()
 

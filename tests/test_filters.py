@@ -43,3 +43,10 @@ def test_description_line_reads_naturally():
     assert filters.describe("zh", {}, {}) == "北京师范大学 · 2025–26 学年秋季学期 · 全部举措"
     english = filters.describe("en", {}, {}, {"北京师范大学": "Beijing Normal University"})
     assert english == "Beijing Normal University · Autumn semester 2025–26 · All measures"
+
+
+def test_a_monthly_chart_spans_the_period_up_to_today():
+    today = date(2026, 11, 28)
+    assert Period().chart_span(today) == (None, today)
+    assert Period(2026).chart_span(today) == (date(2026, 9, 1), today), "the current year stops today"
+    assert Period(2025, "spring").chart_span(today) == (date(2026, 2, 1), date(2026, 8, 31))

@@ -1,5 +1,6 @@
 """Every visible string exists in Chinese and English, and every key the code uses is defined."""
 
+import csv
 import re
 import string
 
@@ -9,6 +10,8 @@ from assistance.i18n import catalogue, normalise_language, t
 from tests.conftest import REPO
 
 KEY_USE = re.compile(r"""(?:\bt|page_header\(ctx,)\(?\s*["']([a-z_]+\.[a-z0-9_.]+)["']""")
+# A key built at run time, t(f"map.metric.{metric}"): its fixed prefix must start some defined key.
+KEY_PREFIX_USE = re.compile(r"""\bt\(\s*f["']([a-z_]+\.[a-z0-9_.]*)\{""")
 
 
 def placeholders(text: str) -> set[str]:
@@ -31,15 +34,34 @@ def source_files():
     yield from (p for p in (REPO / "assistance").rglob("*.py") if "strings" not in p.parts)
 
 
-def test_every_key_used_in_code_is_defined():
-    defined = set(catalogue())
-    missing = {
-        f"{path.relative_to(REPO)}: {key}"
+def uses(pattern: re.Pattern) -> set[tuple[str, str]]:
+    """(file, matched key or key prefix) for every use of `pattern` in the code."""
+    return {
+        (str(path.relative_to(REPO)), key)
         for path in source_files()
-        for key in KEY_USE.findall(path.read_text(encoding="utf-8"))
-        if key not in defined
+        for key in pattern.findall(path.read_text(encoding="utf-8"))
     }
-    assert not missing, f"keys used but not defined: {sorted(missing)}"
+
+
+def test_every_key_used_in_code_is_defined():
+    missing = sorted(f"{path}: {key}" for path, key in uses(KEY_USE) if key not in catalogue())
+    assert not missing, f"keys used but not defined: {missing}"
+
+
+def test_every_key_prefix_used_in_code_is_defined():
+    defined = catalogue()
+    missing = sorted(
+        f"{path}: {prefix}…" for path, prefix in uses(KEY_PREFIX_USE) if not any(k.startswith(prefix) for k in defined)
+    )
+    assert not missing, f"key prefixes used but no key defined under them: {missing}"
+
+
+def test_measure_labels_have_one_source():
+    """A measure's labels are reference data (data/measures.csv, both languages), not catalogue strings."""
+    assert not [key for key in catalogue() if key.startswith("measure.")]
+    with open(REPO / "data" / "measures.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert rows and all(row["label_zh"].strip() and row["label_en"].strip() for row in rows)
 
 
 def test_language_falls_back_to_chinese():

@@ -1,7 +1,7 @@
 """AppTest: the overview and the coverage map in zh and en, national and drilled (issue 3).
 
-The back button and a click on the map are browser tests (tests/test_offline_browser.py): after a widget
-interaction AppTest reruns the page without the entry point's shell, so a filter change is not seen here.
+Every AppTest run starts at app.py, as the server's do (tests/conftest.py), so a widget interaction that changes
+a filter is seen here; a click on the map itself is a browser test (tests/test_offline_browser.py).
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def test_map_page_national_view(app_db, lang):
     assert len(specs) == 1 and "app/static/geo/corps.geojson" in geojson_urls(specs[0])
     corps = "新疆生产建设兵团（单列）" if lang == "zh" else "Xinjiang Production and Construction Corps (own unit)"
     assert corps in [trace.get("name") for trace in specs[0]["data"]]
-    assert not app.button, "no back button on the national view"
+    assert not app.main.button, "no back button on the national view"
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -80,8 +80,17 @@ def test_province_in_the_url_drills_the_map(app_db, lang):
     assert geojson_urls(specs[0]) == {"app/static/geo/counties/620000.geojson"}
     markers = [t for t in specs[0]["data"] if t.get("type") == "scattergeo" and t.get("mode") == "markers+text"]
     assert sum(len(t["lon"]) for t in markers) == 7
-    assert app.button[0].label == ("返回全国视图" if lang == "zh" else "Back to national view")
+    assert app.main.button[0].label == ("返回全国视图" if lang == "zh" else "Back to national view")
     assert len(app.dataframe) == 1 and len(app.dataframe[0].value) == 7
+
+
+def test_the_back_button_returns_to_the_national_view_and_clears_the_province(app_db):
+    app = open_page(MAP, "en", province="620000")
+    app.main.button[0].click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert "province" not in app.query_params and app.sidebar.selectbox(key="f_province").value is None
+    assert "Gansu: counties" not in [header.value for header in app.subheader]
+    assert "app/static/geo/provinces.geojson" in geojson_urls(plotly_specs(app)[0])
 
 
 def test_overview_drills_too_and_every_chart_follows_the_province(app_db):

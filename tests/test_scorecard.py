@@ -10,12 +10,12 @@ from datetime import date, timedelta
 import duckdb
 import pytest
 
-from assistance.analytics import scorecard
+from assistance.analytics import attention, scorecard, universities
 from assistance.filters import Filters
 from assistance.store.bootstrap import initialise
 
 TODAY = date(2026, 11, 28)  # school year 2026 (2026-09-01 – 2027-08-31): day 89 of 365
-BNU = Filters(universities=("北京师范大学",))  # pairings 1 (青龙) and 27 (大化)
+BNU = Filters(universities=("北京师范大学",))  # pairings 1 (青龙, verified) and 38 (融安, demo)
 QINGLONG = 1
 
 
@@ -49,7 +49,7 @@ def add_target(con, pairing_id: int, year: int, measure: str, target: int):
 
 
 def reasons(con, pairing_id: int, today: date = TODAY, filters: Filters = BNU) -> list[tuple]:
-    frame = scorecard.attention_query(filters, today).page(con)
+    frame = attention.attention_query(filters, today).page(con)
     rows = frame[frame["pairing_id"] == pairing_id]
     return sorted((r.reason, r.measure if isinstance(r.measure, str) else None) for r in rows.itertuples())
 
@@ -69,7 +69,7 @@ def test_silence_boundary(con, days, silent):
     assert bool(status["silent"]) is silent
     assert status["status"] == ("red" if silent else "green")
     assert (("silent", None) in reasons(con, QINGLONG)) is silent
-    pairings = scorecard.pairings_query(BNU, TODAY).page(con).set_index("pairing_id")
+    pairings = universities.pairings_query(BNU, TODAY).page(con).set_index("pairing_id")
     assert pairings.loc[QINGLONG, "status"] == ("red" if silent else "green")
     assert pairings.loc[QINGLONG, "days_since_last"] == days
 
@@ -118,6 +118,15 @@ def test_expectation_is_target_times_elapsed_share(con):
     )
 
 
+def test_year_rows_carry_the_elapsed_days_the_page_states(con):
+    """The scorecard's "day 89 of 365" comes from the same SQL as the expectation, for every year shown."""
+    years = scorecard.year_scorecard(con, QINGLONG, TODAY).set_index("school_year")
+    assert list(years.index) == list(range(2026, 2021, -1))
+    assert years.loc[2026, ["elapsed_days", "year_days"]].tolist() == [89, 365]
+    assert years.loc[2023, ["elapsed_days", "year_days"]].tolist() == [366, 366]  # a past leap year: all of it
+    assert years["is_current"].tolist() == [True, False, False, False, False]
+
+
 def test_not_yet_due_and_no_target(con):
     """An expectation below one activity with nothing done yet is not judged; no target is not judged."""
     add_target(con, QINGLONG, 2026, "student_camp", 1)  # 0.24 expected by 28 Nov
@@ -132,15 +141,15 @@ def test_not_yet_due_and_no_target(con):
 
 def test_never_reported_after_sixty_days_from_start(con):
     """A pairing without any activity is listed once it started 60 or more days ago."""
-    assert reasons(con, 27) == [("never_reported", None)]
-    assert scorecard.pairing_status(con, 27, TODAY)["status"] == "red"
-    con.execute("UPDATE pairings SET start_date = ? WHERE pairing_id = 27", [TODAY - timedelta(days=59)])
-    assert reasons(con, 27) == []
-    con.execute("UPDATE pairings SET start_date = ? WHERE pairing_id = 27", [TODAY - timedelta(days=60)])
-    assert reasons(con, 27) == [("never_reported", None)]
-    con.execute("UPDATE pairings SET start_date = ? WHERE pairing_id = 27", [TODAY + timedelta(days=1)])
-    assert reasons(con, 27) == []
-    assert scorecard.pairing_status(con, 27, TODAY)["status"] == "not_started"
+    assert reasons(con, 38) == [("never_reported", None)]
+    assert scorecard.pairing_status(con, 38, TODAY)["status"] == "red"
+    con.execute("UPDATE pairings SET start_date = ? WHERE pairing_id = 38", [TODAY - timedelta(days=59)])
+    assert reasons(con, 38) == []
+    con.execute("UPDATE pairings SET start_date = ? WHERE pairing_id = 38", [TODAY - timedelta(days=60)])
+    assert reasons(con, 38) == [("never_reported", None)]
+    con.execute("UPDATE pairings SET start_date = ? WHERE pairing_id = 38", [TODAY + timedelta(days=1)])
+    assert reasons(con, 38) == []
+    assert scorecard.pairing_status(con, 38, TODAY)["status"] == "not_started"
 
 
 def test_attention_follows_the_filters(con):
@@ -148,9 +157,9 @@ def test_attention_follows_the_filters(con):
     add_target(con, QINGLONG, 2026, "teacher_visit", 12)  # 2.9 expected, none done: red
     add_target(con, QINGLONG, 2026, "teacher_training", 12)
     add_activity(con, QINGLONG, TODAY - timedelta(days=70), "other")  # silent as well
-    frame = scorecard.attention_query(BNU, TODAY).page(con)
+    frame = attention.attention_query(BNU, TODAY).page(con)
     assert set(frame["university"]) == {"北京师范大学"}
-    assert set(frame["pairing_id"]) == {1, 27}
+    assert set(frame["pairing_id"]) == {1, 38}
     visits = Filters(universities=BNU.universities, measure="teacher_visit")
     assert reasons(con, QINGLONG, filters=visits) == [("below_plan", "teacher_visit"), ("silent", None)]
     assert reasons(con, QINGLONG) == [
@@ -158,16 +167,16 @@ def test_attention_follows_the_filters(con):
         ("below_plan", "teacher_visit"),
         ("silent", None),
     ]
-    summary = scorecard.attention_summary(con, BNU, TODAY)
+    summary = attention.attention_summary(con, BNU, TODAY)
     assert summary == {"never_reported": 1, "silent": 1, "below_plan": 2, "pairings": 2}
     hebei_only = Filters(universities=BNU.universities, province="130000")
-    assert set(scorecard.attention_query(hebei_only, TODAY).page(con)["pairing_id"]) == {QINGLONG}
-    everyone = scorecard.attention_summary(con, Filters(), TODAY)
+    assert set(attention.attention_query(hebei_only, TODAY).page(con)["pairing_id"]) == {QINGLONG}
+    everyone = attention.attention_summary(con, Filters(), TODAY)
     assert everyone["never_reported"] == 114  # every other registry pairing, none has reported
 
 
 def test_pages_sort_and_paginate_in_sql(con):
-    query = scorecard.attention_query(Filters(), TODAY)
+    query = attention.attention_query(Filters(), TODAY)
     assert query.count(con) == 115
     first = query.page(con, "school", False, limit=10, offset=0)
     second = query.page(con, "school", False, limit=10, offset=10)

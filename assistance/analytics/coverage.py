@@ -21,9 +21,8 @@ import pandas as pd
 
 from assistance.analytics.queries import FILTER_CTES, fetch_df, filter_params
 from assistance.filters import Filters, current_semester, previous_semester
+from assistance.reference.codes import CORPS_CODE
 
-CORPS_CODE = "660000"
-XINJIANG_CODE = "650000"
 ACTIVE_DAYS = 60
 # Metrics the map can colour by, in the order the selector offers them.
 METRICS = ("schools", "activities", "participants", "per_school", "active_share")
@@ -198,26 +197,32 @@ _METRIC_COLUMNS = """
        coalesce(t.top_universities_zh, []) AS top_universities_zh,
        coalesce(t.top_universities_en, []) AS top_universities_en"""
 
-_PROVINCE_SQL = f"""
+
+def _unit_sql(unit: str, table: str, key: str, columns: str, where: str = "") -> str:
+    """Every row of `table` (its `columns`, keyed by `key`) with the map metrics of the pairings whose
+    `unit` column (in pairing_overview) is that key."""
+    return f"""
 WITH {FILTER_CTES},
-{_UNIT_METRICS.format(unit="province_code", in_period=_IN_PERIOD)}
-SELECT p.code, p.name_zh, p.short_zh, p.name_en, p.in_programme, {_METRIC_COLUMNS}
-FROM provinces p
-LEFT JOIN unit_metrics m ON m.unit = p.code
-LEFT JOIN top_universities t ON t.unit = p.code
-ORDER BY p.code
+{_UNIT_METRICS.format(unit=unit, in_period=_IN_PERIOD)}
+SELECT {columns}, {_METRIC_COLUMNS}
+FROM {table} r
+LEFT JOIN unit_metrics m ON m.unit = r.{key}
+LEFT JOIN top_universities t ON t.unit = r.{key}
+{where}
+ORDER BY r.{key}
 """
 
-_COUNTY_SQL = f"""
-WITH {FILTER_CTES},
-{_UNIT_METRICS.format(unit="county_adcode", in_period=_IN_PERIOD)}
-SELECT c.adcode, c.name_zh, c.city_zh, c.lon, c.lat, {_METRIC_COLUMNS}
-FROM counties c
-LEFT JOIN unit_metrics m ON m.unit = c.adcode
-LEFT JOIN top_universities t ON t.unit = c.adcode
-WHERE c.province_code = $drill
-ORDER BY c.adcode
-"""
+
+_PROVINCE_SQL = _unit_sql(
+    "province_code", "provinces", "code", "r.code, r.name_zh, r.short_zh, r.name_en, r.in_programme"
+)
+_COUNTY_SQL = _unit_sql(
+    "county_adcode",
+    "counties",
+    "adcode",
+    "r.adcode, r.name_zh, r.city_zh, r.lon, r.lat",
+    "WHERE r.province_code = $drill",
+)
 
 
 def province_metrics(con: duckdb.DuckDBPyConnection, filters: Filters, today: date) -> pd.DataFrame:

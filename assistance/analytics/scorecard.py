@@ -1,5 +1,6 @@
-"""SQL for the coordinator and school views: a university's pairings, the 一校一策 scorecard, the
-needs-attention list. Every figure here is computed in DuckDB, parameterised, with `today` injected.
+"""The 一校一策 scorecard: the status rule as SQL (`PROGRESS_CTES`, shared by `attention` and `universities`)
+and one pairing's scorecard by measure, by school year and its activity log. Every figure here is computed in
+DuckDB, parameterised, with `today` injected.
 
 The status rule (shown on the scorecard in zh/en, tested at its boundaries):
 
@@ -21,14 +22,13 @@ The status rule (shown on the scorecard in zh/en, tested at its boundaries):
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from datetime import date
 
 import duckdb
 import pandas as pd
 
 from assistance.analytics.queries import FILTER_CTES, fetch_df, fetch_one, filter_params
+from assistance.analytics.tables import TableQuery, bind
 from assistance.filters import Filters
 
 # The rule, as constants: the SQL below binds them, the page states them.
@@ -36,7 +36,6 @@ SILENCE_DAYS = 60  # no activity for this many days or more → red / needs atte
 GREEN_PERCENT = 100  # progress ≥ 100 % of pro-rata → green
 AMBER_PERCENT = 50  # 50 % ≤ progress < 100 % → amber; below 50 % → red (exactly 50 % is amber)
 STATUSES = ("green", "amber", "red", "not_due", "no_target", "not_started")
-REASONS = ("never_reported", "silent", "below_plan")
 
 
 def today() -> date:
@@ -58,18 +57,6 @@ def rule_params(today: date) -> dict:
     }
 
 
-_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
-
-
-def bind(sql: str, params: dict) -> dict:
-    """Keep exactly the named parameters the SQL text uses (DuckDB rejects extra ones)."""
-    used = set(_PARAM.findall(sql))
-    missing = used - set(params)
-    if missing:
-        raise KeyError(f"SQL needs parameters {sorted(missing)}")
-    return {name: value for name, value in params.items() if name in used}
-
-
 def _status_sql(target: str, actual: str) -> str:
     """The green/amber/red rule over integer columns (names written in code, never input).
 
@@ -82,6 +69,16 @@ def _status_sql(target: str, actual: str) -> str:
         WHEN {target} * elapsed_days < year_days THEN 'not_due'
         WHEN 100 * {actual} * year_days >= CAST($amber_percent AS BIGINT) * {target} * elapsed_days THEN 'amber'
         ELSE 'red' END"""
+
+
+def _year_days_sql(year: str) -> str:
+    """`year_days` (days in school year `year`) and `elapsed_days` (its days from 1 September through
+    `as_of.today` inclusive; a past year: all of them), for a query that has `as_of` in its FROM."""
+    start, end = f"make_date({year}, 9, 1)", f"make_date({year} + 1, 9, 1)"
+    return (
+        f"CAST({end} - {start} AS BIGINT) AS year_days, "
+        f"CAST(greatest(0, least({end} - {start}, as_of.today - {start} + 1)) AS BIGINT) AS elapsed_days"
+    )
 
 
 # Progress of the pairings listed in a CTE `target_pairings(pairing_id)` that must come first.
@@ -117,10 +114,7 @@ measure_rows AS (
       ON ya.pairing_id = pl.pairing_id AND ya.school_year = pl.school_year AND ya.measure = pl.measure
 ),
 measure_days AS (
-    SELECT m.*,
-           CAST(make_date(m.school_year + 1, 9, 1) - make_date(m.school_year, 9, 1) AS BIGINT) AS year_days,
-           CAST(greatest(0, least(make_date(m.school_year + 1, 9, 1) - make_date(m.school_year, 9, 1),
-                                  as_of.today - make_date(m.school_year, 9, 1) + 1)) AS BIGINT) AS elapsed_days
+    SELECT m.*, {_year_days_sql("m.school_year")}
     FROM measure_rows m, as_of
     WHERE m.school_year <= as_of.current_year
 ),
@@ -171,199 +165,8 @@ SCOPED_TARGETS = "target_pairings AS (SELECT pairing_id FROM scoped_pairings)"
 ONE_TARGET = "target_pairings AS (SELECT CAST($pairing AS INTEGER) AS pairing_id)"
 
 
-@dataclass(frozen=True)
-class TableQuery:
-    """A table's base SELECT plus the sort orders it allows; pages show a page of it, exports all of it.
-
-    `orders` maps a sort key to the columns it sorts by, all written in code: a user picks a key, never
-    SQL. The first column follows the chosen direction; the rest break ties ascending unless they say DESC.
-    """
-
-    sql: str
-    params: dict
-    orders: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    default_sort: str = ""
-    default_descending: bool = False
-
-    def order_by(self, sort: str | None = None, descending: bool | None = None) -> str:
-        if not self.orders:
-            return ""
-        key = sort if sort in self.orders else self.default_sort
-        desc = self.default_descending if descending is None else descending
-        first, *rest = self.orders[key]
-        direction = "DESC NULLS LAST" if desc else "ASC NULLS LAST"
-        ties = (column if column.endswith(("ASC", "DESC")) else f"{column} ASC" for column in rest)
-        return "ORDER BY " + ", ".join([f"{first} {direction}", *ties])
-
-    def count(self, con: duckdb.DuckDBPyConnection) -> int:
-        sql = f"SELECT count(*) FROM ({self.sql}) AS base"
-        return int(fetch_one(con, sql, bind(sql, self.params))[0])
-
-    def page(
-        self,
-        con: duckdb.DuckDBPyConnection,
-        sort: str | None = None,
-        descending: bool | None = None,
-        limit: int | None = None,
-        offset: int = 0,
-    ) -> pd.DataFrame:
-        sql = f"SELECT * FROM ({self.sql}) AS base {self.order_by(sort, descending)}"
-        params = dict(self.params)
-        if limit is not None:
-            sql += " LIMIT $limit OFFSET $offset"
-            params |= {"limit": int(limit), "offset": int(offset)}
-        return fetch_df(con, sql, bind(sql, params))
-
-
 # ---------------------------------------------------------------------------------------------------
-# A university's (or the filtered) pairings
-
-_PAIRING_ORDERS = {
-    "school": ("school", "pairing_id"),
-    "university": ("university", "school", "pairing_id"),
-    "province": ("province_code", "county", "school", "pairing_id"),
-    "last_date": ("last_date", "school", "pairing_id"),
-    "activities": ("activities", "school", "pairing_id"),
-    "status": ("status_rank", "school", "pairing_id"),
-}
-
-
-def pairings_query(filters: Filters, today: date) -> TableQuery:
-    """The pairings in view with their reach in the filtered period and their status today.
-
-    Activity counts, teachers and students follow all filters (period, measure); the last activity
-    date and the status are as of `today`, over all measures.
-    """
-    sql = f"""WITH {FILTER_CTES}, {SCOPED_TARGETS}, {PROGRESS_CTES},
-    reach AS (
-        SELECT pairing_id, count(*) AS activities, CAST(coalesce(sum(teachers), 0) AS BIGINT) AS teachers,
-               CAST(coalesce(sum(students), 0) AS BIGINT) AS students
-        FROM scoped_activities GROUP BY pairing_id
-    )
-    SELECT sp.pairing_id, sp.university, sp.school, sp.county, sp.province, sp.province_code, sp.tier,
-           p.start_date, sp.provenance, sp.confidence, sp.source, ps.last_date, ps.days_since_last,
-           coalesce(r.activities, 0) AS activities, coalesce(r.teachers, 0) AS teachers,
-           coalesce(r.students, 0) AS students, ps.status,
-           CASE ps.status WHEN 'red' THEN 1 WHEN 'amber' THEN 2 WHEN 'green' THEN 3 ELSE 4 END AS status_rank
-    FROM scoped_pairings sp
-    JOIN pairings p ON p.pairing_id = sp.pairing_id
-    LEFT JOIN pairing_status ps ON ps.pairing_id = sp.pairing_id
-    LEFT JOIN reach r ON r.pairing_id = sp.pairing_id"""
-    return TableQuery(sql, filter_params(filters) | rule_params(today), _PAIRING_ORDERS, "university")
-
-
-def reach_totals(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
-    """Pairings in view and, over the filtered activities, their count, teachers and students."""
-    sql = f"""WITH {FILTER_CTES}
-    SELECT (SELECT count(*) FROM scoped_pairings) AS pairings,
-           (SELECT count(DISTINCT pairing_id) FROM scoped_activities) AS active_pairings,
-           count(*) AS activities, CAST(coalesce(sum(teachers), 0) AS BIGINT) AS teachers,
-           CAST(coalesce(sum(students), 0) AS BIGINT) AS students, coalesce(sum(hours), 0) AS hours
-    FROM scoped_activities"""
-    row = fetch_one(con, sql, filter_params(filters))
-    return dict(zip(("pairings", "active_pairings", "activities", "teachers", "students", "hours"), row, strict=True))
-
-
-def measure_counts(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """Activities, teacher and student participations by measure (every measure, zeros included)."""
-    sql = f"""WITH {FILTER_CTES}
-    SELECT m.code AS measure, count(a.activity_id) AS activities,
-           CAST(coalesce(sum(a.teachers), 0) AS BIGINT) AS teachers,
-           CAST(coalesce(sum(a.students), 0) AS BIGINT) AS students
-    FROM measures m LEFT JOIN scoped_activities a ON a.measure = m.code
-    WHERE CAST($measure AS VARCHAR) IS NULL OR m.code = CAST($measure AS VARCHAR)
-    GROUP BY m.code, m.sort_order ORDER BY m.sort_order"""
-    return fetch_df(con, sql, filter_params(filters))
-
-
-def timeline(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """Activities by calendar month and pairing: only months with activity (the chart fills the gaps),
-    plus one row with month NULL for each pairing in view without any activity."""
-    sql = f"""WITH {FILTER_CTES}
-    SELECT sp.pairing_id, sp.school, sp.university, CAST(date_trunc('month', a.date) AS DATE) AS month,
-           count(a.activity_id) AS activities
-    FROM scoped_pairings sp LEFT JOIN scoped_activities a ON a.pairing_id = sp.pairing_id
-    GROUP BY sp.pairing_id, sp.school, sp.university, month ORDER BY month NULLS FIRST, sp.pairing_id"""
-    return fetch_df(con, sql, filter_params(filters))
-
-
-def timeline_by_measure(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """Activities by calendar month and measure, for views with too many schools for one row each."""
-    sql = f"""WITH {FILTER_CTES}
-    SELECT CAST(date_trunc('month', a.date) AS DATE) AS month, a.measure, count(*) AS activities
-    FROM scoped_activities a GROUP BY month, a.measure ORDER BY month, a.measure"""
-    return fetch_df(con, sql, filter_params(filters))
-
-
-def universities_query(filters: Filters, today: date, lang: str = "zh") -> TableQuery:
-    """One row per university in view (used when no university is chosen); names sort in `lang`."""
-    sql = f"""WITH {FILTER_CTES}, {SCOPED_TARGETS}, {PROGRESS_CTES}
-    SELECT sp.university, any_value(u.name_en) AS university_en, count(*) AS pairings,
-           CAST(coalesce(sum(r.activities), 0) AS BIGINT) AS activities,
-           CAST(coalesce(sum(r.teachers), 0) AS BIGINT) AS teachers,
-           CAST(coalesce(sum(r.students), 0) AS BIGINT) AS students, max(ps.last_date) AS last_date,
-           count(*) FILTER (WHERE ps.status = 'red') AS red_pairings,
-           bool_or(sp.provenance = 'demo') AS has_demo
-    FROM scoped_pairings sp
-    JOIN universities u ON u.name_zh = sp.university
-    LEFT JOIN pairing_status ps ON ps.pairing_id = sp.pairing_id
-    LEFT JOIN (SELECT pairing_id, count(*) AS activities, sum(teachers) AS teachers, sum(students) AS students
-               FROM scoped_activities GROUP BY pairing_id) r ON r.pairing_id = sp.pairing_id
-    GROUP BY sp.university"""
-    name = "university_en" if lang == "en" else "university"
-    orders = {
-        "university": (name,),
-        "pairings": ("pairings", name),
-        "activities": ("activities", name),
-        "last_date": ("last_date", name),
-        "red_pairings": ("red_pairings", name),
-    }
-    return TableQuery(sql, filter_params(filters) | rule_params(today), orders, "university")
-
-
-# ---------------------------------------------------------------------------------------------------
-# Needs attention
-
-_ATTENTION_ORDERS = {
-    "severity": ("severity", "days_since_last DESC", "progress ASC", "university", "school", "measure_order"),
-    "days_since_last": ("days_since_last", "university", "school", "measure_order"),
-    "university": ("university", "school", "severity", "measure_order"),
-    "school": ("school", "severity", "measure_order"),
-    "measure": ("measure_order", "university", "school"),
-    "progress": ("progress", "university", "school"),
-}
-
-
-def attention_query(filters: Filters, today: date) -> TableQuery:
-    """Needs-attention rows for the pairings in view (university and province filters); the measure
-    filter narrows the below-plan rows; the period filter does not apply: this list is about today."""
-    sql = f"""WITH {FILTER_CTES}, {SCOPED_TARGETS}, {PROGRESS_CTES}
-    SELECT att.pairing_id, att.reason, att.severity, sp.university, sp.school, sp.county, sp.province, sp.province_code,
-           sp.provenance, att.measure, m.sort_order AS measure_order, att.target, att.expected, att.actual,
-           CASE WHEN att.expected > 0 THEN att.actual / att.expected END AS progress,
-           ps.last_date, ps.days_since_last, ps.days_since_start
-    FROM attention att
-    JOIN scoped_pairings sp ON sp.pairing_id = att.pairing_id
-    JOIN pairing_status ps ON ps.pairing_id = att.pairing_id
-    LEFT JOIN measures m ON m.code = att.measure
-    WHERE CAST($measure AS VARCHAR) IS NULL OR att.reason <> 'below_plan' OR att.measure = CAST($measure AS VARCHAR)"""
-    return TableQuery(sql, filter_params(filters) | rule_params(today), _ATTENTION_ORDERS, "severity")
-
-
-def attention_summary(con: duckdb.DuckDBPyConnection, filters: Filters, today: date) -> dict[str, int]:
-    """Rows per reason, and the number of distinct pairings concerned (key `pairings`)."""
-    query = attention_query(filters, today)
-    sql = f"""SELECT coalesce(count(*) FILTER (WHERE reason = 'never_reported'), 0),
-                     coalesce(count(*) FILTER (WHERE reason = 'silent'), 0),
-                     coalesce(count(*) FILTER (WHERE reason = 'below_plan'), 0),
-                     count(DISTINCT pairing_id)
-              FROM ({query.sql}) AS base"""
-    row = fetch_one(con, sql, bind(sql, query.params))
-    return dict(zip((*REASONS, "pairings"), (int(v) for v in row), strict=True))
-
-
-# ---------------------------------------------------------------------------------------------------
-# One pairing: the 一校一策 scorecard
+# One pairing
 
 
 def pairing_info(con: duckdb.DuckDBPyConnection, pairing_id: int) -> dict | None:
@@ -447,15 +250,17 @@ def measure_scorecard(con: duckdb.DuckDBPyConnection, pairing_id: int, school_ye
 
 def year_scorecard_query(con: duckdb.DuckDBPyConnection, pairing_id: int, today: date) -> TableQuery:
     """One row per school year: totals over the planned measures, progress, status (the current year's
-    status includes the silence rule), newest first."""
+    status includes the silence rule), the year's days and days elapsed, whether it is the current year;
+    newest first."""
     sql = f"""WITH {ONE_TARGET}, {PROGRESS_CTES},
     years AS (SELECT unnest(CAST($years AS INTEGER[])) AS school_year)
     SELECT {_NAMES}, y.school_year, coalesce(ys.target, 0) AS target, ys.expected,
            coalesce(ys.actual_planned, 0) AS actual_planned, coalesce(ys.actual, 0) AS actual,
            CASE WHEN ys.expected > 0 THEN ys.actual_planned / ys.expected END AS progress,
-           CASE WHEN y.school_year = (SELECT current_year FROM as_of) THEN (SELECT status FROM pairing_status)
-                ELSE coalesce(ys.plan_status, 'no_target') END AS status
-    FROM years y LEFT JOIN year_status ys ON ys.school_year = y.school_year"""
+           CASE WHEN y.school_year = as_of.current_year THEN (SELECT status FROM pairing_status)
+                ELSE coalesce(ys.plan_status, 'no_target') END AS status,
+           {_year_days_sql("y.school_year")}, y.school_year = as_of.current_year AS is_current
+    FROM years y CROSS JOIN as_of LEFT JOIN year_status ys ON ys.school_year = y.school_year"""
     params = _one(pairing_id, today) | {"years": school_years(con, pairing_id, today)}
     return TableQuery(sql, params, {"school_year": ("school_year",)}, "school_year", default_descending=True)
 
@@ -500,17 +305,3 @@ def activities_query(pairing_id: int, search: str = "", school_year: int | None 
                          AND make_date(CAST($year AS INTEGER) + 1, 8, 31))"""
     params = {"pairing": int(pairing_id), "search": (search or "").strip(), "year": school_year}
     return TableQuery(sql, params, _ACTIVITY_ORDERS, "date", default_descending=True)
-
-
-def activity_export_query(filters: Filters) -> TableQuery:
-    """Every activity in view, one row each, in date order: what `export` and the export buttons write."""
-    sql = f"""WITH {FILTER_CTES}
-    SELECT a.activity_id, a.date, a.university, a.school, po.county, po.province, a.measure,
-           m.sort_order AS measure_order, a.title, a.teachers, a.students, a.hours, act.notes,
-           a.provenance, a.batch_id
-    FROM scoped_activities a
-    JOIN activities act ON act.activity_id = a.activity_id
-    JOIN pairing_overview po ON po.pairing_id = a.pairing_id
-    LEFT JOIN measures m ON m.code = a.measure"""
-    orders = {"date": ("date", "university", "school", "activity_id")}
-    return TableQuery(sql, filter_params(filters), orders, "date")

@@ -1,4 +1,7 @@
-"""Plotly figure builders for the coverage map and the overview (no Streamlit here).
+"""The map figures: the national choropleth, a province's drill-down and the university–school links.
+
+Plotly only: no Streamlit here, and the geometry they draw (label points, frames, the inset's coast) comes
+from `assistance.geo.shapes`.
 
 Map design, in short:
 
@@ -15,7 +18,7 @@ Map design, in short:
 * **Geometry travels once.** A trace's GeoJSON is given as a URL (`app/static/geo/...`, served by
   Streamlit's static serving) when the file is served, so the figure JSON carries only the data;
   plotly.js fetches each file once per page and caches it. Tests and tools can ask for the GeoJSON
-  inline instead (`GeoAssets(inline=True)`).
+  inline instead (`GeoAssets(inline=True)`, in `assistance.geo.shapes`).
 
 All labels go through `assistance.i18n`.
 """
@@ -24,22 +27,29 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-import shapely
 
+from assistance.figures.builder import FigureBuilder, trace
+from assistance.figures.style import FONT, HALO, INK
 from assistance.geo import boundaries
+from assistance.geo.shapes import (
+    CORPS_LABEL_AT,
+    INSET_COAST,
+    INSET_LAT,
+    INSET_LON,
+    GeoAssets,
+    corps_points,
+    county_frame,
+    county_ids,
+    island_points,
+    maritime_lines,
+    province_label_points,
+)
 from assistance.i18n import t
-
-STATIC_GEO_URL = "app/static/geo/"  # relative to the page, like PLOTLY_CONFIG's topojsonURL
-CORPS_CODE = "660000"
-XINJIANG_CODE = "650000"
-HAINAN_CODE = "460000"
-SANSHA_PREFIX = "4603"  # 三沙市: the South China Sea islands (drawn in the inset, not in Hainan's frame)
+from assistance.reference.codes import CORPS_CODE, HAINAN_CODE, XINJIANG_CODE
 
 # Colours
 SCALE = [[0.0, "#dbe9f6"], [0.25, "#a6cbe3"], [0.5, "#5fa2ce"], [0.75, "#2a6fb0"], [1.0, "#0b3c7d"]]
@@ -57,168 +67,12 @@ PROVENANCE_COLOUR = {"verified": "#1b7837", "demo": "#e08214", "imported": "#7b3
 PROVENANCE_DASH = {"verified": "solid", "demo": "dot", "imported": "dash"}
 LINK_RANK = {"verified": 1, "imported": 2, "demo": 3}
 UNIVERSITY_COLOUR = "#0b3c7d"
-MEASURE_COLOURS = (
-    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
-    "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
-)  # fmt: skip
 
-# Frames. The mainland frame stops short of the islands, which the inset shows.
+# Frames. The mainland frame stops short of the islands, which the inset (lower right) shows.
 NATIONAL_LON = (73.0, 135.5)
 NATIONAL_LAT = (17.5, 54.0)
-INSET_LON = (106.5, 123.5)
-INSET_LAT = (2.5, 24.8)
 INSET_DOMAIN = {"x": [0.835, 0.998], "y": [0.0, 0.36]}
 ALBERS = {"type": "conic equal area", "parallels": [25, 47], "rotation": {"lon": 105}}
-FONT = "Microsoft YaHei, PingFang SC, Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif"
-
-# Province label positions nudged by hand where the computed interior point reads badly.
-LABEL_NUDGE = {
-    "130000": (115.6, 38.2),  # 河北: south of Beijing/Tianjin
-    "150000": (116.0, 43.6),  # 内蒙古: the wide Xilingol part, clear of the border
-    "620000": (103.2, 35.6),  # 甘肃: the wide southern part
-    "230000": (127.5, 47.3),
-    "540000": (88.5, 31.5),
-    "640000": (106.1, 37.3),
-    "500000": (107.7, 30.0),
-    "650000": (86.0, 38.9),  # 新疆: clear of the Corps cities' markers
-}
-CORPS_LABEL_AT = (88.6, 45.9)  # "兵团", north-east of the cluster around 石河子/五家渠
-INSET_COAST = ("440000", "450000", "350000", "710000", "810000", "820000")
-
-
-# ------------------------------------------------------------------------------ geometry
-
-
-@dataclass(frozen=True)
-class GeoAssets:
-    """Where each trace gets its GeoJSON: a served URL (default) or the GeoJSON itself."""
-
-    inline: bool = False
-
-    def _served(self, name: str) -> bool:
-        if self.inline:
-            return False
-        directory = boundaries.publish_static()
-        return directory is not None and (directory / f"{name}.geojson").is_file()
-
-    def _source(self, name: str, loader, codes) -> str | dict:
-        """The URL of a served file (all features; a trace draws only its locations), or inline the
-        features a trace draws, so that inline figures do not repeat shared geometry."""
-        if self._served(name):
-            return f"{STATIC_GEO_URL}{name}.geojson"
-        collection = loader()
-        if codes is None:
-            return collection
-        wanted = {str(c) for c in codes}
-        return {"type": "FeatureCollection", "features": [f for f in collection["features"] if f["id"] in wanted]}
-
-    def provinces(self, codes: Sequence[str] | None = None) -> str | dict:
-        return self._source("provinces", boundaries.provinces_geojson, codes)
-
-    def inset(self, codes: Sequence[str]) -> str | dict:
-        """Provinces for the South China Sea inset: the served file, or inline the features clipped
-        to the inset frame and simplified for its smaller scale (its islands are drawn as dots)."""
-        if self._served("provinces"):
-            return f"{STATIC_GEO_URL}provinces.geojson"
-        wanted = {str(c) for c in codes}
-        return {"type": "FeatureCollection", "features": [f for f in _inset_features() if f["id"] in wanted]}
-
-    def corps(self, codes: Sequence[str] | None = None) -> str | dict:
-        return self._source("corps", boundaries.corps_geojson, codes)
-
-    def counties(self, code: str, codes: Sequence[str] | None = None) -> str | dict:
-        return self._source(f"counties/{code}", lambda: boundaries.counties_geojson(code), codes)
-
-
-@lru_cache(maxsize=1)
-def _inset_features() -> tuple[dict, ...]:
-    frame = shapely.box(INSET_LON[0], INSET_LAT[0], INSET_LON[1], INSET_LAT[1])
-    out = []
-    for feature in boundaries.provinces_geojson()["features"]:
-        if feature["id"] not in (*INSET_COAST, HAINAN_CODE):
-            continue
-        clipped = shapely.simplify(shapely.intersection(_shape(feature), frame), 0.02)
-        clipped = shapely.orient_polygons(shapely.set_precision(clipped, 0.01), exterior_cw=True)
-        if clipped.is_empty:
-            continue
-        geometry = shapely.geometry.mapping(clipped)
-        out.append({"type": "Feature", "id": feature["id"], "properties": {}, "geometry": geometry})
-    return tuple(out)
-
-
-def _shape(feature: dict) -> shapely.Geometry:
-    return shapely.geometry.shape(feature["geometry"])
-
-
-def _interior_point(geom: shapely.Geometry) -> tuple[float, float]:
-    """The centre of the largest circle inside the largest part: where a label reads best."""
-    parts = shapely.get_parts(geom)
-    biggest = parts[int(np.argmax(shapely.area(parts)))]
-    centre = shapely.get_point(shapely.maximum_inscribed_circle(biggest, 0.05), 0)
-    return round(float(centre.x), 3), round(float(centre.y), 3)
-
-
-@lru_cache(maxsize=1)
-def province_label_points() -> dict[str, tuple[float, float]]:
-    points = {f["id"]: _interior_point(_shape(f)) for f in boundaries.provinces_geojson()["features"]}
-    points.update(LABEL_NUDGE)
-    return points
-
-
-@lru_cache(maxsize=1)
-def corps_points() -> dict[str, tuple[float, float]]:
-    """One marker point inside each Corps city."""
-    out = {}
-    for feature in boundaries.corps_geojson()["features"]:
-        point = shapely.point_on_surface(_shape(feature))
-        out[feature["id"]] = (round(point.x, 3), round(point.y, 3))
-    return out
-
-
-@lru_cache(maxsize=1)
-def maritime_lines() -> tuple[tuple, tuple]:
-    """The maritime boundary as lon/lat sequences with None between the dashes."""
-    lons, lats = boundaries.geojson_lines(boundaries.maritime_geojson())
-    return tuple(lons), tuple(lats)
-
-
-@lru_cache(maxsize=1)
-def island_points() -> tuple[tuple, tuple]:
-    """Dots for the South China Sea islands (三沙's islands and 东沙): at inset scale their polygons
-    are specks, so the inset marks them, as official maps do."""
-    lons: list[float] = []
-    lats: list[float] = []
-    for feature in boundaries.provinces_geojson()["features"]:
-        if feature["id"] not in (HAINAN_CODE, "440000"):
-            continue
-        for part in shapely.get_parts(_shape(feature)):
-            point = part.centroid
-            south = point.y < 17.8 if feature["id"] == HAINAN_CODE else (point.y < 21.5 and point.x > 116)
-            if south and part.area < 0.05:  # one dot per 0.2° cell is plenty at inset scale
-                lons.append(round(round(point.x * 5) / 5, 1))
-                lats.append(round(round(point.y * 5) / 5, 1))
-    pairs = sorted(set(zip(lons, lats, strict=True)))
-    return tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
-
-
-@lru_cache(maxsize=64)
-def county_frame(code: str) -> tuple[tuple[float, float], tuple[float, float]]:
-    """Lon and lat ranges framing a province's counties (Hainan without the far islands of 三沙),
-    with some padding; for the Corps, the frame of Xinjiang around its cities."""
-    if code == CORPS_CODE:
-        features = [f for f in boundaries.provinces_geojson()["features"] if f["id"] == XINJIANG_CODE]
-    else:
-        features = [
-            f for f in boundaries.counties_geojson(code)["features"] if not str(f["id"]).startswith(SANSHA_PREFIX)
-        ]
-    x0, y0, x1, y1 = boundaries.bounds({"type": "FeatureCollection", "features": features})
-    pad_x, pad_y = (x1 - x0) * 0.04 + 0.05, (y1 - y0) * 0.04 + 0.05
-    return (round(x0 - pad_x, 3), round(x1 + pad_x, 3)), (round(y0 - pad_y, 3), round(y1 + pad_y, 3))
-
-
-@lru_cache(maxsize=64)
-def county_ids(code: str) -> tuple[str, ...]:
-    return tuple(str(f["id"]) for f in boundaries.counties_geojson(code)["features"])
 
 
 # ------------------------------------------------------------------------------ formatting
@@ -289,40 +143,23 @@ def _norm(values: pd.Series, vmax: float) -> np.ndarray:
 
 def _text_colours(norm: np.ndarray) -> list[str]:
     """Dark text on light fills, white on dark ones."""
-    return ["#ffffff" if n > 0.62 else "#1f2933" for n in norm]
+    return ["#ffffff" if n > 0.62 else INK for n in norm]
 
 
 # ------------------------------------------------------------------------------ layout helpers
 
 
-def _trace(kind: str, **attributes) -> dict:
-    return {"type": kind, **attributes}
+def _scatter(lons, lats, mode: str, hover=None, **attributes) -> dict:
+    """A scattergeo trace (markers, lines or text) at the given positions; `hover`, one text per point, is
+    shown as it is."""
+    if hover is not None:
+        attributes.update(hovertext=_values(hover), hovertemplate="%{hovertext}<extra></extra>")
+    return trace("scattergeo", lon=_values(lons), lat=_values(lats), mode=mode, **attributes)
 
 
-class _Builder:
-    """Collects traces and layout as plain dicts and validates them once, in `figure()`: plotly's
-    incremental add_trace/update_layout validate on every call and cost several times as much."""
-
-    def __init__(self) -> None:
-        self.data: list[dict] = []
-        self.layout: dict = {}
-
-    def add_trace(self, trace: dict) -> None:
-        self.data.append(trace)
-
-    def update_layout(self, **attributes) -> None:
-        self.layout.update(attributes)
-
-    def add_annotation(self, **annotation) -> None:
-        self.layout.setdefault("annotations", []).append(annotation)
-
-    def update_traces(self, selector: dict, **attributes) -> None:
-        for trace in self.data:
-            if all(trace.get(key) == value for key, value in selector.items()):
-                trace.update(attributes)
-
-    def figure(self) -> go.Figure:
-        return go.Figure({"data": self.data, "layout": self.layout})
+def _values(sequence) -> list:
+    """Plain Python values (a Series' `tolist()`), as plotly's JSON encoder likes them best."""
+    return sequence.tolist() if hasattr(sequence, "tolist") else list(sequence)
 
 
 def _legend(**extra) -> dict:
@@ -342,7 +179,7 @@ def _legend(**extra) -> dict:
     }
 
 
-def _base_layout(fig: _Builder, height: int) -> None:
+def _base_layout(fig: FigureBuilder, height: int) -> None:
     fig.update_layout(
         height=height,
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
@@ -354,7 +191,7 @@ def _base_layout(fig: _Builder, height: int) -> None:
     )
 
 
-def _national_geo(fig: _Builder) -> None:
+def _national_geo(fig: FigureBuilder) -> None:
     fig.update_layout(
         geo={
             "visible": False,
@@ -381,7 +218,7 @@ def _national_geo(fig: _Builder) -> None:
 def _neutral_trace(source, locations, hover, name, fill, line, geo_id="geo", showlegend=True) -> dict:
     """A flat-coloured choropleth; `source(codes)` gives the GeoJSON (URL or the features inline)."""
     locations = list(locations)
-    return _trace(
+    return trace(
         "choropleth",
         geojson=source(locations),
         featureidkey="id",
@@ -402,7 +239,7 @@ def _neutral_trace(source, locations, hover, name, fill, line, geo_id="geo", sho
 def _metric_trace(source, locations, values, hover, line, width, **extra) -> dict:
     """A choropleth coloured by the metric on the shared colour axis; `source` as in `_neutral_trace`."""
     locations = list(locations)
-    return _trace(
+    return trace(
         "choropleth",
         geojson=source(locations),
         featureidkey="id",
@@ -420,7 +257,7 @@ def _metric_trace(source, locations, values, hover, line, width, **extra) -> dic
 def _corps_context(assets: GeoAssets, width: float, **extra) -> dict:
     """The Corps' cities flat in the Corps' colour (context, no metric): the drill-down and link maps."""
     codes = list(corps_points())
-    return _trace(
+    return trace(
         "choropleth",
         geojson=assets.corps(codes),
         featureidkey="id",
@@ -434,14 +271,13 @@ def _corps_context(assets: GeoAssets, width: float, **extra) -> dict:
     )
 
 
-def _maritime_traces(fig: _Builder, lang: str) -> None:
+def _maritime_traces(fig: FigureBuilder, lang: str) -> None:
     island_lons, island_lats = island_points()
     fig.add_trace(
-        _trace(
-            "scattergeo",
-            lon=list(island_lons),
-            lat=list(island_lats),
-            mode="markers",
+        _scatter(
+            island_lons,
+            island_lats,
+            "markers",
             marker={"size": 2, "color": "#52606d"},
             hoverinfo="skip",
             showlegend=False,
@@ -451,11 +287,10 @@ def _maritime_traces(fig: _Builder, lang: str) -> None:
     lons, lats = maritime_lines()
     for geo_id in ("geo", "geo2"):
         fig.add_trace(
-            _trace(
-                "scattergeo",
-                lon=list(lons),
-                lat=list(lats),
-                mode="lines",
+            _scatter(
+                lons,
+                lats,
+                "lines",
                 line={"color": MARITIME, "width": 1.1},
                 hoverinfo="skip",
                 name=t("map.scs", lang),
@@ -465,7 +300,7 @@ def _maritime_traces(fig: _Builder, lang: str) -> None:
         )
 
 
-def _inset_title(fig: _Builder, lang: str) -> None:
+def _inset_title(fig: FigureBuilder, lang: str) -> None:
     fig.add_annotation(
         text=t("map.scs", lang),
         x=INSET_DOMAIN["x"][1],
@@ -510,7 +345,7 @@ def national_map(
     if metric == "active_share":
         vmax = 1.0
 
-    fig = _Builder()
+    fig = FigureBuilder()
     _base_layout(fig, height)
     _national_geo(fig)
     fig.update_layout(
@@ -550,12 +385,11 @@ def national_map(
     labelled = provinces_in
     norm = _norm(labelled[metric].where(labelled["pairings"] > 0), vmax)
     fig.add_trace(
-        _trace(
-            "scattergeo",
-            lon=[points[c][0] for c in labelled["code"]],
-            lat=[points[c][1] for c in labelled["code"]],
+        _scatter(
+            [points[c][0] for c in labelled["code"]],
+            [points[c][1] for c in labelled["code"]],
+            "text",
             text=[_names(row, lang, "short_zh", "name_en") for _, row in labelled.iterrows()],
-            mode="text",
             textfont={"size": 11 if lang == "zh" else 9.5, "color": _text_colours(norm)},
             hoverinfo="skip",
             showlegend=False,
@@ -612,10 +446,10 @@ def _add_corps(fig, assets, row, name, metric, lang, clickable) -> None:
         "legendgroup": "corps",
     }
     if has_data:
-        fig.add_trace(_trace("choropleth", z=[float(row[metric] or 0)] * len(codes), coloraxis="coloraxis", **polygon))
+        fig.add_trace(trace("choropleth", z=[float(row[metric] or 0)] * len(codes), coloraxis="coloraxis", **polygon))
     else:
         fig.add_trace(
-            _trace(
+            trace(
                 "choropleth",
                 z=[0] * len(codes),
                 colorscale=[[0, NO_PAIRINGS], [1, NO_PAIRINGS]],
@@ -624,15 +458,13 @@ def _add_corps(fig, assets, row, name, metric, lang, clickable) -> None:
             )
         )
     fig.add_trace(
-        _trace(
-            "scattergeo",
-            lon=[points[c][0] for c in codes],
-            lat=[points[c][1] for c in codes],
-            mode="markers",
+        _scatter(
+            [points[c][0] for c in codes],
+            [points[c][1] for c in codes],
+            "markers",
             marker={"symbol": "diamond", "size": 8, "color": CORPS_LINE, "line": {"color": "#ffffff", "width": 1}},
             customdata=[[CORPS_CODE]] * len(codes),
-            hovertext=[hover] * len(codes),
-            hovertemplate="%{hovertext}<extra></extra>",
+            hover=[hover] * len(codes),
             name=t("map.legend.corps", lang),
             legendgroup="corps",
             showlegend=True,
@@ -640,16 +472,14 @@ def _add_corps(fig, assets, row, name, metric, lang, clickable) -> None:
     )
     # One name for the unit, beside the cluster of cities around 石河子 and 五家渠.
     fig.add_trace(
-        _trace(
-            "scattergeo",
-            lon=[CORPS_LABEL_AT[0]],
-            lat=[CORPS_LABEL_AT[1]],
-            mode="text",
+        _scatter(
+            [CORPS_LABEL_AT[0]],
+            [CORPS_LABEL_AT[1]],
+            "text",
             text=[t("map.corps_label", lang)],
             textfont={"size": 12, "color": CORPS_LINE, "weight": "bold", "shadow": "1px 1px 2px #ffffff"},
             customdata=[[CORPS_CODE]],
-            hovertext=[hover],
-            hovertemplate="%{hovertext}<extra></extra>",
+            hover=[hover],
             showlegend=False,
         )
     )
@@ -672,9 +502,6 @@ def _spread(frame: pd.DataFrame) -> tuple[list[float], list[float]]:
             lons.append(float(row["lon"]) + 0.07 * math.cos(angle))
             lats.append(float(row["lat"]) + 0.05 * math.sin(angle))
     return lons, lats
-
-
-HALO = "0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff, 0 0 4px #fff"  # a white halo keeps names legible
 
 
 def _mercator_pixels(lons, lats, lon_range, lat_range, width_px: int, height_px: int) -> list[tuple[float, float]]:
@@ -757,7 +584,7 @@ def province_map(
     others = frame[frame["pairings"] == 0]
     vmax = 1.0 if metric == "active_share" else float(assisted[metric].max() or 1) if len(assisted) else 1.0
 
-    fig = _Builder()
+    fig = FigureBuilder()
     _base_layout(fig, height)
     lon_range, lat_range = county_frame(province)
     fig.update_layout(
@@ -820,22 +647,20 @@ def province_map(
             if not len(part):
                 continue
             fig.add_trace(
-                _trace(
-                    "scattergeo",
-                    lon=part["_lon"].tolist(),
-                    lat=part["_lat"].tolist(),
-                    mode="markers+text",
+                _scatter(
+                    part["_lon"],
+                    part["_lat"],
+                    "markers+text",
                     text=part["_text"].tolist(),
                     textposition=part["_position"].tolist(),
-                    textfont={"size": 12, "color": "#1f2933", "shadow": HALO},
+                    textfont={"size": 12, "color": INK, "shadow": HALO},
                     marker={
                         "size": 10,
                         "color": PROVENANCE_COLOUR[provenance],
                         "symbol": "circle",
                         "line": {"color": "#ffffff", "width": 1.2},
                     },
-                    hovertext=[_school_hover(row, lang) for _, row in part.iterrows()],
-                    hovertemplate="%{hovertext}<extra></extra>",
+                    hover=[_school_hover(row, lang) for _, row in part.iterrows()],
                     name=f"{t('map.legend.schools', lang)}（{t('provenance.' + provenance, lang)}）"
                     if lang == "zh"
                     else f"{t('map.legend.schools', lang)} ({t('provenance.' + provenance, lang)})",
@@ -858,14 +683,14 @@ def links_map(
     """Lines from each university's city to its schools; verified solid, demo dotted, imported dashed."""
     assets = assets or GeoAssets()
     provinces = assets.provinces
-    fig = _Builder()
+    fig = FigureBuilder()
     _base_layout(fig, height)
     _national_geo(fig)
     fig.update_layout(legend=_legend())
     codes = [f["id"] for f in boundaries.provinces_geojson()["features"]]
     programme = set(in_programme)
     fig.add_trace(
-        _trace(
+        trace(
             "choropleth",
             geojson=provinces(codes),
             featureidkey="id",
@@ -897,11 +722,10 @@ def links_map(
             lons += [float(row["university_lon"]), float(row["school_lon"]), None]
             lats += [float(row["university_lat"]), float(row["school_lat"]), None]
         fig.add_trace(
-            _trace(
-                "scattergeo",
-                lon=lons,
-                lat=lats,
-                mode="lines",
+            _scatter(
+                lons,
+                lats,
+                "lines",
                 line={
                     "color": PROVENANCE_COLOUR[provenance],
                     "width": 1.8 if provenance == "verified" else 1.2,
@@ -933,18 +757,16 @@ def links_map(
                 lines.append(f"{t('map.hover.source', lang)}: {row['source'][:80]}")
             hover.append("<br>".join(lines))
         fig.add_trace(
-            _trace(
-                "scattergeo",
-                lon=part["school_lon"].tolist(),
-                lat=part["school_lat"].tolist(),
-                mode="markers",
+            _scatter(
+                part["school_lon"],
+                part["school_lat"],
+                "markers",
                 marker={
                     "size": 7 if provenance == "verified" else 6,
                     "color": PROVENANCE_COLOUR[provenance],
                     "line": {"color": "#ffffff", "width": 0.8},
                 },
-                hovertext=hover,
-                hovertemplate="%{hovertext}<extra></extra>",
+                hover=hover,
                 name=t("map.links.school_verified" if provenance == "verified" else "map.links.school_other", lang),
                 legendgroup=f"school-{provenance}",
                 legendrank=LINK_RANK[provenance] + 10,
@@ -957,7 +779,7 @@ def links_map(
     return fig.figure()
 
 
-def _add_university_markers(fig: _Builder, links: pd.DataFrame, lang: str) -> None:
+def _add_university_markers(fig: FigureBuilder, links: pd.DataFrame, lang: str) -> None:
     """One square per university city (universities in the same place share it and its label),
     sized by the number of schools; names are written when few are in view."""
     name_column = "university" if lang == "zh" else "university_en"
@@ -977,11 +799,10 @@ def _add_university_markers(fig: _Builder, links: pd.DataFrame, lang: str) -> No
         ]
         hover.append("<br>".join(lines))
     fig.add_trace(
-        _trace(
-            "scattergeo",
-            lon=places["university_lon"].tolist(),
-            lat=places["university_lat"].tolist(),
-            mode="markers+text" if label else "markers",
+        _scatter(
+            places["university_lon"],
+            places["university_lat"],
+            "markers+text" if label else "markers",
             text=[_join(names, lang) for names in places["names"]],
             textposition="middle right",
             textfont={"size": 11, "color": UNIVERSITY_COLOUR, "shadow": HALO},
@@ -991,44 +812,8 @@ def _add_university_markers(fig: _Builder, links: pd.DataFrame, lang: str) -> No
                 "color": UNIVERSITY_COLOUR,
                 "line": {"color": "#ffffff", "width": 1},
             },
-            hovertext=hover,
-            hovertemplate="%{hovertext}<extra></extra>",
+            hover=hover,
             name=t("map.links.university", lang),
             legendrank=30,
         )
     )
-
-
-# ------------------------------------------------------------------------------ monthly chart
-
-
-def monthly_chart(monthly: pd.DataFrame, measures: Sequence[str], lang: str, height: int = 360) -> go.Figure:
-    """Activities per month stacked by measure (`monthly` from `coverage.monthly_by_measure`)."""
-    fig = _Builder()
-    for i, code in enumerate(measures):
-        part = monthly[monthly["measure"] == code]
-        if not len(part):
-            continue
-        label = t(f"measure.{code}", lang)
-        fig.add_trace(
-            _trace(
-                "bar",
-                x=pd.to_datetime(part["month"]).dt.strftime("%Y-%m-01").tolist(),
-                y=part["activities"].astype(int).tolist(),
-                name=label,
-                marker={"color": MEASURE_COLOURS[i % len(MEASURE_COLOURS)]},
-                hovertemplate=f"{label}: %{{y:,}}<extra></extra>",
-            )
-        )
-    fig.update_layout(
-        barmode="stack",
-        height=height,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        font={"family": FONT},
-        hovermode="x unified",
-        legend={"orientation": "h", "y": -0.15, "x": 0, "font": {"size": 11}, "traceorder": "normal"},
-        xaxis={"type": "date", "tickformat": "%Y-%m", "hoverformat": "%Y-%m", "dtick": "M3"},
-        yaxis={"title": {"text": t("map.metric.activities", lang)}, "tickformat": ",d"},
-        bargap=0.15,
-    )
-    return fig.figure()

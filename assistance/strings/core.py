@@ -1,4 +1,4 @@
-"""Strings of the shared shell, the filters, periods and measures."""
+"""Strings of the shared shell, the filters and periods (measure labels are in data/measures.csv)."""
 
 STRINGS = {
     "app.title": ("县中托管帮扶跟踪指导平台", "County High School Trusteeship Tracker"),
@@ -57,14 +57,4 @@ STRINGS = {
     "region.central": ("中部", "Central"),
     "region.western": ("西部", "Western"),
     "region.northeastern": ("东北", "North-eastern"),
-    "measure.resident_team": ("派驻校长教师团队", "Resident principal/teacher team"),
-    "measure.teacher_visit": ("骨干教师到校指导", "Key teachers' guidance visit"),
-    "measure.student_teaching": ("大学生支教实习", "Student teaching placement"),
-    "measure.principal_training": ("校长培训", "Principal training"),
-    "measure.teacher_training": ("教师培训", "Teacher training"),
-    "measure.shadowing": ("跟岗挂职", "Shadowing and secondment"),
-    "measure.student_camp": ("学生营地活动", "Student camp"),
-    "measure.lab_open_day": ("实验室开放", "Laboratory open day"),
-    "measure.teaching_research": ("教研指导", "Teaching-research guidance"),
-    "measure.other": ("其他", "Other"),
 }

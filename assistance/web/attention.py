@@ -11,11 +11,11 @@ from datetime import date
 
 import streamlit as st
 
-from assistance.analytics import scorecard
-from assistance.export.writers import ATTENTION_COLUMNS
+from assistance.analytics import attention, scorecard
+from assistance.export.columns import ATTENTION_COLUMNS
 from assistance.filters import Period
 from assistance.web.shell import PageContext
-from assistance.web.tables import PAGE_SIZE, app_link, download_buttons, file_stem, paged_table, sort_controls
+from assistance.web.tables import app_link, file_stem, table_with_downloads
 
 DISPLAY_COLUMNS = tuple(column for column in ATTENTION_COLUMNS if column.name != "pairing_id")
 SORT_KEYS = {
@@ -33,13 +33,13 @@ def render_needs_attention(
 ) -> int:
     """Draw the section; return how many pairings need attention (0 draws a short all-clear line).
 
-    `summary` is `scorecard.attention_summary(...)` for the same filters and day, if the page already has it.
+    `summary` is `attention.attention_summary(...)` for the same filters and day, if the page already has it.
     """
     today = today or scorecard.today()
     st.subheader(ctx.t("attention.title"), anchor="needs-attention")
     year = Period(scorecard.school_year_of(today)).label(ctx.lang)
     st.caption(ctx.t("attention.caption", today=today.isoformat(), year=year))
-    summary = summary or scorecard.attention_summary(ctx.con, ctx.filters, today)
+    summary = summary or attention.attention_summary(ctx.con, ctx.filters, today)
     if not summary["pairings"]:
         st.success(ctx.t("attention.empty"), icon=":material/check_circle:")
         return 0
@@ -54,33 +54,20 @@ def render_needs_attention(
             amber=scorecard.AMBER_PERCENT,
         )
     )
-    query = scorecard.attention_query(ctx.filters, today)
-    total = sum(summary[reason] for reason in scorecard.REASONS)
-    sort = descending = None
-    if total > PAGE_SIZE:  # one page: st.dataframe sorts it by its headers; several: sort in SQL
-        sort, descending = sort_controls(ctx, query, key, {k: ctx.t(v) for k, v in SORT_KEYS.items()})
-    paged_table(
-        ctx,
-        query,
-        DISPLAY_COLUMNS,
-        key,
-        sort,
-        descending,
-        links={
-            "attention.open": (ctx.t("attention.open"), lambda row: app_link("schools", ctx, pairing=row.pairing_id))
-        },
-        total=total,
-    )
     scope = ctx.t("list.separator").join(ctx.filters.universities)
-    download_buttons(
+    table_with_downloads(
         ctx,
-        query,
+        attention.attention_query(ctx.filters, today),
+        key,
+        SORT_KEYS,
+        DISPLAY_COLUMNS,
         ATTENTION_COLUMNS,
-        f"{key}_export",
         ctx.t("attention.export"),
         file_stem(scope, ctx.t("export.file.attention")),
         "export.file.attention",
-        sort,
-        descending,
+        links={
+            "attention.open": (ctx.t("attention.open"), lambda row: app_link("schools", ctx, pairing=row.pairing_id))
+        },
+        total=sum(summary[reason] for reason in attention.REASONS),
     )
     return summary["pairings"]

@@ -17,9 +17,10 @@ import pandas as pd
 import streamlit as st
 
 from assistance.analytics import coverage
-from assistance.figures import maps
+from assistance.figures import activity, maps
 from assistance.filters import current_semester
 from assistance.i18n import t
+from assistance.reference.codes import CORPS_CODE
 from assistance.web.shell import PLOTLY_CONFIG, PageContext, set_filters
 
 _FLASH = "_map_flash"
@@ -134,7 +135,7 @@ def _clicked_unit(selection: dict) -> str | None:
         code = custom[0] if isinstance(custom, list) and custom else point.get("location")
         if code:
             code = str(code)
-            return coverage.CORPS_CODE if code.startswith("6590") else code
+            return CORPS_CODE if code.startswith("6590") else code
     return None
 
 
@@ -253,5 +254,5 @@ def monthly_section(ctx: PageContext) -> None:
     if not len(monthly):
         st.info(ctx.t("overview.monthly_empty"))
         return
-    figure = maps.monthly_chart(monthly, list(ctx.measures["code"]), ctx.lang)
+    figure = activity.monthly_chart(monthly, ctx.measure_names(), ctx.lang)
     st.plotly_chart(figure, config=PLOTLY_CONFIG, key="monthly_chart")

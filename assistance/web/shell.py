@@ -22,6 +22,12 @@ from assistance.store import bootstrap, db
 FILTER_KEYS = ("university", "province", "measure", "period")
 _PENDING = "_pending_filters"
 _CONTEXT = "_page_context"
+# The badge (Streamlit colour, icon) of each provenance: demo rows always look the same.
+PROVENANCE_BADGES = {
+    "verified": ("green", ":material/verified:"),
+    "demo": ("orange", ":material/science:"),
+    "imported": ("blue", ":material/upload:"),
+}
 # Where plotly.js fetches its base topojson; the app serves a stub so no request leaves the machine.
 PLOTLY_CONFIG = {"topojsonURL": "app/static/", "displaylogo": False}
 
@@ -232,7 +238,8 @@ def render_shell() -> PageContext:
 def demo_badge(ctx: PageContext) -> None:
     """The 示例数据 / sample-data badge, shown whenever demo rows are in view."""
     if ctx.demo_in_view:
-        st.badge(ctx.t("badge.demo"), icon=":material/science:", color="orange", help=ctx.t("badge.demo_help"))
+        colour, icon = PROVENANCE_BADGES["demo"]
+        st.badge(ctx.t("badge.demo"), icon=icon, color=colour, help=ctx.t("badge.demo_help"))
 
 
 def page_context() -> PageContext:
@@ -255,8 +262,3 @@ def page_header(ctx: PageContext, title_key: str) -> None:
     st.title(ctx.t(title_key))
     demo_badge(ctx)
     st.caption(ctx.filters.describe(ctx.lang, ctx.province_names(), ctx.measure_names(), ctx.university_names()))
-
-
-def placeholder(ctx: PageContext, issue: int) -> None:
-    """A clear note on a page whose full version a later issue delivers."""
-    st.info(ctx.t("placeholder.owned_by", issue=issue))

@@ -12,8 +12,10 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from assistance.analytics.scorecard import TableQuery
-from assistance.export.writers import EXPORT_LANGUAGE, RULE_VALUES, Column, formatter, table_bytes
+from assistance.analytics.tables import TableQuery
+from assistance.export.columns import EXPORT_LANGUAGE, RULE_VALUES, Column, formatter
+from assistance.export.writers import table_bytes
+from assistance.figures.style import STATUS_BACKGROUNDS
 from assistance.i18n import t
 from assistance.web.shell import PageContext
 
@@ -59,9 +61,12 @@ def present(df: pd.DataFrame, columns: tuple[Column, ...], ctx: PageContext) -> 
     return shown, config
 
 
-# Cell backgrounds for status and reason columns (pale, so the text stays readable).
-STATUS_BACKGROUNDS = {"green": "#dcedc8", "amber": "#ffe7b3", "red": "#ffcdd2"}
-REASON_BACKGROUNDS = {"never_reported": "#ffcdd2", "silent": "#ffcdd2", "below_plan": "#ffe7b3"}
+# Cell backgrounds of reason columns: a reason is as serious as the status it stands for.
+REASON_BACKGROUNDS = {
+    "never_reported": STATUS_BACKGROUNDS["red"],
+    "silent": STATUS_BACKGROUNDS["red"],
+    "below_plan": STATUS_BACKGROUNDS["amber"],
+}
 
 
 def styled(shown: pd.DataFrame, columns: tuple[Column, ...], ctx: PageContext):
@@ -219,3 +224,30 @@ def small_table(
             )
     height = (len(shown) + 1) * ROW_HEIGHT + 3
     st.dataframe(styled(shown, columns, ctx), hide_index=True, column_config=config, height=height, placeholder="—")
+
+
+def table_with_downloads(
+    ctx: PageContext,
+    query: TableQuery,
+    key: str,
+    sort_keys: dict[str, str],
+    shown: tuple[Column, ...],
+    columns: tuple[Column, ...],
+    export_label: str,
+    stem: str,
+    sheet_key: str,
+    links: dict[str, tuple[str, Callable[[pd.Series], str]]] | None = None,
+    total: int | None = None,
+) -> int:
+    """A paged table of the `shown` columns and CSV/XLSX buttons for all `columns`; return the row count.
+
+    Sorted in SQL only when there are several pages (one page sorts by its headers); `sort_keys` maps the
+    query's sort keys to the catalogue keys of their labels. The downloads follow the order shown.
+    """
+    total = query.count(ctx.con) if total is None else total
+    sort = descending = None
+    if total > PAGE_SIZE:
+        sort, descending = sort_controls(ctx, query, key, {name: ctx.t(label) for name, label in sort_keys.items()})
+    paged_table(ctx, query, shown, key, sort, descending, links=links, total=total)
+    download_buttons(ctx, query, columns, f"{key}_export", export_label, stem, sheet_key, sort, descending)
+    return total

@@ -1,0 +1,56 @@
+"""The needs-attention list: which pairings in view need a coordinator's attention today, and why.
+
+The reasons come from the status rule in `scorecard` (its `attention` CTE): never reported (after
+SILENCE_DAYS since the start), silent for SILENCE_DAYS or more days, and each measure below AMBER_PERCENT
+of its pro-rata expectation in the current school year.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+
+from assistance.analytics.queries import FILTER_CTES, fetch_one, filter_params
+from assistance.analytics.scorecard import PROGRESS_CTES, SCOPED_TARGETS, rule_params
+from assistance.analytics.tables import TableQuery, bind
+from assistance.filters import Filters
+
+REASONS = ("never_reported", "silent", "below_plan")
+
+_ATTENTION_ORDERS = {
+    "severity": ("severity", "days_since_last DESC", "progress ASC", "university", "school", "measure_order"),
+    "days_since_last": ("days_since_last", "university", "school", "measure_order"),
+    "university": ("university", "school", "severity", "measure_order"),
+    "school": ("school", "severity", "measure_order"),
+    "measure": ("measure_order", "university", "school"),
+    "progress": ("progress", "university", "school"),
+}
+
+
+def attention_query(filters: Filters, today: date) -> TableQuery:
+    """Needs-attention rows for the pairings in view (university and province filters); the measure
+    filter narrows the below-plan rows; the period filter does not apply: this list is about today."""
+    sql = f"""WITH {FILTER_CTES}, {SCOPED_TARGETS}, {PROGRESS_CTES}
+    SELECT att.pairing_id, att.reason, att.severity, sp.university, sp.school, sp.county, sp.province, sp.province_code,
+           sp.provenance, att.measure, m.sort_order AS measure_order, att.target, att.expected, att.actual,
+           CASE WHEN att.expected > 0 THEN att.actual / att.expected END AS progress,
+           ps.last_date, ps.days_since_last, ps.days_since_start
+    FROM attention att
+    JOIN scoped_pairings sp ON sp.pairing_id = att.pairing_id
+    JOIN pairing_status ps ON ps.pairing_id = att.pairing_id
+    LEFT JOIN measures m ON m.code = att.measure
+    WHERE CAST($measure AS VARCHAR) IS NULL OR att.reason <> 'below_plan' OR att.measure = CAST($measure AS VARCHAR)"""
+    return TableQuery(sql, filter_params(filters) | rule_params(today), _ATTENTION_ORDERS, "severity")
+
+
+def attention_summary(con: duckdb.DuckDBPyConnection, filters: Filters, today: date) -> dict[str, int]:
+    """Rows per reason, and the number of distinct pairings concerned (key `pairings`)."""
+    query = attention_query(filters, today)
+    sql = f"""SELECT coalesce(count(*) FILTER (WHERE reason = 'never_reported'), 0),
+                     coalesce(count(*) FILTER (WHERE reason = 'silent'), 0),
+                     coalesce(count(*) FILTER (WHERE reason = 'below_plan'), 0),
+                     count(DISTINCT pairing_id)
+              FROM ({query.sql}) AS base"""
+    row = fetch_one(con, sql, bind(sql, query.params))
+    return dict(zip((*REASONS, "pairings"), (int(v) for v in row), strict=True))

@@ -1,0 +1,134 @@
+"""The coordinator's view: the pairings of the universities in view (or one row per university), their
+reach in the filtered period, activities by measure and by month, and the activity export of the view.
+
+Reach follows every filter (period, measure); a pairing's last activity and status are as of `today`,
+by the rule in `scorecard`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from assistance.analytics.queries import FILTER_CTES, fetch_df, fetch_one, filter_params
+from assistance.analytics.scorecard import PROGRESS_CTES, SCOPED_TARGETS, rule_params
+from assistance.analytics.tables import TableQuery
+from assistance.filters import Filters
+
+_PAIRING_ORDERS = {
+    "school": ("school", "pairing_id"),
+    "university": ("university", "school", "pairing_id"),
+    "province": ("province_code", "county", "school", "pairing_id"),
+    "last_date": ("last_date", "school", "pairing_id"),
+    "activities": ("activities", "school", "pairing_id"),
+    "status": ("status_rank", "school", "pairing_id"),
+}
+
+
+def pairings_query(filters: Filters, today: date) -> TableQuery:
+    """The pairings in view with their reach in the filtered period and their status today.
+
+    Activity counts, teachers and students follow all filters (period, measure); the last activity
+    date and the status are as of `today`, over all measures.
+    """
+    sql = f"""WITH {FILTER_CTES}, {SCOPED_TARGETS}, {PROGRESS_CTES},
+    reach AS (
+        SELECT pairing_id, count(*) AS activities, CAST(coalesce(sum(teachers), 0) AS BIGINT) AS teachers,
+               CAST(coalesce(sum(students), 0) AS BIGINT) AS students
+        FROM scoped_activities GROUP BY pairing_id
+    )
+    SELECT sp.pairing_id, sp.university, sp.school, sp.county, sp.province, sp.province_code, sp.tier,
+           p.start_date, sp.provenance, sp.confidence, sp.source, ps.last_date, ps.days_since_last,
+           coalesce(r.activities, 0) AS activities, coalesce(r.teachers, 0) AS teachers,
+           coalesce(r.students, 0) AS students, ps.status,
+           CASE ps.status WHEN 'red' THEN 1 WHEN 'amber' THEN 2 WHEN 'green' THEN 3 ELSE 4 END AS status_rank
+    FROM scoped_pairings sp
+    JOIN pairings p ON p.pairing_id = sp.pairing_id
+    LEFT JOIN pairing_status ps ON ps.pairing_id = sp.pairing_id
+    LEFT JOIN reach r ON r.pairing_id = sp.pairing_id"""
+    return TableQuery(sql, filter_params(filters) | rule_params(today), _PAIRING_ORDERS, "university")
+
+
+def reach_totals(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
+    """Pairings in view and, over the filtered activities, their count, teachers and students."""
+    sql = f"""WITH {FILTER_CTES}
+    SELECT (SELECT count(*) FROM scoped_pairings) AS pairings,
+           (SELECT count(DISTINCT pairing_id) FROM scoped_activities) AS active_pairings,
+           count(*) AS activities, CAST(coalesce(sum(teachers), 0) AS BIGINT) AS teachers,
+           CAST(coalesce(sum(students), 0) AS BIGINT) AS students, coalesce(sum(hours), 0) AS hours
+    FROM scoped_activities"""
+    row = fetch_one(con, sql, filter_params(filters))
+    return dict(zip(("pairings", "active_pairings", "activities", "teachers", "students", "hours"), row, strict=True))
+
+
+def measure_counts(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Activities, teacher and student participations by measure (every measure, zeros included)."""
+    sql = f"""WITH {FILTER_CTES}
+    SELECT m.code AS measure, count(a.activity_id) AS activities,
+           CAST(coalesce(sum(a.teachers), 0) AS BIGINT) AS teachers,
+           CAST(coalesce(sum(a.students), 0) AS BIGINT) AS students
+    FROM measures m LEFT JOIN scoped_activities a ON a.measure = m.code
+    WHERE CAST($measure AS VARCHAR) IS NULL OR m.code = CAST($measure AS VARCHAR)
+    GROUP BY m.code, m.sort_order ORDER BY m.sort_order"""
+    return fetch_df(con, sql, filter_params(filters))
+
+
+def timeline(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Activities by calendar month and pairing: only months with activity (the chart fills the gaps),
+    plus one row with month NULL for each pairing in view without any activity."""
+    sql = f"""WITH {FILTER_CTES}
+    SELECT sp.pairing_id, sp.school, sp.university, CAST(date_trunc('month', a.date) AS DATE) AS month,
+           count(a.activity_id) AS activities
+    FROM scoped_pairings sp LEFT JOIN scoped_activities a ON a.pairing_id = sp.pairing_id
+    GROUP BY sp.pairing_id, sp.school, sp.university, month ORDER BY month NULLS FIRST, sp.pairing_id"""
+    return fetch_df(con, sql, filter_params(filters))
+
+
+def timeline_by_measure(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Activities by calendar month and measure, for views with too many schools for one row each."""
+    sql = f"""WITH {FILTER_CTES}
+    SELECT CAST(date_trunc('month', a.date) AS DATE) AS month, a.measure, count(*) AS activities
+    FROM scoped_activities a GROUP BY month, a.measure ORDER BY month, a.measure"""
+    return fetch_df(con, sql, filter_params(filters))
+
+
+def universities_query(filters: Filters, today: date, lang: str = "zh") -> TableQuery:
+    """One row per university in view (used when no university is chosen); names sort in `lang`."""
+    sql = f"""WITH {FILTER_CTES}, {SCOPED_TARGETS}, {PROGRESS_CTES}
+    SELECT sp.university, any_value(u.name_en) AS university_en, count(*) AS pairings,
+           CAST(coalesce(sum(r.activities), 0) AS BIGINT) AS activities,
+           CAST(coalesce(sum(r.teachers), 0) AS BIGINT) AS teachers,
+           CAST(coalesce(sum(r.students), 0) AS BIGINT) AS students, max(ps.last_date) AS last_date,
+           count(*) FILTER (WHERE ps.status = 'red') AS red_pairings,
+           bool_or(sp.provenance = 'demo') AS has_demo
+    FROM scoped_pairings sp
+    JOIN universities u ON u.name_zh = sp.university
+    LEFT JOIN pairing_status ps ON ps.pairing_id = sp.pairing_id
+    LEFT JOIN (SELECT pairing_id, count(*) AS activities, sum(teachers) AS teachers, sum(students) AS students
+               FROM scoped_activities GROUP BY pairing_id) r ON r.pairing_id = sp.pairing_id
+    GROUP BY sp.university"""
+    name = "university_en" if lang == "en" else "university"
+    orders = {
+        "university": (name,),
+        "pairings": ("pairings", name),
+        "activities": ("activities", name),
+        "last_date": ("last_date", name),
+        "red_pairings": ("red_pairings", name),
+    }
+    return TableQuery(sql, filter_params(filters) | rule_params(today), orders, "university")
+
+
+def activity_export_query(filters: Filters) -> TableQuery:
+    """Every activity in view, one row each, in date order: what `export` and the export buttons write."""
+    sql = f"""WITH {FILTER_CTES}
+    SELECT a.activity_id, a.date, a.university, a.school, po.county, po.province, a.measure,
+           m.sort_order AS measure_order, a.title, a.teachers, a.students, a.hours, act.notes,
+           a.provenance, a.batch_id
+    FROM scoped_activities a
+    JOIN activities act ON act.activity_id = a.activity_id
+    JOIN pairing_overview po ON po.pairing_id = a.pairing_id
+    LEFT JOIN measures m ON m.code = a.measure"""
+    orders = {"date": ("date", "university", "school", "activity_id")}
+    return TableQuery(sql, filter_params(filters), orders, "date")

@@ -1,0 +1,265 @@
+"""The school page's sections: the pairing picker, who and where, the school year's status, the plan against
+actual by measure, the years, the activity log and the exports.
+
+Every figure comes from `analytics.scorecard` (SQL); these functions only choose, label and lay them out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from assistance.analytics import scorecard
+from assistance.analytics.tables import TableQuery
+from assistance.export.columns import MEASURE_SCORECARD_COLUMNS, PAIRING_ACTIVITY_COLUMNS, YEAR_SCORECARD_COLUMNS
+from assistance.figures import progress as progress_figures
+from assistance.figures.style import STATUS_BADGES
+from assistance.filters import Period
+from assistance.web.shell import PLOTLY_CONFIG, PROVENANCE_BADGES, PageContext, page_header, set_filters
+from assistance.web.tables import download_buttons, file_stem, paged_table, small_table, sort_controls
+
+ACTIVITY_SORT_KEYS = ("date", "measure", "title", "teachers", "students", "hours")
+SHOWN_ACTIVITY_COLUMNS = tuple(
+    c for c in PAIRING_ACTIVITY_COLUMNS if c.name not in ("university", "school", "batch_id")
+)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Plain helpers (no Streamlit)
+
+
+def requested_pairing(value: str | None) -> int | None:
+    """The pairing id of a `?pairing=` value, or None if it is not a number."""
+    return int(value) if value and value.strip().isdigit() else None
+
+
+def names_in(row: Mapping, lang: str) -> tuple[str, str]:
+    """The pairing's university and province in the UI language (the Chinese name if no English one)."""
+    zh = lang == "zh"
+    university = row["university"] if zh else row["university_en"]
+    province = row["province"] if zh or not row["province_en"] else row["province_en"]
+    return university, province
+
+
+def missing(value: object) -> bool:
+    """SQL NULL as pandas hands it over (None or NaN)."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def percent_text(value: object) -> str:
+    return "—" if missing(value) else f"{value * 100:.0f}%"
+
+
+def source_text(source: str | None) -> str:
+    """A registry source as markdown: a web address as a link, anything else as written."""
+    source = source or ""
+    return f"[{source}]({source})" if source.startswith(("http://", "https://")) else source
+
+
+# ---------------------------------------------------------------------------------------------------
+# Sections
+
+
+def choose_pairing(ctx: PageContext) -> dict | None:
+    """The pairing of the URL's `?pairing=<id>`, with a searchable picker that writes the URL.
+
+    The picker offers the pairings in view of the sidebar's university and province filters (plus the open
+    one). Without a valid pairing the page's header, a prompt and the picker are drawn and None returned.
+    """
+    requested = st.query_params.get("pairing")
+    pairing_id = requested_pairing(requested)
+    info = scorecard.pairing_info(ctx.con, pairing_id) if pairing_id is not None else None
+    rows = scorecard.pairing_choices(ctx.con, ctx.filters).to_dict("records")
+    if info is not None and info["pairing_id"] not in {row["pairing_id"] for row in rows}:
+        rows.insert(0, info)
+    labels = {}
+    for row in rows:
+        university, province = names_in(row, ctx.lang)
+        labels[row["pairing_id"]] = ctx.t(
+            "school.pick_option", school=row["school"], university=university, province=province, county=row["county"]
+        )
+    if info is None:
+        page_header(ctx, "nav.schools")
+        if requested:
+            st.warning(ctx.t("school.not_found", pairing=requested))
+        st.write(ctx.t("school.pick_prompt"))
+    options = list(labels)
+    picked = st.selectbox(
+        ctx.t("school.pick_label"),
+        options,
+        index=options.index(info["pairing_id"]) if info is not None else None,
+        format_func=labels.get,
+        placeholder=ctx.t("school.pick_placeholder"),
+    )
+    if picked is not None and (info is None or picked != info["pairing_id"]):
+        st.query_params["pairing"] = str(picked)
+        st.rerun()
+    return info
+
+
+def school_header(ctx: PageContext, info: dict) -> None:
+    """Who, where, since when, where the pairing comes from, and the way back to its university."""
+    university, province = names_in(info, ctx.lang)
+    st.title(info["school"])
+    st.markdown(ctx.t("school.subtitle", university=university, province=province, county=info["county"]))
+    provenance = info["provenance"]
+    colour, icon = PROVENANCE_BADGES[provenance]
+    st.badge(
+        ctx.t("badge.demo") if provenance == "demo" else ctx.t(f"provenance.{provenance}"), color=colour, icon=icon
+    )
+    line = ctx.t("school.tier_start", tier=ctx.t(f"tier.{info['tier']}"), start=info["start_date"].date().isoformat())
+    source = source_text(info["source"]) or ctx.t("school.source.none")
+    if provenance == "demo":
+        origin = ctx.t("school.source.demo")
+    elif provenance == "verified":
+        confidence = ctx.t(f"school.confidence.{info['confidence']}") if info["confidence"] else "—"
+        origin = ctx.t("school.source.verified", confidence=confidence) + source
+    else:
+        origin = ctx.t("school.source.imported") + source
+    st.markdown(f"{line} · {origin}")
+    demo_rows = scorecard.demo_activity_count(ctx.con, int(info["pairing_id"]))
+    if demo_rows and provenance != "demo":
+        colour, icon = PROVENANCE_BADGES["demo"]
+        st.badge(ctx.t("school.demo_activities", count=demo_rows), color=colour, icon=icon)
+    if st.button(ctx.t("school.back", university=university), icon=":material/arrow_back:", type="tertiary"):
+        set_filters(university=[info["university"]])
+        st.switch_page("pages/universities.py")
+
+
+def year_picker(ctx: PageContext, years: pd.DataFrame) -> pd.Series:
+    """The school year to show (the current one unless the sidebar's period names another); its scorecard row.
+
+    `years` is `scorecard.year_scorecard(...)`: one row per school year, newest first.
+    """
+    rows = years.set_index("school_year", drop=False)
+    names = {}
+    for year, current in zip(rows["school_year"], rows["is_current"], strict=True):
+        label = Period(int(year)).label(ctx.lang)
+        names[int(year)] = ctx.t("school.year_current", label=label) if current else label
+    options = list(names)
+    default = ctx.filters.period.year if ctx.filters.period.year in names else options[0]
+    left, _ = st.columns([1, 2])
+    year = left.selectbox(ctx.t("school.year"), options, index=options.index(default), format_func=names.get)
+    st.caption(ctx.t("school.filters_note"))
+    return rows.loc[year]
+
+
+def status_cells(ctx: PageContext, row: pd.Series, status: dict) -> None:
+    """The year's status, progress against plan, activities, and the last activity (today's)."""
+    cells = st.columns(4)
+    with cells[0]:
+        st.caption(ctx.t("school.metric.status"))
+        label = ctx.t(f"school.status.{row['status']}")
+        st.markdown(f"### :{STATUS_BADGES.get(row['status'], 'gray')}[● {label}]")
+    expected = "0" if missing(row["expected"]) else f"{row['expected']:.1f}"
+    cells[1].metric(
+        ctx.t("school.metric.progress"),
+        percent_text(row["progress"]),
+        help=ctx.t("school.metric.progress_help", actual=int(row["actual_planned"]), expected=expected),
+    )
+    cells[2].metric(ctx.t("school.metric.activities"), f"{int(row['actual']):,}")
+    last = status.get("last_date")
+    if last is not None and last == last:
+        delta = ctx.t("school.metric.days_ago", days=int(status["days_since_last"]))
+        shown, colour = last.date().isoformat(), "inverse" if status["silent"] else "off"
+    else:
+        shown, delta, colour = "—", ctx.t("school.metric.never"), "inverse"
+    cells[3].metric(ctx.t("school.metric.last"), shown, delta=delta, delta_color=colour, delta_arrow="off")
+
+
+def rule_section(ctx: PageContext, row: pd.Series) -> None:
+    """How far into the school year the figures are, and the status rule in words."""
+    label = Period(int(row["school_year"])).label(ctx.lang)
+    if row["is_current"]:
+        elapsed, days = int(row["elapsed_days"]), int(row["year_days"])
+        st.caption(ctx.t("school.elapsed", label=label, elapsed=elapsed, days=days, share=f"{elapsed / days:.1%}"))
+    else:
+        st.caption(ctx.t("school.elapsed_past", label=label))
+    with st.container(border=True):
+        st.markdown(f"**{ctx.t('school.rule_title')}**")
+        rule = {"green": scorecard.GREEN_PERCENT, "amber": scorecard.AMBER_PERCENT, "days": scorecard.SILENCE_DAYS}
+        st.markdown(ctx.t("school.rule", **rule))
+
+
+def plan_section(ctx: PageContext, pairing_id: int, year: int, today: date) -> TableQuery:
+    """Plan against actual by measure for the year: the table and its chart; returns the table's query."""
+    st.subheader(ctx.t("school.plan_title", label=Period(year).label(ctx.lang)))
+    query = scorecard.measure_scorecard_query(pairing_id, year, today)
+    measures = query.page(ctx.con)
+    small_table(ctx, measures, tuple(c for c in MEASURE_SCORECARD_COLUMNS if c.name != "school_year"))
+    st.plotly_chart(progress_figures.plan_figure(measures, ctx.lang, ctx.measure_names()), config=PLOTLY_CONFIG)
+    return query
+
+
+@dataclass(frozen=True)
+class ActivityLog:
+    """The activity log as shown: its query, sort and row count (the export follows them)."""
+
+    query: TableQuery
+    sort: str
+    descending: bool
+    count: int
+
+
+def activity_log(ctx: PageContext, pairing_id: int, year: int) -> ActivityLog:
+    """The activity log: searchable by title, sortable, paginated in SQL."""
+    st.subheader(ctx.t("school.activities_title"))
+    search_col, year_col = st.columns([3, 1], vertical_alignment="bottom")
+    search = search_col.text_input(
+        ctx.t("school.search"),
+        placeholder=ctx.t("school.search_placeholder"),
+        key="school_search",
+        on_change=lambda: st.session_state.update(school_activities_page=1),
+    )
+    only_year = year_col.toggle(ctx.t("school.only_year"), key="school_only_year")
+    query = scorecard.activities_query(pairing_id, search, year if only_year else None)
+    labels = {key: ctx.t(f"export.col.{key}") for key in ACTIVITY_SORT_KEYS}
+    sort, descending = sort_controls(ctx, query, "school_activities", labels)
+    count = query.count(ctx.con)
+    if count:
+        paged_table(ctx, query, SHOWN_ACTIVITY_COLUMNS, "school_activities", sort, descending, total=count)
+    else:
+        st.info(ctx.t("school.no_activities"))
+    return ActivityLog(query, sort, descending, count)
+
+
+def exports(
+    ctx: PageContext, school: str, year: int, measures: TableQuery, years: TableQuery, log: ActivityLog
+) -> None:
+    """CSV/XLSX of the measure scorecard, the years and the activity log (in the order shown)."""
+    st.subheader(ctx.t("school.exports"))
+    st.caption(ctx.t("export.note"))
+    download_buttons(
+        ctx,
+        measures,
+        MEASURE_SCORECARD_COLUMNS,
+        "school_export_measures",
+        ctx.t("school.export.scorecard"),
+        file_stem(school, ctx.t("export.file.scorecard"), str(year)),
+        "export.file.scorecard",
+    )
+    download_buttons(
+        ctx,
+        years,
+        YEAR_SCORECARD_COLUMNS,
+        "school_export_years",
+        ctx.t("school.export.years"),
+        file_stem(school, ctx.t("export.file.years")),
+        "export.file.years",
+    )
+    download_buttons(
+        ctx,
+        log.query,
+        PAIRING_ACTIVITY_COLUMNS,
+        "school_export_activities",
+        ctx.t("school.export.activities", count=f"{log.count:,}"),
+        file_stem(school, ctx.t("export.file.activities")),
+        "export.file.activities",
+        log.sort,
+        log.descending,
+    )

@@ -1,0 +1,110 @@
+"""The Upload page's flow between reruns, as plain data: no Streamlit here, so every step is testable alone.
+
+A file is checked (dry run) before it can be committed, and only the very file, sheet and strict setting
+that was checked: change any of them and the check is stale. `Upload` names what the widgets hold in
+this run, `UploadFlow` remembers the last check, the last commit and a message for the next run.
+Streamlit's `file_id` tells one upload from the next, so the page never hashes the file; the pipeline's
+report carries the file's SHA-256 (`IngestReport.sha256`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from assistance.ingest.decode import xlsx_sheet_names
+
+if TYPE_CHECKING:
+    from assistance.ingest.pipeline import IngestReport
+
+MAX_ERRORS_SHOWN = 1000
+ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (BOM)", "gb18030": "GBK/GB18030", "utf-16": "UTF-16"}
+
+
+@dataclass(frozen=True)
+class Upload:
+    """The file as chosen in this run: which upload, its name, the sheet picked, strict mode."""
+
+    file_id: str
+    name: str
+    sheet: str | None = None
+    strict: bool = False
+
+
+@dataclass
+class UploadFlow:
+    """What the page remembers: the last dry run and the last commit, each with the `Upload` it was for."""
+
+    checked: tuple[Upload, IngestReport] | None = None
+    committed: tuple[Upload, IngestReport] | None = None
+    flash: str | None = None  # a message that survives one rerun (after an undo)
+
+    def ready(self, upload: Upload) -> bool:
+        """Whether this very upload has been checked (so it may be committed)."""
+        return self.checked is not None and self.checked[0] == upload
+
+    def can_commit(self, upload: Upload, uploader: str) -> bool:
+        """Commit needs a current check and the uploader's name."""
+        return self.ready(upload) and bool(uploader.strip())
+
+    def hint(self, upload: Upload, uploader: str) -> str | None:
+        """The catalogue key of the line under the buttons, if one is due."""
+        ready = self.ready(upload)
+        if not ready and self.checked is not None:
+            return "upload.stale"
+        if not ready and not (self.committed is not None and self.committed[0] == upload):
+            return "upload.check_first"
+        if ready and not uploader.strip():
+            return "upload.name_required"
+        return None
+
+    def record_check(self, upload: Upload, report: IngestReport | None) -> bool:
+        """A dry run ended (None: it failed, its error already shown); True if the page should rerun."""
+        self.committed = None
+        if report is None:
+            return False
+        self.checked = (upload, report)
+        return True
+
+    def record_commit(self, upload: Upload, report: IngestReport | None) -> bool:
+        """A commit ended (None: it failed); True if the page should rerun."""
+        if report is None:
+            return False
+        self.committed, self.checked = (upload, report), None
+        return True
+
+    def shown(self, upload: Upload | None) -> tuple[IngestReport, bool] | None:
+        """The report to show and whether it is a commit's: the last commit while its file (or none) is
+        chosen, else the check of the chosen file."""
+        if self.committed is not None and upload in (None, self.committed[0]):
+            return self.committed[1], True
+        if upload is not None and self.ready(upload):
+            return self.checked[1], False
+        return None
+
+    def take_flash(self) -> str | None:
+        message, self.flash = self.flash, None
+        return message
+
+
+def sheet_choices(data: bytes, limit: int) -> list[str]:
+    """The sheets to choose from: a workbook's sheet names when it has several, else none to choose."""
+    if len(data) > limit or not data.startswith(b"PK"):
+        return []
+    sheets = xlsx_sheet_names(data)
+    return sheets if len(sheets) > 1 else []
+
+
+def encoding_name(report: IngestReport) -> str:
+    """A workbook's sheet, or a text file's encoding as people call it."""
+    return report.sheet or ENCODING_NAMES.get(report.encoding or "", report.encoding or "")
+
+
+def size_text(size_bytes: int) -> str:
+    return f"{size_bytes / 1024:,.1f} KB"
+
+
+def rejected_file_name(file_name: str) -> str:
+    """`活动记录.csv` → `活动记录_rejected.csv`."""
+    stem = file_name.rsplit(".", 1)[0] or "upload"
+    return f"{stem}_rejected.csv"
