@@ -43,10 +43,6 @@ STRINGS = {
     "nav.schools": ("受援学校", "Schools"),
     "nav.upload": ("上传活动记录", "Upload activities"),
     "nav.about": ("关于与数据", "About & data"),
-    "placeholder.owned_by": (
-        "本页面将在后续版本中完成（见开发议题 #{issue}）。",
-        "This page is completed in a later release (development issue #{issue}).",
-    ),
     "provenance.verified": ("已核实", "Verified"),
     "provenance.demo": ("示例", "Demo"),
     "provenance.imported": ("导入", "Imported"),
