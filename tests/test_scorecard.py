@@ -45,7 +45,11 @@ def add_activity(con, pairing_id: int, day: date, measure: str = "teacher_traini
 
 
 def add_target(con, pairing_id: int, year: int, measure: str, target: int):
-    con.execute("INSERT INTO plan_targets VALUES (?, ?, ?, ?, 'imported')", [pairing_id, year, measure, target])
+    con.execute(
+        "INSERT INTO plan_targets (pairing_id, school_year, measure, target, provenance) "
+        "VALUES (?, ?, ?, ?, 'imported')",
+        [pairing_id, year, measure, target],
+    )
 
 
 def reasons(con, pairing_id: int, today: date = TODAY, filters: Filters = BNU) -> list[tuple]:
