@@ -1,2 +1,3 @@
-"""Map geometry: loading the committed, simplified GeoJSON under `data/geo/`, publishing it for static
-serving, and the shapely helpers (label points, frames, insets) that the map figures need. No Plotly here."""
+"""Map geometry: loading the committed, simplified GeoJSON under `data/geo/` and publishing it for static serving
+(`boundaries`, plain Python), and the shapely helpers the map figures need: where a trace gets its GeoJSON, label
+and marker points, frames, the South China Sea inset (`shapes`). No Plotly here."""

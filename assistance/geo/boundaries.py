@@ -2,7 +2,8 @@
 
 All loaders are cached (the files are static for the life of the process) and return the
 parsed dicts themselves: treat them as read-only, since every caller shares one copy.
-Pure Python on purpose (no Streamlit, no shapely), so the app needs nothing beyond json.
+Pure Python on purpose (no Streamlit, no shapely): reading the files needs nothing beyond json, and the
+shapely work (label points, frames, the inset) is in `assistance.geo.shapes`.
 """
 
 from __future__ import annotations
@@ -153,7 +154,7 @@ def static_geo_dir() -> Path:
 @lru_cache(maxsize=1)
 def publish_static() -> Path | None:
     """Mirror data/geo/**.geojson into static/geo/ so plotly.js can fetch each file by URL once per
-    page and cache it, instead of every figure carrying its geometry on every rerun (charts.py).
+    page and cache it, instead of every figure carrying its geometry on every rerun (`shapes.GeoAssets`).
 
     data/geo stays the one committed copy; static/geo is a local mirror (git-ignored), refreshed
     once per process for files that are missing or differ in size or modification time, each
