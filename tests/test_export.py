@@ -13,7 +13,7 @@ import duckdb
 import pytest
 from openpyxl import load_workbook
 
-from assistance.analytics import scorecard
+from assistance.analytics import attention, scorecard
 from assistance.export import columns, writers
 from assistance.filters import Filters, Period
 from tests.conftest import REPO
@@ -54,7 +54,7 @@ def test_csv_has_bom_all_rows_and_intact_chinese(con):
     assert rows[0][: len(HEADERS)] == HEADERS  # the upload template's columns, so the file can go back in
     body = rows[1:]
     assert {row[1] for row in body} == {BNU}
-    assert {row[2] for row in body} == {"青龙满族自治县第一中学", "大化瑶族自治县高级中学"}
+    assert {row[2] for row in body} == {"青龙满族自治县第一中学", "融安县示例中学"}
     titles = {r[0] for r in con.execute("SELECT title FROM activity_overview WHERE university = ?", [BNU]).fetchall()}
     assert {row[5] for row in body} == titles
     labels = {r[0] for r in con.execute("SELECT label_zh FROM measures").fetchall()}
@@ -124,7 +124,7 @@ def test_chunks_and_sheet_overflow(con, monkeypatch):
 
 def test_on_screen_tables_export_with_chinese_labels(con):
     today = date(2026, 11, 28)
-    query = scorecard.attention_query(Filters(), today)
+    query = attention.attention_query(Filters(), today)
     rows = read_csv(writers.table_bytes(con, query, columns.ATTENTION_COLUMNS, "csv", "需关注"))
     assert rows[0][:3] == ["原因", "帮扶高校", "受援学校"]
     assert len(rows) - 1 == query.count(con)
