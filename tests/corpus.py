@@ -50,7 +50,7 @@ VALID = [
     ["2024-03-05", "兰州大学", "恩玲中学", "榆中县", "学生营地活动", "寒假科学营（测试）", "4", "60", "48", ""],
     ["2024-05-20", "复旦大学", "", "奉节县", "骨干教师到校指导", "数学集体备课（测试）", "12", "45", "2", ""],
     ["2025-01-10", "浙江大学", "马山中学", "", "大学生支教实习", "研究生支教团到岗（测试）", "10", "600", "80", ""],
-    ["2025-11-15", "BNU", "", "大化瑶族自治县", "principal_training", "校长领导力专题培训（测试）", "5", "0", "16", ""],
+    ["2025-11-15", "BNU", "", "融安县", "principal_training", "校长领导力专题培训（测试）", "5", "0", "16", ""],
 ]
 
 
@@ -171,7 +171,7 @@ def _messy_cases() -> list[Case]:
             "２０２３年９月２日",
             "ＢＮＵ",
             "",
-            "大化县",
+            "融安",
             "ｔｅａｃｈｅｒ＿ｖｉｓｉｔ",
             "ＡＢＣ 教研（测试）",
             " 7 ",
@@ -231,7 +231,7 @@ def _bad_rows() -> list[list]:
         ({2: "", 3: ""}, "place", "place_missing"),
         ({1: "复旦大学"}, "school", "school_not_paired"),
         ({1: "复旦大学", 2: "", 3: "榆中县"}, "county", "county_not_paired"),
-        ({3: "大化瑶族自治县"}, "county", "school_county_mismatch"),
+        ({3: "融安县"}, "county", "school_county_mismatch"),
         ({2: "", 3: "青龙满族自治县"}, "county", "ambiguous"),
         ({5: ""}, "title", "required"),
         ({5: "长" * 201}, "title", "title_too_long"),
@@ -389,7 +389,8 @@ def corpus_database(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("INSERT INTO schools VALUES (9001, '青龙满族自治县第二中学', '130321')")
     con.execute("INSERT INTO school_aliases VALUES ('青龙满族自治县第二中学', 9001), ('青龙二中', 9001)")
     con.execute(
-        "INSERT INTO pairings SELECT 9001, university_id, 9001, 'provincial', DATE '2022-09-01', 'demo', NULL, "
+        "INSERT INTO pairings (pairing_id, university_id, school_id, tier, start_date, provenance, confidence, source) "
+        "SELECT 9001, university_id, 9001, 'provincial', DATE '2022-09-01', 'demo', NULL, "
         "'test fixture' FROM universities WHERE name_zh = '北京师范大学'"
     )
 

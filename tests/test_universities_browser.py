@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import wait_for_app
 
 BNU = "北京师范大学"
-BNU_SCHOOLS = {"青龙满族自治县第一中学", "大化瑶族自治县高级中学"}
+BNU_SCHOOLS = {"青龙满族自治县第一中学", "融安县示例中学"}
 GRID_CELLS = '[data-testid="stDataFrame"] td'
 
 
@@ -45,7 +45,7 @@ def test_university_link_shows_only_its_schools(streamlit_server, offline_page, 
     text += " ".join(page.locator("svg text").all_text_contents())  # chart labels (the timeline's rows)
     assert all(school in text for school in BNU_SCHOOLS)
     assert [school for school in other_schools if school in text] == []
-    assert "schools?pairing=1" in cells and "schools?pairing=27" in cells
+    assert "schools?pairing=1" in cells and "schools?pairing=38" in cells
 
     # The last CSV button on the page exports the activities in view: BOM, one row per activity.
     with page.expect_download() as download:
@@ -90,10 +90,10 @@ def test_scorecard_link_picker_and_way_back(streamlit_server, offline_page):
     assert "恰好 50% 为黄" in main.inner_text()
     assert page.locator("a[href='http://puppychina.com/zx/zhxw/128903.htm']").count() == 1
     main.locator('[data-testid="stSelectbox"]').first.click()
-    page.keyboard.type("大化瑶族")
+    page.keyboard.type("融安县示例")
     page.keyboard.press("Enter")
-    page.wait_for_selector("h1:has-text('大化瑶族自治县高级中学')")
-    assert parse_qs(urlparse(page.url).query)["pairing"] == ["27"]
+    page.wait_for_selector("h1:has-text('融安县示例中学')")
+    assert parse_qs(urlparse(page.url).query)["pairing"] == ["38"]
     page.get_by_role("button", name=f"查看 {BNU} 的全部学校").click()
     page.wait_for_url("**/universities?university=*")
     settle(page)
@@ -125,8 +125,8 @@ def test_table_link_opens_the_scorecard(streamlit_server, browser):
         scorecard = opened[0]
         scorecard.wait_for_load_state()
         assert urlparse(scorecard.url).path == "/schools"
-        assert parse_qs(urlparse(scorecard.url).query)["pairing"] == ["27"]
+        assert parse_qs(urlparse(scorecard.url).query)["pairing"] == ["38"]
         wait_for_app(scorecard, timeout=TIMEOUT)
-        scorecard.wait_for_selector("h1:has-text('大化瑶族自治县高级中学')")
+        scorecard.wait_for_selector("h1:has-text('融安县示例中学')")
     finally:
         context.close()
