@@ -38,8 +38,10 @@ def test_views_have_exactly_the_documented_columns(demo_db_template):
     activity_cols = [r[0] for r in con.execute("DESCRIBE activity_overview").fetchall()]
     assert pairing_cols == [
         "pairing_id", "university", "school", "county", "county_adcode", "province", "province_code",
-        "tier", "provenance", "confidence", "source",
+        "tier", "provenance", "confidence", "source", "start_date", "end_date", "cycle", "supporting_kind",
     ]  # fmt: skip
+    plan_cols = [r[0] for r in con.execute("DESCRIBE plan_overview").fetchall()]
+    assert plan_cols == ["pairing_id", "school_year", "measure", "target", "provenance", "batch_id"]
     assert activity_cols == [
         "activity_id", "pairing_id", "university", "school", "province_code", "date", "measure", "title",
         "teachers", "students", "hours", "provenance", "batch_id",

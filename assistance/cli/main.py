@@ -1,4 +1,4 @@
-"""The command line (docs/contracts.md, "Command line"): init, ingest, export, batches, undo.
+"""The command line (docs/contracts.md, "Command line"): init, ingest, export, batches, undo, registry, plans.
 
 Each subcommand is a thin wrapper over the same library functions the app uses. A database held by
 another process is reported in one line with exit status 2, never as a traceback.
@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from assistance.registry import commands as registry_commands
 from assistance.store import db
 
 
@@ -47,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     undo = sub.add_parser("undo", help="remove the rows one upload batch inserted")
     undo.add_argument("batch_id", type=int, metavar="BATCH_ID")
     _add_db(undo)
+
+    registry_commands.add_commands(sub, _add_db)  # registry import|export, plans import
     return parser
 
 
@@ -64,6 +67,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from assistance.cli.export import cli_export
 
         return cli_export(args)
+    if args.command in registry_commands.COMMANDS:
+        return registry_commands.run(args)
+    if args.command == "undo":  # a batch of any kind: activities, registry or plans
+        return registry_commands.undo(args)
     from assistance.cli import ingest as ingest_cli
 
     return {"ingest": ingest_cli.cli_ingest, "batches": ingest_cli.cli_batches, "undo": ingest_cli.cli_undo}[

@@ -13,7 +13,6 @@ import duckdb
 import pandas as pd
 
 from assistance.paths import DATA_DIR
-from assistance.reference.codes import PROGRAMME_START
 from assistance.store.transaction import registered, transaction
 
 _SPACES = re.compile(r"\s+")
@@ -29,30 +28,6 @@ def read_csv(name: str) -> pd.DataFrame:
     return pd.read_csv(DATA_DIR / name, dtype=str, keep_default_na=False)
 
 
-def _registry_pairings() -> pd.DataFrame:
-    """Verified pairings first (unchanged from the reference file), then the demo ones."""
-    verified = read_csv("pairings_verified.csv").assign(provenance="verified")
-    demo = read_csv("pairings_demo.csv").assign(provenance="demo")
-    frame = pd.concat([verified, demo], ignore_index=True)
-    frame["pairing_id"] = range(1, len(frame) + 1)
-    return frame
-
-
-def _school_table(pairings: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    schools = pairings[["school", "county_adcode"]].drop_duplicates().reset_index(drop=True)
-    schools["school_id"] = range(1, len(schools) + 1)
-    with_short = pairings.merge(schools, on=["school", "county_adcode"])
-    names = pd.concat(
-        [
-            with_short[["school", "school_id"]].rename(columns={"school": "alias"}),
-            with_short[["school_short", "school_id"]].rename(columns={"school_short": "alias"}),
-        ]
-    )
-    names = names[names["alias"].str.strip() != ""]
-    names["alias"] = names["alias"].map(normalise_name)
-    return schools, names.drop_duplicates()
-
-
 def _university_aliases(universities: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for university_id, name_zh, name_en, aliases in universities[
@@ -65,21 +40,16 @@ def _university_aliases(universities: pd.DataFrame) -> pd.DataFrame:
 
 
 def load_reference(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Load every reference table in one transaction into an empty schema; return row counts."""
+    """Load the reference tables into an empty schema in one transaction, then the verified and the demo pairings
+    through the registry import (registry.importer, the pipeline users' files go through); return row counts.
+
+    Pairing ids follow the files: the verified pairings are 1…29 in file order, the demo ones follow."""
     provinces = read_csv("provinces.csv")
     provinces["in_programme"] = provinces["in_programme"] == "true"
     counties = read_csv("counties.csv")
     measures = read_csv("measures.csv")
     universities = read_csv("universities.csv")
     universities["university_id"] = range(1, len(universities) + 1)
-    pairings = _registry_pairings()
-    unknown = set(pairings["university"]) - set(universities["name_zh"])
-    if unknown:
-        raise ValueError(f"pairings name universities missing from universities.csv: {sorted(unknown)}")
-    schools, school_aliases = _school_table(pairings)
-    pairings = pairings.merge(schools, on=["school", "county_adcode"]).merge(
-        universities[["name_zh", "university_id"]], left_on="university", right_on="name_zh"
-    )
     university_aliases = _university_aliases(universities)
 
     # Each table's rows and how they are inserted, in dependency order; registrations end with the cursor.
@@ -88,26 +58,40 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         ("counties", counties,
          "SELECT adcode, name_zh, city_zh, province_code, CAST(lon AS DOUBLE), CAST(lat AS DOUBLE) FROM src"),
         ("measures", measures, "SELECT code, label_zh, label_en, CAST(sort_order AS INTEGER) FROM src"),
-        # A university's coordinates are those of its campus district's centroid.
-        ("universities", universities,
-         "SELECT u.university_id, u.name_zh, u.name_en, u.kind, u.city_zh, u.district_adcode, c.lon, c.lat "
+        # A university's coordinates are those of its campus district's centroid; all 49 are national parties.
+        ("universities (university_id, name_zh, name_en, kind, city_zh, district_adcode, lon, lat, national)",
+         universities,
+         "SELECT u.university_id, u.name_zh, u.name_en, u.kind, u.city_zh, u.district_adcode, c.lon, c.lat, true "
          "FROM src u LEFT JOIN counties c ON c.adcode = u.district_adcode"),
         ("university_aliases", university_aliases, "SELECT alias, university_id FROM src"),
-        ("schools", schools, "SELECT school_id, school, county_adcode FROM src"),
-        ("school_aliases", school_aliases, "SELECT alias, school_id FROM src"),
-        ("pairings", pairings,
-         f"SELECT pairing_id, university_id, school_id, 'national', DATE '{PROGRAMME_START.isoformat()}', "
-         "provenance, nullif(confidence, ''), nullif(source, '') FROM src ORDER BY pairing_id"),
     )  # fmt: skip
     with transaction(con) as cur:
         for table, frame, select in inserts:
             with registered(cur, "src", frame):
                 cur.execute(f"INSERT INTO {table} {select}")
+    pairings = sum(_load_pairings(con, name, provenance) for name, provenance in PAIRING_FILES)
+    schools = con.execute("SELECT count(*) FROM schools").fetchall()[0][0]
     return {
         "provinces": len(provinces),
         "counties": len(counties),
         "measures": len(measures),
         "universities": len(universities),
-        "schools": len(schools),
-        "pairings": len(pairings),
+        "schools": schools,
+        "pairings": pairings,
     }
+
+
+# The national pairings a new database starts with: the verified ones (each with its source), then the demo ones.
+PAIRING_FILES = (("pairings_verified.csv", "verified"), ("pairings_demo.csv", "demo"))
+
+
+def _load_pairings(con: duckdb.DuckDBPyConnection, name: str, provenance: str) -> int:
+    """One committed pairing file through the registry import, with no upload batch (it is part of the build);
+    any rejected row is a broken reference file and stops the build."""
+    from assistance.registry.importer import RegistryImport  # the registry imports reference.codes
+
+    report = RegistryImport(con, DATA_DIR / name, name, provenance=provenance, record=False, max_bytes=0).run()
+    if report.rejected or report.inserted != report.rows:
+        problems = "; ".join(f"line {r.line}: {r.message}" for r in report.errors_in("en").itertuples(index=False))
+        raise ValueError(f"{name}: {report.rejected} of {report.rows} rows rejected ({problems})")
+    return report.inserted

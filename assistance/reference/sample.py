@@ -147,6 +147,7 @@ def load_demo(con: duckdb.DuckDBPyConnection, end: date | None = None, seed: int
         )
         cur.register("demo_targets", targets)
         cur.execute(
-            "INSERT INTO plan_targets SELECT pairing_id, school_year, measure, target, 'demo' FROM demo_targets"
+            "INSERT INTO plan_targets (pairing_id, school_year, measure, target, provenance) "
+            "SELECT pairing_id, school_year, measure, target, 'demo' FROM demo_targets"
         )
     return {"activities": len(activities), "plan_targets": len(targets)}

@@ -156,19 +156,78 @@ _V2_QUARANTINE = (
     "ALTER TABLE upload_batches ADD COLUMN sheet VARCHAR",
 )
 
+_V3_REGISTRY = (
+    # Agreement cycles: a pairing may end, and is re-signed for the next cycle as the same pairing.
+    "ALTER TABLE pairings ADD COLUMN end_date DATE",
+    "ALTER TABLE pairings ADD COLUMN cycle INTEGER NOT NULL DEFAULT 1",
+    "ALTER TABLE pairings ADD COLUMN batch_id INTEGER",  # the registry batch that created it (NULL: init)
+    # Supporting parties may be city high schools; `national` marks the 48 universities and the society. DuckDB
+    # cannot alter a CHECK, so the table is rebuilt (create-copy-drop), the views dropped around it.
+    "DROP VIEW IF EXISTS pairing_overview",
+    "DROP VIEW IF EXISTS activity_overview",
+    "CREATE TABLE universities_v2 AS SELECT * FROM universities",
+    "DROP TABLE universities",
+    """CREATE TABLE universities (
+        university_id INTEGER PRIMARY KEY,
+        name_zh VARCHAR NOT NULL UNIQUE,
+        name_en VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL CHECK (kind IN ('university', 'institution', 'high_school')),
+        city_zh VARCHAR,
+        district_adcode VARCHAR,
+        lon DOUBLE,
+        lat DOUBLE,
+        national BOOLEAN NOT NULL DEFAULT false)""",
+    "INSERT INTO universities SELECT university_id, name_zh, name_en, kind, city_zh, district_adcode, lon, lat, true "
+    "FROM universities_v2",
+    "DROP TABLE universities_v2",
+    # Every upload is a batch of one kind; registry and plan uploads count changed and unchanged rows.
+    "ALTER TABLE upload_batches ADD COLUMN kind VARCHAR NOT NULL DEFAULT 'activities'",
+    "ALTER TABLE upload_batches ADD COLUMN changed INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE upload_batches ADD COLUMN unchanged INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE plan_targets ADD COLUMN batch_id INTEGER",
+    "ALTER TABLE plan_targets ADD COLUMN notes VARCHAR",
+    # What each registry or plan batch changed, so that undo reverses exactly that batch. `key` is the row's id
+    # (pairing_id, school_id, university_id; 'pairing_id|school_year|measure' for a target; 'school_id|alias').
+    """CREATE TABLE registry_changes (
+        batch_id INTEGER NOT NULL,
+        entity VARCHAR NOT NULL CHECK (entity IN ('pairing', 'school', 'school_alias', 'party', 'plan_target')),
+        key VARCHAR NOT NULL,
+        action VARCHAR NOT NULL CHECK (action IN ('insert', 'update', 'delete')),
+        before JSON,
+        after JSON)""",
+    # Demo rows a real import removed, kept so that undoing that import puts them back (archived_by = batch).
+    """CREATE TABLE archived_pairings (
+        pairing_id INTEGER NOT NULL, university_id INTEGER NOT NULL, school_id INTEGER NOT NULL,
+        tier VARCHAR NOT NULL, start_date DATE NOT NULL, provenance VARCHAR NOT NULL, confidence VARCHAR,
+        source VARCHAR, end_date DATE, cycle INTEGER NOT NULL, batch_id INTEGER, archived_by INTEGER NOT NULL)""",
+    """CREATE TABLE archived_schools (
+        school_id INTEGER NOT NULL, name_zh VARCHAR NOT NULL, county_adcode VARCHAR NOT NULL,
+        archived_by INTEGER NOT NULL)""",
+    """CREATE TABLE archived_school_aliases (
+        alias VARCHAR NOT NULL, school_id INTEGER NOT NULL, archived_by INTEGER NOT NULL)""",
+    """CREATE TABLE archived_plan_targets (
+        pairing_id INTEGER NOT NULL, school_year INTEGER NOT NULL, measure VARCHAR NOT NULL, target INTEGER NOT NULL,
+        provenance VARCHAR NOT NULL, batch_id INTEGER, notes VARCHAR, archived_by INTEGER NOT NULL)""",
+    """CREATE TABLE archived_activities (
+        activity_id BIGINT NOT NULL, pairing_id INTEGER NOT NULL, date DATE NOT NULL, measure VARCHAR NOT NULL,
+        title VARCHAR NOT NULL, title_key VARCHAR NOT NULL, teachers INTEGER, students INTEGER, hours DOUBLE,
+        notes VARCHAR, provenance VARCHAR NOT NULL, batch_id INTEGER, archived_by INTEGER NOT NULL)""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core registry and activity tables", _V1_CORE),
     Migration(2, "upload quarantine and batch details", _V2_QUARANTINE),
+    Migration(3, "registry tiers, agreement cycles, plan batches, change log and demo archive", _V3_REGISTRY),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
-# The two documented, stable views (docs/contracts.md, "Stable views"). They are recreated after every migration run so
+# The documented, stable views (docs/contracts.md, "Stable views"). They are recreated after every migration run so
 # that whatever the tables become, analysts keep the same columns.
 VIEWS = (
     """CREATE OR REPLACE VIEW pairing_overview AS
     SELECT p.pairing_id, u.name_zh AS university, s.name_zh AS school, c.name_zh AS county,
            s.county_adcode, pr.name_zh AS province, c.province_code, p.tier, p.provenance,
-           p.confidence, p.source
+           p.confidence, p.source, p.start_date, p.end_date, p.cycle, u.kind AS supporting_kind
     FROM pairings p
     JOIN universities u ON u.university_id = p.university_id
     JOIN schools s ON s.school_id = p.school_id
@@ -183,6 +242,8 @@ VIEWS = (
     JOIN universities u ON u.university_id = p.university_id
     JOIN schools s ON s.school_id = p.school_id
     LEFT JOIN counties c ON c.adcode = s.county_adcode""",
+    """CREATE OR REPLACE VIEW plan_overview AS
+    SELECT pairing_id, school_year, measure, target, provenance, batch_id FROM plan_targets""",
 )
 
 
@@ -224,7 +285,7 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int = SCHEMA_VERSION) -> lis
                 [migration.version, migration.description, datetime.now()],
             )
         applied.append(migration.version)
-    if applied and target >= 1:
+    if applied and target >= SCHEMA_VERSION:  # the views name the latest columns: an older target gets none
         for view in VIEWS:
             con.execute(view)
     return applied

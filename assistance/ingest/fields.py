@@ -1,0 +1,290 @@
+"""Which column is which, for every kind of uploaded file: a field spec per kind and one header matcher.
+
+Each kind of file (activities, registry, plans, …) is a `FileKind`: its fields, the required ones, groups of which
+one is enough (school or county), and the Chinese and English header names it accepts. `find_header` reads the
+leading rows of a file the way headers.find_header does for activities (title rows above the header are skipped,
+headers are folded by headers.header_key, a bracketed hint is ignored) and also notices when the header belongs
+to ANOTHER kind, so that an activity log uploaded as a registry is refused with a message that names the page
+where it belongs.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from assistance.i18n import t
+from assistance.ingest.errors import IngestFileError
+from assistance.ingest.headers import FIELDS as ACTIVITY_FIELDS
+from assistance.ingest.headers import HEADER_ALIASES, HEADER_SCAN_ROWS, PLACE_FIELDS, REQUIRED, cell_name, header_key
+
+_BRACKETED = re.compile(r"[(\[【<《][^)\]】>》]*[)\]】>》]")
+
+
+class KindFileError(IngestFileError):
+    """A file-level refusal whose message lives in the `fields.file.*` keys (assistance/strings/registry.py)."""
+
+    def message(self, lang: str) -> str:
+        params = {k: (v(lang) if callable(v) else v) for k, v in self.params.items()}
+        return t(f"fields.file.{self.code}", lang, **params)
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """One kind of uploaded file. `page` is the i18n key of the place where such a file is loaded."""
+
+    name: str
+    fields: tuple[str, ...]
+    required: tuple[str, ...]
+    aliases: Mapping[str, tuple[str, ...]]
+    one_of: tuple[tuple[str, ...], ...] = ()
+    page: str = ""
+    command: str = ""
+    lookup: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        table: dict[str, str] = {}
+        for name in self.fields:
+            for alias in self.aliases.get(name, ()):
+                key = header_key(alias)
+                if table.get(key, name) != name:
+                    raise ValueError(f"{self.name}: header alias {alias!r} is claimed by {table[key]} and {name}")
+                table[key] = name
+        self.lookup.update(table)
+
+    def field_for(self, text: object) -> str | None:
+        """The field a header cell names, whole or without a bracketed hint (协议开始日期（年-月-日）)."""
+        if text is None:
+            return None
+        found = self.lookup.get(header_key(text))
+        if found is None:
+            found = self.lookup.get(header_key(_BRACKETED.sub("", unicodedata.normalize("NFKC", str(text)))))
+        return found
+
+    def field_label(self, name: str, lang: str) -> str:
+        """The field's first Chinese or first English alias (for messages about absent columns)."""
+        names = self.aliases.get(name, (name,))
+        if lang == "en":
+            return next((a for a in names if a.isascii()), name)
+        return next((a for a in names if not a.isascii()), name)
+
+
+@dataclass
+class FieldMatch:
+    """How one row reads as the header of `kind`."""
+
+    kind: FileKind
+    index: int  # position among the scanned rows
+    cells: list[str | None]
+    fields: dict[str, int]  # field → column position
+    ignored: list[str]  # named columns that are not ours (or a second column for the same field)
+
+    @property
+    def complete(self) -> bool:
+        return all(f in self.fields for f in self.kind.required) and all(
+            any(f in self.fields for f in group) for group in self.kind.one_of
+        )
+
+    def missing(self, lang: str = "zh") -> list[str]:
+        absent = [self.kind.field_label(f, lang) for f in self.kind.required if f not in self.fields]
+        for group in self.kind.one_of:
+            if not any(f in self.fields for f in group):
+                absent.append("/".join(self.kind.field_label(f, lang) for f in group))
+        return absent
+
+    def columns(self) -> dict[str, str]:
+        """Field → the file's own header text, for messages that name the user's column."""
+        return {name: cell_name(self.cells[position]) for name, position in self.fields.items()}
+
+    def unique_names(self, width: int) -> list[str]:
+        """Column names for a rejected-rows CSV: the file's header made unique, '#n' for unnamed columns."""
+        names: list[str] = []
+        seen: set[str] = set()
+        for position in range(width):
+            base = cell_name(self.cells[position] if position < len(self.cells) else None) or f"#{position + 1}"
+            name, counter = base, 2
+            while name in seen:
+                name, counter = f"{base} ({counter})", counter + 1
+            seen.add(name)
+            names.append(name)
+        return names
+
+
+def match_row(kind: FileKind, index: int, cells: Sequence[str | None]) -> FieldMatch:
+    """The fields one row names for `kind`, and the named columns it does not use."""
+    fields: dict[str, int] = {}
+    ignored: list[str] = []
+    for position, cell in enumerate(cells):
+        text = cell_name(cell)
+        if text is None:
+            continue
+        name = kind.field_for(text)
+        if name is not None and name not in fields:
+            fields[name] = position
+        else:
+            ignored.append(text)
+    return FieldMatch(kind, index, list(cells), fields, ignored)
+
+
+def recognise(cells: Sequence[str | None], kinds: Sequence[FileKind]) -> FieldMatch | None:
+    """The kind this row is a complete header of; when several fit, the one that names the most columns
+    (the first listed wins a tie). None when the row is no complete header of any kind."""
+    best: FieldMatch | None = None
+    for kind in kinds:
+        match = match_row(kind, 0, cells)
+        if match.complete and (best is None or len(match.fields) > len(best.fields)):
+            best = match
+    return best
+
+
+def find_header(rows: list[list[str | None]], lines: list[int], kind: FileKind) -> FieldMatch:
+    """The first of the leading rows that is a complete header; a header of another kind is refused with a
+    message naming where that file belongs; no header at all names the columns that are missing."""
+    others = [kind, *(k for k in KINDS if k.name != kind.name)]
+    best: FieldMatch | None = None
+    for index, cells in enumerate(rows[:HEADER_SCAN_ROWS]):
+        found = recognise(cells, others)
+        if found is not None:
+            if found.kind.name != kind.name:
+                raise KindFileError(
+                    "wrong_kind",
+                    line=lines[index],
+                    expected=lambda lang: t(f"fields.kind.{kind.name}", lang),
+                    found=lambda lang, k=found.kind: t(f"fields.kind.{k.name}", lang),
+                    page=lambda lang, k=found.kind: t(k.page, lang),
+                    command=found.kind.command,
+                )
+            found.index = index
+            return found
+        match = match_row(kind, index, cells)
+        if match.fields and (best is None or len(match.fields) > len(best.fields)):
+            best = match
+    if best is None:
+        raise KindFileError(
+            "no_header",
+            scan=HEADER_SCAN_ROWS,
+            kind=lambda lang: t(f"fields.kind.{kind.name}", lang),
+            expected=lambda lang: _join(FieldMatch(kind, 0, [], {}, []).missing(lang), lang),
+        )
+    found_names = "、".join(text for text in map(cell_name, best.cells) if text is not None) or "-"
+    raise KindFileError(
+        "missing_columns",
+        line=lines[best.index],
+        kind=lambda lang: t(f"fields.kind.{kind.name}", lang),
+        missing=lambda lang: _join(best.missing(lang), lang),
+        found=found_names,
+    )
+
+
+def _join(names: list[str], lang: str) -> str:
+    return (", " if lang == "en" else "、").join(names)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The kinds (docs/contracts.md, "Activity log file", "Registry file", "Plan file")
+
+ACTIVITIES = FileKind(
+    name="activities",
+    fields=ACTIVITY_FIELDS,
+    required=REQUIRED,
+    one_of=(PLACE_FIELDS,),
+    aliases=HEADER_ALIASES,
+    page="nav.upload",
+    command="python -m assistance ingest",
+)
+
+_SUPPORTER = (
+    "帮扶单位",
+    "帮扶高校",
+    "帮扶方",
+    "托管单位",
+    "托管高校",
+    "部属高校",
+    "帮扶学校名称",
+    "高校",
+    "大学",
+    "supporter",
+    "supporting party",
+    "university",
+    "partner",
+)
+_SCHOOL = (
+    "受援学校",
+    "受援校",
+    "受援中学",
+    "被帮扶学校",
+    "受援学校名称",
+    "学校",
+    "学校名称",
+    "县中",
+    "school",
+    "school name",
+    "high school",
+)
+_COUNTY = (
+    "受援县",
+    "县",
+    "县区",
+    "区县",
+    "县(区)",
+    "县(市、区)",
+    "受援县(区)",
+    "受援县区",
+    "所在县",
+    "所在县区",
+    "county",
+    "district",
+    "county name",
+)
+_TIER = ("层级", "帮扶层级", "级别", "类别层级", "tier", "level")
+
+REGISTRY = FileKind(
+    name="registry",
+    fields=("supporter", "province", "province_code", "city", "county", "county_code", "school", "school_short",
+            "tier", "start_date", "end_date", "cycle", "source", "confidence"),
+    required=("supporter", "county", "school"),
+    aliases={
+        "supporter": _SUPPORTER,
+        "province": ("省份", "省", "省区", "省(区、市)", "所在省份", "province"),
+        "province_code": ("省份代码", "省代码", "省级代码", "province code", "province_code", "province adcode",
+                          "province_adcode"),
+        "city": ("市/州", "市州", "地市", "市", "地级市", "所在市", "city", "prefecture"),
+        "county": _COUNTY,
+        "county_code": ("县代码", "区县代码", "县区代码", "行政区划代码", "县级行政区划代码", "county code",
+                        "county_code", "county adcode", "county_adcode", "adcode"),
+        "school": _SCHOOL,
+        "school_short": ("学校简称", "简称", "受援学校简称", "school short", "school_short", "short name"),
+        "tier": _TIER,
+        "start_date": ("协议开始日期", "开始日期", "起始日期", "帮扶开始日期", "协议签订日期", "签约日期",
+                       "start date", "start_date", "start"),
+        "end_date": ("协议结束日期", "结束日期", "终止日期", "帮扶结束日期", "end date", "end_date", "end"),
+        "cycle": ("周期", "协议周期", "帮扶周期", "轮次", "cycle"),
+        "source": ("来源", "信息来源", "依据", "出处", "source"),
+        "confidence": ("可信度", "置信度", "confidence"),
+    },
+    page="registry.nav",
+    command="python -m assistance registry import",
+)  # fmt: skip
+
+PLANS = FileKind(
+    name="plans",
+    fields=("supporter", "school", "county", "tier", "school_year", "measure", "target", "notes"),
+    required=("supporter", "school_year", "measure", "target"),
+    one_of=(("school", "county"),),
+    aliases={
+        "supporter": _SUPPORTER,
+        "school": _SCHOOL,
+        "county": _COUNTY,
+        "tier": _TIER,
+        "school_year": ("学年", "年度", "学年度", "计划学年", "school year", "school_year", "year"),
+        "measure": ("帮扶举措", "举措", "帮扶措施", "措施", "举措类型", "measure", "measure code"),
+        "target": ("目标次数", "目标", "计划次数", "目标数", "年度目标", "target", "target count", "planned"),
+        "notes": ("备注", "说明", "notes", "note", "remarks"),
+    },
+    page="registry.nav",
+    command="python -m assistance plans import",
+)  # fmt: skip
+
+KINDS: tuple[FileKind, ...] = (ACTIVITIES, REGISTRY, PLANS)

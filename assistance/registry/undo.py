@@ -1,0 +1,206 @@
+"""Undo of any upload batch: activities through ingest.batches, registry and plan batches from their change log.
+
+A registry or plan batch logged every row it inserted or updated (registry_changes: entity, key, action, the
+state before and after) and archived the demo rows it removed (archived_*, archived_by = the batch). Undo applies
+that log backwards in one transaction and puts the archived rows back, so exactly that batch is reversed.
+
+Undo is refused, with the batches to undo first, when later batches built on this one: a later registry or plan
+batch changed the same rows, uploaded activities or plans refer to a pairing this batch created, a later batch
+paired with a school or party this batch created, or (for a batch that replaced demo rows) real pairings of the
+same tier from a later batch would end up beside the restored demo ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+
+from assistance.i18n import t
+from assistance.ingest.batches import UndoResult, undo_batch
+from assistance.store.transaction import WRITE_LOCK, Rollback, cursor, transaction
+
+REGISTRY_KINDS = ("registry", "plans")
+
+
+@dataclass
+class RegistryUndo:
+    """The outcome of undoing a registry or plan batch (status done | blocked)."""
+
+    batch_id: int
+    kind: str
+    status: str
+    changes: int = 0
+    restored: int = 0
+    blockers: tuple[int, ...] = ()
+    reason: str = ""  # later_batch | in_use
+
+    def message(self, lang: str) -> str:
+        if self.status == "done":
+            kind = t(f"fields.kind.{self.kind}", lang)
+            return t("registry.undo.done", lang, batch=self.batch_id, kind=kind, changes=self.changes,
+                     restored=self.restored)  # fmt: skip
+        batches = ", ".join(f"#{b}" for b in self.blockers)
+        reason = t(f"registry.undo.{self.reason}", lang, batches=batches)
+        return t("registry.undo.blocked", lang, batch=self.batch_id, reason=reason)
+
+
+def batch_kind(con: duckdb.DuckDBPyConnection, batch_id: int) -> str | None:
+    """The kind of a batch (activities, registry, plans), None if there is no such batch."""
+    with cursor(con) as cur:
+        found = cur.execute("SELECT kind FROM upload_batches WHERE batch_id = ?", [batch_id]).fetchall()
+    return found[0][0] if found else None
+
+
+def undo(con: duckdb.DuckDBPyConnection, batch_id: int) -> UndoResult | RegistryUndo:
+    """Undo one batch of any kind; `.status` is done, already, unknown or blocked and `.message(lang)` says so."""
+    kind = batch_kind(con, batch_id)
+    if kind not in REGISTRY_KINDS:
+        return undo_batch(con, batch_id)  # activities (and unknown batches)
+    result: UndoResult | RegistryUndo = UndoResult(batch_id, "unknown")
+    with WRITE_LOCK, transaction(con) as cur:
+        undone_at = cur.execute("SELECT undone_at FROM upload_batches WHERE batch_id = ?", [batch_id]).fetchall()
+        if not undone_at:
+            raise Rollback
+        if undone_at[0][0] is not None:
+            result = UndoResult(batch_id, "already", undone_at=undone_at[0][0])
+            raise Rollback
+        blocked = _blockers(cur, batch_id)
+        if blocked is not None:
+            result = RegistryUndo(batch_id, kind, "blocked", blockers=blocked[1], reason=blocked[0])
+            raise Rollback
+        changes = cur.execute("SELECT count(*) FROM registry_changes WHERE batch_id = ?", [batch_id]).fetchall()[0][0]
+        _reverse(cur, batch_id)
+        restored = _restore(cur, batch_id)
+        cur.execute(
+            "UPDATE upload_batches SET undone_at = ? WHERE batch_id = ?",
+            [datetime.now().replace(microsecond=0), batch_id],
+        )
+        result = RegistryUndo(batch_id, kind, "done", changes=changes, restored=restored)
+    return result
+
+
+def _ids(entity: str, action: str = "insert") -> str:
+    """The integer keys of a batch's logged `entity` rows (the batch id is the statement's parameter)."""
+    return (
+        f"SELECT CAST(key AS INTEGER) FROM registry_changes WHERE batch_id = $batch AND entity = '{entity}' "
+        f"AND action = '{action}'"
+    )
+
+
+def _blockers(cur: duckdb.DuckDBPyConnection, batch: int) -> tuple[str, tuple[int, ...]] | None:
+    """Why this batch cannot be undone yet, and the batches to undo first; None when it can."""
+    later = cur.execute(
+        """SELECT DISTINCT l.batch_id FROM registry_changes c
+        JOIN registry_changes l ON l.entity = c.entity AND l.key = c.key AND l.batch_id > c.batch_id
+        JOIN upload_batches b ON b.batch_id = l.batch_id AND b.undone_at IS NULL
+        WHERE c.batch_id = $batch
+        UNION
+        SELECT DISTINCT p.batch_id FROM pairings p
+        WHERE p.batch_id IS DISTINCT FROM $batch AND p.batch_id IS NOT NULL
+          AND (p.school_id IN ("""
+        + _ids("school")
+        + """) OR p.university_id IN ("""
+        + _ids("party")
+        + """))
+        UNION
+        SELECT DISTINCT p.batch_id FROM pairings p
+        WHERE p.provenance <> 'demo' AND p.batch_id IS NOT NULL AND p.batch_id <> $batch
+          AND p.tier IN (SELECT tier FROM archived_pairings WHERE archived_by = $batch)
+        ORDER BY 1""",
+        {"batch": batch},
+    ).fetchall()
+    if later:
+        return "later_batch", tuple(r[0] for r in later)
+    in_use = cur.execute(
+        """SELECT DISTINCT coalesce(batch_id, 0) FROM activities
+        WHERE provenance <> 'demo' AND pairing_id IN ("""
+        + _ids("pairing")
+        + """)
+        UNION
+        SELECT DISTINCT coalesce(batch_id, 0) FROM plan_targets
+        WHERE provenance <> 'demo' AND pairing_id IN ("""
+        + _ids("pairing")
+        + """)
+        ORDER BY 1""",
+        {"batch": batch},
+    ).fetchall()
+    if in_use:
+        return "in_use", tuple(r[0] for r in in_use)
+    return None
+
+
+def _reverse(cur: duckdb.DuckDBPyConnection, batch: int) -> None:
+    """The change log backwards: updates restored to their state before, inserts deleted (plans, pairings,
+    aliases, schools, parties, in dependency order)."""
+    params = {"batch": batch}
+    plan_key = (
+        "CAST(split_part(key, '|', 1) AS INTEGER) AS pairing_id, CAST(split_part(key, '|', 2) AS INTEGER) AS "
+        "school_year, split_part(key, '|', 3) AS measure"
+    )
+    cur.execute(
+        f"""UPDATE plan_targets t SET target = CAST(c.before->>'target' AS INTEGER), notes = c.before->>'notes',
+            provenance = c.before->>'provenance', batch_id = CAST(c.before->>'batch_id' AS INTEGER)
+        FROM (SELECT {plan_key}, before FROM registry_changes
+              WHERE batch_id = $batch AND entity = 'plan_target' AND action = 'update') c
+        WHERE t.pairing_id = c.pairing_id AND t.school_year = c.school_year AND t.measure = c.measure""",
+        params,
+    )
+    cur.execute(
+        f"""DELETE FROM plan_targets t USING (
+            SELECT {plan_key} FROM registry_changes
+            WHERE batch_id = $batch AND entity = 'plan_target' AND action = 'insert') c
+        WHERE t.pairing_id = c.pairing_id AND t.school_year = c.school_year AND t.measure = c.measure""",
+        params,
+    )
+    cur.execute(
+        """UPDATE pairings p SET start_date = CAST(c.before->>'start_date' AS DATE),
+            end_date = CAST(c.before->>'end_date' AS DATE), cycle = CAST(c.before->>'cycle' AS INTEGER),
+            source = c.before->>'source', confidence = c.before->>'confidence',
+            provenance = c.before->>'provenance'
+        FROM (SELECT CAST(key AS INTEGER) AS pairing_id, before FROM registry_changes
+              WHERE batch_id = $batch AND entity = 'pairing' AND action = 'update') c
+        WHERE p.pairing_id = c.pairing_id""",
+        params,
+    )
+    cur.execute(f"DELETE FROM pairings WHERE pairing_id IN ({_ids('pairing')})", params)
+    cur.execute(
+        """DELETE FROM school_aliases a USING (
+            SELECT CAST(after->>'school_id' AS INTEGER) AS school_id, after->>'alias' AS alias FROM registry_changes
+            WHERE batch_id = $batch AND entity = 'school_alias' AND action = 'insert') c
+        WHERE a.school_id = c.school_id AND a.alias = c.alias""",
+        params,
+    )
+    cur.execute(f"DELETE FROM school_aliases WHERE school_id IN ({_ids('school')})", params)
+    cur.execute(f"DELETE FROM schools WHERE school_id IN ({_ids('school')})", params)
+    cur.execute(f"DELETE FROM university_aliases WHERE university_id IN ({_ids('party')})", params)
+    cur.execute(f"DELETE FROM universities WHERE university_id IN ({_ids('party')})", params)
+
+
+_RESTORE = (
+    ("schools", "archived_schools", "school_id, name_zh, county_adcode", ""),
+    ("school_aliases", "archived_school_aliases", "alias, school_id", ""),
+    ("pairings", "archived_pairings",
+     "pairing_id, university_id, school_id, tier, start_date, provenance, confidence, source, end_date, cycle, "
+     "batch_id", ""),
+    ("plan_targets", "archived_plan_targets", "pairing_id, school_year, measure, target, provenance, batch_id, notes",
+     " ON CONFLICT DO NOTHING"),
+    ("activities", "archived_activities",
+     "activity_id, pairing_id, date, measure, title, title_key, teachers, students, hours, notes, provenance, "
+     "batch_id", " ON CONFLICT DO NOTHING"),
+)  # fmt: skip
+
+
+def _restore(cur: duckdb.DuckDBPyConnection, batch: int) -> int:
+    """Put back the demo rows this batch archived (a demo plan or activity that a real row has taken the place of
+    stays out); returns how many rows came back."""
+    restored = 0
+    for table, archive, columns, conflict in _RESTORE:
+        restored += cur.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {archive} WHERE archived_by = ? "
+            f"ORDER BY 1{conflict}",
+            [batch],
+        ).fetchall()[0][0]
+        cur.execute(f"DELETE FROM {archive} WHERE archived_by = ?", [batch])
+    return restored
