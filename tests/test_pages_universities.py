@@ -119,15 +119,12 @@ def test_scorecard_bad_link_warns_and_offers_the_picker(app_db, bad):
 
 
 def test_scorecard_search_and_sort(app_db):
-    # AppTest re-runs of this multipage layout skip app.py, so the widget state is set before the one run.
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    at.query_params["pairing"] = "1"
-    at.session_state["school_search"] = "集体备课"
-    at.session_state["school_activities_sort"] = "title"
-    at.session_state["school_activities_desc"] = False
-    at.switch_page("pages/schools.py")
-    at.run()
-    assert not at.exception
+    """As a user does it: type a search, pick the sort, switch to ascending; each step reruns app.py + page."""
+    at = open_page("pages/schools.py", "zh", pairing="1")
+    at.text_input(key="school_search").input("集体备课").run()
+    at.selectbox(key="school_activities_sort").select("title").run()
+    at.toggle(key="school_activities_desc").set_value(False).run()
+    assert not at.exception, [e.value for e in at.exception]
     titles = list(at.dataframe[-1].value[t("export.col.title", "zh")])
     assert titles and all("集体备课" in title for title in titles)
     assert titles == sorted(titles)
