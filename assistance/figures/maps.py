@@ -236,15 +236,16 @@ def _neutral_trace(source, locations, hover, name, fill, line, geo_id="geo", sho
     )
 
 
-def _metric_trace(source, locations, values, hover, line, width, **extra) -> dict:
-    """A choropleth coloured by the metric on the shared colour axis; `source` as in `_neutral_trace`."""
-    locations = list(locations)
+def _metric_trace(source, units: pd.DataFrame, code: str, metric: str, hover, line, width, **extra) -> dict:
+    """A choropleth of `units` (their codes in column `code`) coloured by `metric` on the shared colour axis;
+    `source` as in `_neutral_trace`."""
+    locations = list(units[code])
     return trace(
         "choropleth",
         geojson=source(locations),
         featureidkey="id",
         locations=locations,
-        z=values,
+        z=units[metric].astype(float).fillna(0).tolist(),
         coloraxis="coloraxis",
         marker={"line": {"color": line, "width": width}},
         text=hover,
@@ -368,8 +369,9 @@ def national_map(
         fig.add_trace(
             _metric_trace(
                 provinces,
-                with_data["code"],
-                with_data[metric].astype(float).fillna(0).tolist(),
+                with_data,
+                "code",
+                metric,
                 [_unit_hover(row, names[c], lang, metric, clickable) for c, row in with_data.iterrows()],
                 BORDER,
                 0.8,
@@ -409,8 +411,9 @@ def national_map(
             fig.add_trace(
                 _metric_trace(
                     assets.inset,
-                    [HAINAN_CODE],
-                    [float(hainan[metric] or 0)],
+                    frame.loc[[HAINAN_CODE]],
+                    "code",
+                    metric,
                     [hover],
                     BORDER,
                     0.5,
@@ -617,8 +620,9 @@ def province_map(
         fig.add_trace(
             _metric_trace(
                 source,
-                assisted["adcode"],
-                assisted[metric].astype(float).fillna(0).tolist(),
+                assisted,
+                "adcode",
+                metric,
                 [_unit_hover(row, str(row["name_zh"]), lang, metric) for _, row in assisted.iterrows()],
                 "#ffffff" if province != CORPS_CODE else CORPS_LINE,
                 0.8,
