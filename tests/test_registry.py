@@ -113,6 +113,15 @@ def test_county_by_full_name_short_name_and_adcode(con):
     assert set(report.new_schools["county_adcode"]) == {"130321"}
 
 
+def test_county_codes_that_name_no_county_or_another_county(con):
+    report = dry(con, csv("北京师范大学,,,999999,某中学,,,,,,"))
+    assert errors(report)[0][1] == "受援县" and "999999" in errors(report)[0][2]
+    header = "帮扶单位,受援县,县代码,受援学校"
+    mismatch = dry(con, csv("北京师范大学,青龙,620123,某中学", "北京师范大学,青龙,62012,某中学", header=header))
+    assert [(e[0], e[1]) for e in errors(mismatch)] == [(2, "县代码"), (3, "县代码")]
+    assert "榆中县" in errors(mismatch)[0][2]
+
+
 def test_an_unknown_county_is_rejected_with_its_line_and_column(con):
     report = dry(con, csv("北京师范大学,,,不存在县,某中学,,,,,,"))
     assert report.rejected == 1 and report.exit_code == 1

@@ -76,12 +76,12 @@ def cli_import(args: argparse.Namespace, job_class: type) -> int:
 
 def _import_one(con: duckdb.DuckDBPyConnection, path: Path, args: argparse.Namespace, job_class, lang: str) -> int:
     try:
-        job = job_class(con, path, path.name, sheet=args.sheet, uploaded_by=args.uploaded_by)
-        report = job.validate() if args.dry_run else job.run()
+        with job_class(con, path, path.name, sheet=args.sheet, uploaded_by=args.uploaded_by) as job:
+            report = job.validate() if args.dry_run else job.run()
     except IngestFileError as exc:
-        return _unusable(path, job_class.kind, exc.message(lang), args.json)
+        return _unusable(path, job_class.kind.name, exc.message(lang), args.json)
     except duckdb.Error as exc:
-        return _unusable(path, job_class.kind, str(exc), args.json)
+        return _unusable(path, job_class.kind.name, str(exc), args.json)
     if args.json:
         print(json.dumps(report.to_dict(lang), ensure_ascii=False))
     else:
@@ -114,7 +114,7 @@ def print_report(report: ImportReport, lang: str) -> None:
         batch = t("ingest.cli.batch", lang, batch=report.batch_id) if report.batch_id else ""
         print(t("registry.cli.summary", lang, file=report.file_name, batch=batch, **counts))
     if report.previous_batch_id:
-        print("  " + t("upload.same_file", lang, batch=report.previous_batch_id))
+        print(t("registry.cli.same_file", lang, batch=report.previous_batch_id))
     if report.total_rows:
         print(t("registry.cli.totals", lang, count=report.total_rows))
     for line, field, before, after in report.changes.itertuples(index=False):

@@ -10,8 +10,12 @@ stored field as it is.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
+import time
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,10 +29,10 @@ import pyarrow.compute as pc
 from assistance.i18n import t
 from assistance.ingest.decode import ParsedFile, max_upload_bytes, parse, read_source
 from assistance.ingest.fields import FieldMatch, FileKind, find_header
-from assistance.ingest.headers import HEADER_SCAN_ROWS, cell_name
+from assistance.ingest.headers import HEADER_SCAN_ROWS
 from assistance.ingest.report import rejected_csv_bytes
 from assistance.ingest.stage import stage_raw
-from assistance.store.transaction import registered
+from assistance.store.transaction import WRITE_LOCK, Rollback, registered, transaction
 
 Progress = Callable[[float, str], None]
 
@@ -66,10 +70,6 @@ def read_file(source: bytes | str | Path, max_bytes: int | None) -> tuple[bytes,
     path = None if isinstance(source, bytes | bytearray) else Path(source)
     cap = max_upload_bytes() if max_bytes is None else max_bytes
     return read_source(path if path is not None else bytes(source), cap), path
-
-
-def decode(data: bytes, path: Path | None, sheet: str | None) -> ParsedFile:
-    return parse(data, path, sheet, "auto", silent)
 
 
 def _clean(array: pa.ChunkedArray, fold: bool) -> pa.ChunkedArray:
@@ -113,6 +113,87 @@ def stage_cells(cur: duckdb.DuckDBPyConnection, parsed: ParsedFile, kind: FileKi
             f"coalesce(regexp_matches(lower({first}), '{TOTAL_ROW}'), false) AS total FROM reg_in"
         )
     return Staged(parsed, header, header_line, header.unique_names(parsed.width))
+
+
+class FileImport:
+    """One file's import, shared by the registry and plan imports: `validate()` is the dry run (the full report,
+    nothing written), `run()` repeats the steps in one transaction under the write lock and commits them.
+
+    `source` is the file's bytes or path; `max_bytes` the size cap (default ingest.decode.max_upload_bytes(), 0 =
+    none). A subclass names its `kind` (ingest.fields) and implements `steps(cur, staged, report, commit)`: classify,
+    fill the report and, when `commit`, write. The file is read and decoded once, however often it is validated;
+    `close()` (or leaving a `with` block, or garbage collection) removes a temporary copy decoding needed."""
+
+    kind: FileKind
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        source: bytes | str | Path,
+        file_name: str | None = None,
+        *,
+        sheet: str | None = None,
+        uploaded_by: str | None = None,
+        max_bytes: int | None = None,
+    ):
+        self.con = con
+        self.source = source
+        path = None if isinstance(source, bytes | bytearray) else Path(source)
+        self.file_name = file_name or (path.name if path else "upload")
+        self.sheet = sheet or None
+        self.uploaded_by = (uploaded_by or "").strip() or None
+        self.max_bytes = max_bytes
+        self._data: bytes | None = None
+        self._path: Path | None = None
+        self._parsed: ParsedFile | None = None
+        self._finalizer = weakref.finalize(self, _remove_file, None)
+
+    def validate(self) -> ImportReport:
+        """Dry run: the full report; the database is left exactly as it was."""
+        return self._execute(commit=False)
+
+    def run(self) -> ImportReport:
+        """Validate again inside one transaction and commit the valid rows as one batch."""
+        with WRITE_LOCK:
+            return self._execute(commit=True)
+
+    def close(self) -> None:
+        self._finalizer()
+
+    def __enter__(self) -> FileImport:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def steps(self, cur: duckdb.DuckDBPyConnection, staged: Staged, report: ImportReport, commit: bool) -> None:
+        raise NotImplementedError
+
+    def _execute(self, commit: bool) -> ImportReport:
+        started = time.perf_counter()
+        if self._data is None:
+            self._data, self._path = read_file(self.source, self.max_bytes)
+        if self._parsed is None:
+            self._parsed = parse(self._data, self._path, self.sheet, "auto", silent)
+            if self._parsed.temporary:
+                self._finalizer.detach()
+                self._finalizer = weakref.finalize(self, _remove_file, self._parsed.csv_path)
+        with transaction(self.con) as cur:
+            staged = stage_cells(cur, self._parsed, self.kind)
+            self._parsed = staged.parsed  # a plan DuckDB could not follow is not tried again
+            report = new_report(self.kind.name, self.file_name, self._data, staged, dry_run=not commit)
+            self.steps(cur, staged, report, commit)
+            if not commit:
+                raise Rollback
+            report.committed = True
+        report.seconds = time.perf_counter() - started
+        return report
+
+
+def _remove_file(path: str | None) -> None:
+    if path:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -322,10 +403,6 @@ def record_batch(
 
 def next_batch_id(cur: duckdb.DuckDBPyConnection) -> int:
     return cur.execute("SELECT nextval('seq_batch')").fetchall()[0][0]
-
-
-def header_text(cells: Sequence[object]) -> list[str]:
-    return [cell_name(c) or "" for c in cells]
 
 
 # ---------------------------------------------------------------------------------------------------------

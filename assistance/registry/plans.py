@@ -17,7 +17,6 @@ batch. The layout is docs/contracts.md, "Plan file".
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import duckdb
@@ -25,27 +24,23 @@ import pandas as pd
 import pyarrow as pa
 
 from assistance.ingest.checks import MEASURE_SYNONYMS
-from assistance.ingest.decode import ParsedFile
 from assistance.ingest.fields import PLANS
 from assistance.registry import places
 from assistance.registry.common import (
+    FileImport,
     ImportReport,
     Staged,
     collect_errors,
-    decode,
     fill_errors,
     message_table,
-    new_report,
     next_batch_id,
     previous_batch,
-    read_file,
     record_batch,
-    stage_cells,
     whole_sql,
     without_nan,
 )
 from assistance.registry.resolve import county_keys, key_table
-from assistance.store.transaction import WRITE_LOCK, Rollback, registered, transaction
+from assistance.store.transaction import registered
 
 EARLIEST_YEAR, LATEST_YEAR = 2015, 2100
 MAX_NOTES = 500
@@ -64,61 +59,19 @@ ERROR_CODES = {
 _YEAR = "^(\\d{4})\\s*(?:学年度|学年|年度|年)?\\s*(?:[-—–~～/至到]\\s*(\\d{4}|\\d{2})\\s*(?:学年度|学年|年度|年)?)?$"
 
 
-class PlansImport:
-    """One plan file's import: `validate()` is the dry run, `run()` commits in one transaction."""
+class PlansImport(FileImport):
+    """One plan file's import: `validate()` is the dry run, `run()` commits in one transaction (see
+    registry.common.FileImport for the arguments)."""
 
-    kind = "plans"
+    kind = PLANS
 
-    def __init__(
-        self,
-        con: duckdb.DuckDBPyConnection,
-        source: bytes | str | Path,
-        file_name: str | None = None,
-        *,
-        sheet: str | None = None,
-        uploaded_by: str | None = None,
-        max_bytes: int | None = None,
-    ):
-        self.con = con
-        self.source = source
-        path = None if isinstance(source, bytes | bytearray) else Path(source)
-        self.file_name = file_name or (path.name if path else "upload")
-        self.sheet = sheet or None
-        self.uploaded_by = (uploaded_by or "").strip() or None
-        self.max_bytes = max_bytes
-        self._data: bytes | None = None
-        self._path: Path | None = None
-        self._parsed: ParsedFile | None = None
-
-    def validate(self) -> ImportReport:
-        """Dry run: the full report; the database is left exactly as it was."""
-        return self._execute(commit=False)
-
-    def run(self) -> ImportReport:
-        """Validate again inside one transaction and commit the valid rows as one batch."""
-        with WRITE_LOCK:
-            return self._execute(commit=True)
-
-    def _execute(self, commit: bool) -> ImportReport:
-        started = time.perf_counter()
-        if self._data is None:
-            self._data, self._path = read_file(self.source, self.max_bytes)
-        if self._parsed is None:
-            self._parsed = decode(self._data, self._path, self.sheet)
-        with transaction(self.con) as cur:
-            staged = stage_cells(cur, self._parsed, PLANS)
-            self._parsed = staged.parsed
-            report = new_report(self.kind, self.file_name, self._data, staged, dry_run=not commit)
-            classify(cur, staged)
-            build_report(cur, report, staged)
-            if not commit:
-                raise Rollback
+    def steps(self, cur: duckdb.DuckDBPyConnection, staged: Staged, report: ImportReport, commit: bool) -> None:
+        classify(cur, staged)
+        build_report(cur, report, staged)
+        if commit:
             report.batch_id = next_batch_id(cur)
             apply(cur, report.batch_id)
             record_batch(cur, report, staged, report.batch_id, self.uploaded_by)
-            report.committed = True
-        report.seconds = time.perf_counter() - started
-        return report
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -95,8 +95,9 @@ def _county_key_table(rows: tuple[tuple[str, str, str, str, str], ...]) -> pa.Ta
 
 
 def row_keys(cur: duckdb.DuckDBPyConnection, fields: Iterable[str]) -> None:
-    """reg_k(line, skey, p_code, p_bad, city_key, full_key, short_key, code_key, code_bad, school_fold,
-    school_near, short_fold, tier_code, tier_bad, place_id): every row's keys (NULL where its cell is empty)."""
+    """reg_k(line, skey, p_code, p_bad, city_key, full_key, short_key, code_key, code_bad, code_given, school_fold,
+    school_near, short_fold, tier_code, tier_bad, place_id): every row's keys (NULL where its cell is empty). A
+    6-digit county cell is an adcode (code_key), like the county code column's."""
     del fields  # every field is a column of reg_cells (NULL where the file lacks it)
     provinces = _province_lookup(cur)
     key_table(
@@ -116,8 +117,8 @@ def row_keys(cur: duckdb.DuckDBPyConnection, fields: Iterable[str]) -> None:
     )  # fmt: skip
     cur.execute(
         """CREATE TEMP TABLE reg_k AS
-        SELECT *, dense_rank() OVER (ORDER BY p_code, p_bad, city_key, full_key, short_key, code_key, code_bad)
-            AS place_id
+        SELECT *, dense_rank() OVER (
+                ORDER BY p_code, p_bad, city_key, full_key, short_key, code_key, code_bad, code_given) AS place_id
         FROM (
             SELECT c.line, ks.k1 AS skey,
                 kp.k1 AS p_code, coalesce(c.province_code, c.province) IS NOT NULL AND kp.k1 IS NULL AS p_bad,
@@ -125,7 +126,7 @@ def row_keys(cur: duckdb.DuckDBPyConnection, fields: Iterable[str]) -> None:
                 CASE WHEN NOT regexp_full_match(kk.k1, '\\d{6}') THEN kk.k1 END AS full_key,
                 CASE WHEN NOT regexp_full_match(kk.k1, '\\d{6}') THEN kk.k2 END AS short_key,
                 coalesce(kd.k1, CASE WHEN regexp_full_match(kk.k1, '\\d{6}') THEN kk.k1 END) AS code_key,
-                c.county_code IS NOT NULL AND kd.k1 IS NULL AS code_bad,
+                c.county_code IS NOT NULL AND kd.k1 IS NULL AS code_bad, c.county_code IS NOT NULL AS code_given,
                 ksc.k1 AS school_fold, ksc.k2 AS school_near, kh.k1 AS short_fold,
                 coalesce(kt.k1, CASE WHEN c.tier IS NULL THEN 'national' END) AS tier_code,
                 c.tier IS NOT NULL AND kt.k1 IS NULL AS tier_bad
@@ -150,8 +151,9 @@ def resolve_places(cur: duckdb.DuckDBPyConnection) -> None:
     county_keys(cur)
     cur.execute(
         """CREATE TEMP TABLE reg_d_place AS
-        WITH p AS (SELECT DISTINCT place_id, p_code, p_bad, city_key, full_key, short_key, code_key, code_bad
-                   FROM reg_k),
+        WITH p AS (
+            SELECT DISTINCT place_id, p_code, p_bad, city_key, full_key, short_key, code_key, code_bad, code_given
+            FROM reg_k),
         hit AS (
             SELECT p.place_id, c.adcode, 3 AS level FROM p JOIN reg_counties c ON c.adcode = p.code_key
             UNION ALL
@@ -180,7 +182,7 @@ def resolve_places(cur: duckdb.DuckDBPyConnection) -> None:
                 list_sort(list(label_zh)) AS cz, list_sort(list(label_en)) AS ce
             FROM narrowed WHERE level = top GROUP BY place_id),
         judged AS (
-            SELECT p.place_id, b.n, b.adcode, CASE
+            SELECT p.place_id, p.code_given, b.n, b.adcode, CASE
                 WHEN p.p_bad THEN 'province_unknown'
                 WHEN p.code_bad THEN 'county_code_unknown'
                 WHEN p.full_key IS NULL AND p.code_key IS NULL THEN 'required'
@@ -192,8 +194,9 @@ def resolve_places(cur: duckdb.DuckDBPyConnection) -> None:
             END AS err, e.cz AS all_zh, e.ce AS all_en, b.cz, b.ce
             FROM p LEFT JOIN everywhere e USING (place_id) LEFT JOIN best b USING (place_id))
         SELECT place_id, CASE WHEN err IS NULL THEN adcode END AS adcode, err,
-            CASE err WHEN 'province_unknown' THEN 'province' WHEN 'county_code_unknown' THEN 'county_code'
-                     WHEN 'county_code_mismatch' THEN 'county_code' ELSE 'county' END AS err_field,
+            CASE WHEN err = 'province_unknown' THEN 'province'
+                 WHEN err IN ('county_code_unknown', 'county_code_mismatch') AND code_given THEN 'county_code'
+                 ELSE 'county' END AS err_field,
             CASE err WHEN 'county_ambiguous' THEN cz WHEN 'county_not_in_province' THEN all_zh
                      WHEN 'county_code_mismatch' THEN cz END AS cz,
             CASE err WHEN 'county_ambiguous' THEN ce WHEN 'county_not_in_province' THEN all_en

@@ -176,6 +176,10 @@ STRINGS = {
         "  {kept} 个示例配对因已有上传的活动或计划而保留",
         "  {kept} demo pairings kept: uploaded activities or plans refer to them",
     ),
+    "registry.cli.same_file": (
+        "  这份文件已作为批次 #{batch} 导入过",
+        "  this exact file was already imported as batch #{batch}",
+    ),
     "registry.cli.totals": ("  已跳过合计行 {count} 行", "  skipped {count} total rows"),
     "registry.cli.exported": (
         "已将 {rows} 个配对写入 {path}（{fmt}）",
