@@ -198,7 +198,7 @@ def test_county_markers_links_and_months_add_up(con, tables):
     assert schools["lon"].notna().all() and schools["activities"].sum() == len(a)
     links = coverage.links(con, Filters())
     assert len(links) == 115 and links[["university_lon", "school_lon"]].notna().all().all()
-    assert (links["provenance"] == "verified").sum() == 28
+    assert (links["provenance"] == "verified").sum() == 29
     monthly = coverage.monthly_by_measure(con, Filters())
     assert monthly["activities"].sum() == len(tables[1])
 

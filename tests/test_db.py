@@ -128,7 +128,7 @@ def test_init_from_the_command_line_gives_the_programme_registry(tmp_path):
         " count(*) FILTER (WHERE provenance = 'verified'),"
         " count(*) FILTER (WHERE provenance = 'verified' AND trim(coalesce(source, '')) <> '') FROM pairing_overview"
     ).fetchone()
-    assert (national, universities, provinces, verified, sourced) == (115, 49, 24, 28, 28)
+    assert (national, universities, provinces, verified, sourced) == (115, 49, 24, 29, 29)
     real_universities = con.execute(
         "SELECT count(DISTINCT po.university) FROM pairing_overview po "
         "JOIN universities u ON u.name_zh = po.university WHERE u.kind = 'university'"

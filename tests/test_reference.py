@@ -15,7 +15,7 @@ def test_verified_pairings_are_the_reference_file_unchanged():
         assert (DATA_DIR / "pairings_verified.csv").read_bytes() == shared.read_bytes()
     with open(DATA_DIR / "pairings_verified.csv", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    assert len(rows) == 28 and all(r["source"].strip() for r in rows)
+    assert len(rows) == 29 and all(r["source"].strip() for r in rows)
 
 
 def test_verified_rows_keep_source_and_confidence_in_the_database(demo_db_template):
@@ -31,11 +31,11 @@ def test_verified_rows_keep_source_and_confidence_in_the_database(demo_db_templa
 def test_demo_pairings_are_real_places_and_marked_demo(demo_db_template):
     demo = read_csv("pairings_demo.csv")
     counties = read_csv("counties.csv").set_index("adcode")
-    assert len(demo) == 87
+    assert len(demo) == 86
     assert demo["county_adcode"].isin(counties.index).all()
     assert (counties.loc[demo["county_adcode"], "name_zh"].to_numpy() == demo["county"].to_numpy()).all()
     con = duckdb.connect(str(demo_db_template), read_only=True)
-    assert con.execute("SELECT count(*) FROM pairing_overview WHERE provenance = 'demo'").fetchone()[0] == 87
+    assert con.execute("SELECT count(*) FROM pairing_overview WHERE provenance = 'demo'").fetchone()[0] == 86
     assert con.execute("SELECT count(*) FROM pairing_overview WHERE province_code IS NULL").fetchone()[0] == 0
 
 
