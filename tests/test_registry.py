@@ -302,6 +302,9 @@ def test_total_rows_title_rows_and_blank_lines_are_not_records(con):
     )
     report = dry(con, data.encode())
     assert (report.header_line, report.rows, report.unchanged, report.total_rows) == (3, 1, 1, 1)
+    numbered = "序号," + HEADER + "\n1,北京师范大学,,,青龙,青龙满族自治县第一中学,,,,,,\n总计,1,,,,,,,,,,\n"
+    report = dry(con, numbered.encode())
+    assert (report.rows, report.unchanged, report.total_rows, report.ignored_columns) == (1, 1, 1, ["序号"])
 
 
 def test_an_xlsx_registry_with_english_headers_and_date_cells(con):

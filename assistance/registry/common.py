@@ -91,12 +91,13 @@ def stage_cells(cur: duckdb.DuckDBPyConnection, parsed: ParsedFile, kind: FileKi
     header = find_header([list(row[1:]) for row in head], [row[0] for row in head], kind)
     header_line = int(head[header.index][0])
     present = [(name, position) for name, position in header.fields.items()]
-    select = ", ".join(f"CAST(c{position} AS VARCHAR) AS {name}" for name, position in present)
-    table = cur.sql(
-        f"SELECT line{', ' + select if select else ''} FROM ing_raw WHERE line > {header_line} ORDER BY line"
-    ).to_arrow_table()
+    select = "".join(f", CAST(c{position} AS VARCHAR) AS {name}" for name, position in present)
+    # The row's first non-empty cell among its leading columns, for a total row (合计 under 序号, say).
+    leading = ", ".join(f"nullif(trim(CAST(c{p} AS VARCHAR)), '')" for p in range(min(parsed.width, 3)))
+    select += f", coalesce({leading}) AS leading_cell" if leading else ", NULL::VARCHAR AS leading_cell"
+    table = cur.sql(f"SELECT line{select} FROM ing_raw WHERE line > {header_line} ORDER BY line").to_arrow_table()
     rows = table.num_rows
-    columns: dict[str, pa.Array | pa.ChunkedArray] = {"line": table["line"]}
+    columns: dict[str, pa.Array | pa.ChunkedArray] = {"line": table["line"], "leading_cell": table["leading_cell"]}
     empty = pa.nulls(rows, pa.string())
     for name in kind.fields:
         if name in header.fields:
@@ -110,7 +111,8 @@ def stage_cells(cur: duckdb.DuckDBPyConnection, parsed: ParsedFile, kind: FileKi
         first = "coalesce(" + ", ".join(kind.fields) + ")"
         cur.execute(
             f"CREATE TEMP TABLE reg_cells AS SELECT *, NOT ({any_cell}) AS blank, "
-            f"coalesce(regexp_matches(lower({first}), '{TOTAL_ROW}'), false) AS total FROM reg_in"
+            f"coalesce(regexp_matches(lower({first}), '{TOTAL_ROW}'), false) "
+            f"OR coalesce(regexp_matches(lower(leading_cell), '{TOTAL_ROW}'), false) AS total FROM reg_in"
         )
     return Staged(parsed, header, header_line, header.unique_names(parsed.width))
 

@@ -106,7 +106,7 @@ def _blockers(cur: duckdb.DuckDBPyConnection, batch: int) -> tuple[str, tuple[in
         + """))
         UNION
         SELECT DISTINCT p.batch_id FROM pairings p
-        WHERE p.provenance <> 'demo' AND p.batch_id IS NOT NULL AND p.batch_id <> $batch
+        WHERE p.provenance <> 'demo' AND p.batch_id > $batch
           AND p.tier IN (SELECT tier FROM archived_pairings WHERE archived_by = $batch)
         ORDER BY 1""",
         {"batch": batch},
