@@ -1,17 +1,20 @@
 """The global filters (university, province, measure, period) and their URL form.
 
 Leadership share links; a link must reproduce the view. So the filters have exactly one URL
-encoding, parsed leniently (an unknown value is dropped, not an error) and written back canonically.
+encoding, written back canonically, and a link is read leniently (`read_link`): names in any spelling the
+reference data knows (Beijing Normal University, 北师大, 甘肃, Student camp) resolve, and what cannot be
+understood is dropped and reported, never an error.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 from assistance.i18n import t
+from assistance.reference.loader import normalise_name
 
 _PERIOD = re.compile(r"^(?P<year>20\d\d)(?:-(?P<term>autumn|spring))?$")
 
@@ -66,15 +69,6 @@ class Period:
         return t("period.year", lang, years=years)
 
 
-def month_starts(first: date, last: date) -> list[date]:
-    """The first day of every month from `first`'s month to `last`'s, inclusive."""
-    months, cursor = [], date(first.year, first.month, 1)
-    while cursor <= last:
-        months.append(cursor)
-        cursor = date(cursor.year + (cursor.month == 12), cursor.month % 12 + 1, 1)
-    return months
-
-
 def current_semester(today: date) -> Period:
     """The semester containing `today`."""
     year = today.year if today.month >= 9 else today.year - 1
@@ -117,21 +111,6 @@ class Filters:
     measure: str | None = None
     period: Period = field(default_factory=Period)
 
-    @classmethod
-    def from_query(cls, params: Mapping, known_universities=None, known_provinces=None, known_measures=None):
-        """Read the URL; values not in the known sets (when given) are dropped."""
-        universities = _values(params, "university")
-        if known_universities is not None:
-            universities = [u for u in universities if u in known_universities]
-        province = next(iter(_values(params, "province")), None)
-        if known_provinces is not None and province not in known_provinces:
-            province = None
-        measure = next(iter(_values(params, "measure")), None)
-        if known_measures is not None and measure not in known_measures:
-            measure = None
-        period = Period.parse(next(iter(_values(params, "period")), None))
-        return cls(tuple(dict.fromkeys(universities)), province, measure, period)
-
     def to_query(self) -> dict[str, str | list[str]]:
         """The canonical URL parameters (empty filters are left out)."""
         query: dict[str, str | list[str]] = {}
@@ -164,3 +143,52 @@ class Filters:
         parts.append(self.period.label(lang))
         parts.append(measure_names.get(self.measure, self.measure) if self.measure else t("filters.all_measures", lang))
         return " · ".join(parts)
+
+
+def name_index(entries: Iterable[tuple[str, Iterable[str]]]) -> dict[str, str]:
+    """Every spelling of every value, folded (`normalise_name`: case, width, spaces) → the value itself,
+    e.g. "beijingnormaluniversity" → "北京师范大学"; `entries` are (value, its spellings)."""
+    return {normalise_name(spelling): value for value, spellings in entries for spelling in (value, *spellings)}
+
+
+@dataclass(frozen=True)
+class LinkReading:
+    """What a link's filter parameters say: the filters the app can use, and the (parameter, value) pairs it
+    could not understand, in the link's order."""
+
+    filters: Filters
+    ignored: tuple[tuple[str, str], ...] = ()
+
+
+def read_link(
+    params: Mapping,
+    universities: Mapping[str, str],
+    provinces: Mapping[str, str],
+    measures: Mapping[str, str],
+    periods: Collection[str],
+) -> LinkReading:
+    """The filters of a link's parameters. `universities`, `provinces` and `measures` are `name_index`es of the
+    values the app offers; `periods` the period codes it offers. Repeated keys of a single-choice filter: the
+    first understood value applies, every other value is reported."""
+    ignored: list[tuple[str, str]] = []
+
+    def understood(key: str, index: Mapping[str, str]) -> list[str]:
+        found = []
+        for value in _values(params, key):
+            hit = index.get(normalise_name(value))
+            if hit is None:
+                ignored.append((key, value))
+            elif hit not in found:
+                found.append(hit)
+        return found
+
+    def first(key: str, found: list[str]) -> str | None:
+        ignored.extend((key, value) for value in found[1:])
+        return found[0] if found else None
+
+    chosen = understood("university", universities)
+    province = first("province", understood("province", provinces))
+    measure = first("measure", understood("measure", measures))
+    period_index = {code: code for code in periods} | {"all": "all"}
+    period = Period.parse(first("period", understood("period", period_index)))
+    return LinkReading(Filters(tuple(chosen), province, measure, period), tuple(ignored))

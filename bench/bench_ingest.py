@@ -25,10 +25,10 @@ import pandas as pd
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from assistance.bootstrap import initialise  # noqa: E402
 from assistance.ingest.pipeline import Ingest  # noqa: E402
 from assistance.ingest.templates import headers  # noqa: E402
 from assistance.store import db  # noqa: E402
-from assistance.store.bootstrap import initialise  # noqa: E402
 
 OUT = REPO / "bench" / "out"
 TODAY = date(2026, 11, 28)

@@ -190,7 +190,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--skip-browser", action="store_true")
     args = parser.parse_args()
-    from assistance.store.bootstrap import initialise
+    from assistance.bootstrap import initialise
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.duckdb"

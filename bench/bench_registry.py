@@ -27,10 +27,10 @@ import pandas as pd
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from assistance.bootstrap import initialise  # noqa: E402
 from assistance.registry.export import COLUMNS  # noqa: E402
 from assistance.registry.importer import RegistryImport  # noqa: E402
 from assistance.store import db  # noqa: E402
-from assistance.store.bootstrap import initialise  # noqa: E402
 
 OUT = REPO / "bench" / "out"
 HEADER = {field: zh for field, zh, _en in COLUMNS}

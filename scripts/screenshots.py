@@ -57,7 +57,7 @@ SHOTS = (
 @contextmanager
 def running_app(port: int | None = None, today: date = DEMO_TODAY) -> Iterator[str]:
     """`streamlit run app.py` on a temporary demo database; yields the base URL."""
-    from assistance.store.bootstrap import initialise
+    from assistance.bootstrap import initialise
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "demo.duckdb"

@@ -14,7 +14,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from assistance.store.bootstrap import initialise  # noqa: E402
+from assistance.bootstrap import initialise  # noqa: E402
 from scripts.devserver import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,

@@ -6,8 +6,8 @@ import sys
 import duckdb
 import pytest
 
+from assistance.bootstrap import initialise
 from assistance.store import db
-from assistance.store.bootstrap import initialise
 from tests.conftest import DEMO_TODAY, REPO
 
 TABLES = {

@@ -13,11 +13,11 @@ import shutil
 import duckdb
 import pytest
 
+from assistance.bootstrap import initialise
 from assistance.ingest.errors import IngestFileError
 from assistance.registry import places
 from assistance.registry.importer import RegistryImport
 from assistance.registry.undo import undo
-from assistance.store.bootstrap import initialise
 
 TABLES = ("universities", "university_aliases", "schools", "school_aliases", "pairings", "plan_targets", "activities")
 HEADER = "帮扶单位,省份,市/州,受援县,受援学校,学校简称,层级,协议开始日期,协议结束日期,周期,来源"

@@ -12,10 +12,10 @@ from datetime import date
 import duckdb
 import pytest
 
+from assistance.bootstrap import initialise
 from assistance.registry.export import export_registry
 from assistance.registry.importer import RegistryImport
 from assistance.store import db
-from assistance.store.bootstrap import initialise
 from tests.conftest import REPO
 
 IMPORT_KEYS = {"file", "kind", "rows", "inserted", "changed", "unchanged", "rejected", "batch_id", "errors"}

@@ -7,8 +7,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
+from assistance.bootstrap import initialise
 from assistance.registry.importer import RegistryImport
-from assistance.store.bootstrap import initialise
 from bench.bench_registry import generate
 from tests.conftest import open_page
 

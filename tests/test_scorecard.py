@@ -11,8 +11,8 @@ import duckdb
 import pytest
 
 from assistance.analytics import attention, scorecard, universities
+from assistance.bootstrap import initialise
 from assistance.filters import Filters
-from assistance.store.bootstrap import initialise
 
 TODAY = date(2026, 11, 28)  # school year 2026 (2026-09-01 – 2027-08-31): day 89 of 365
 BNU = Filters(universities=("北京师范大学",))  # pairings 1 (青龙, verified) and 38 (融安, demo)

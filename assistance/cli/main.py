@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from assistance.registry import commands as registry_commands
+from assistance.cli import registry_args as registry_commands
 from assistance.store import db
 
 
@@ -32,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--dry-run", action="store_true", help="validate and report; write nothing")
     ingest.add_argument("--strict", action="store_true", help="commit nothing from a file with a rejected row")
     ingest.add_argument("--json", action="store_true", help="one JSON object per file on stdout")
-    ingest.add_argument("--sheet", help="XLSX sheet name (default: the first sheet)")
+    ingest.add_argument("--sheet", help="XLSX sheet name (default: the first sheet with a header)")
     ingest.add_argument("--uploaded-by", default="cli", help="name recorded on the upload batch")
 
     export = sub.add_parser("export", help="export activities as CSV (UTF-8 with BOM) or XLSX")
@@ -54,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run_init(args: argparse.Namespace) -> int:
-    from assistance.store.bootstrap import initialise
+    from assistance.bootstrap import initialise
 
     print(initialise(args.db, empty=args.empty).summary())
     return 0

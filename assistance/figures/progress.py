@@ -8,9 +8,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from assistance.figures.activity import monthly_chart
-from assistance.figures.style import GRID, STATUS_COLOURS, chart_layout
-from assistance.filters import month_starts
+from assistance.figures.style import GRID, STATUS_COLOURS, chart_layout, month_label
 from assistance.i18n import t
+from assistance.reference.calendar import month_starts
 
 MAX_TIMELINE_ROWS = 30  # more schools than this: monthly totals by measure instead of one row per school
 
@@ -50,7 +50,7 @@ def timeline_heatmap(
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=[m.strftime("%Y-%m") for m in months],
+            x=[month_label(m, lang) for m in months],
             y=[labels[p] for p in grid.index],
             colorscale="Blues",
             zmin=0,

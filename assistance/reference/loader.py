@@ -40,10 +40,8 @@ def _university_aliases(universities: pd.DataFrame) -> pd.DataFrame:
 
 
 def load_reference(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Load the reference tables into an empty schema in one transaction, then the verified and the demo pairings
-    through the registry import (registry.importer, the pipeline users' files go through); return row counts.
-
-    Pairing ids follow the files: the verified pairings are 1…29 in file order, the demo ones follow."""
+    """Load the reference tables (provinces, counties, measures, the 49 national parties and their aliases) into an
+    empty schema in one transaction; return row counts. The pairings come after, through the registry import."""
     provinces = read_csv("provinces.csv")
     provinces["in_programme"] = provinces["in_programme"] == "true"
     counties = read_csv("counties.csv")
@@ -69,29 +67,9 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         for table, frame, select in inserts:
             with registered(cur, "src", frame):
                 cur.execute(f"INSERT INTO {table} {select}")
-    pairings = sum(_load_pairings(con, name, provenance) for name, provenance in PAIRING_FILES)
-    schools = con.execute("SELECT count(*) FROM schools").fetchall()[0][0]
     return {
         "provinces": len(provinces),
         "counties": len(counties),
         "measures": len(measures),
         "universities": len(universities),
-        "schools": schools,
-        "pairings": pairings,
     }
-
-
-# The national pairings a new database starts with: the verified ones (each with its source), then the demo ones.
-PAIRING_FILES = (("pairings_verified.csv", "verified"), ("pairings_demo.csv", "demo"))
-
-
-def _load_pairings(con: duckdb.DuckDBPyConnection, name: str, provenance: str) -> int:
-    """One committed pairing file through the registry import, with no upload batch (it is part of the build);
-    any rejected row is a broken reference file and stops the build."""
-    from assistance.registry.importer import RegistryImport  # the registry imports reference.codes
-
-    report = RegistryImport(con, DATA_DIR / name, name, provenance=provenance, record=False, max_bytes=0).run()
-    if report.rejected or report.inserted != report.rows:
-        problems = "; ".join(f"line {r.line}: {r.message}" for r in report.errors_in("en").itertuples(index=False))
-        raise ValueError(f"{name}: {report.rejected} of {report.rows} rows rejected ({problems})")
-    return report.inserted

@@ -16,7 +16,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from assistance.filters import month_starts
+from assistance.reference.calendar import month_starts
 from assistance.reference.codes import PROGRAMME_START
 from assistance.store.db import title_key_sql
 from assistance.store.transaction import transaction

@@ -1,5 +1,5 @@
 """The `registry` and `plans` subcommands' arguments, for cli.main's parser (argparse only: importing this costs
-nothing; registry.cli, which runs them, is imported when one of them runs)."""
+nothing; cli.registry, which runs them, is imported when one of them runs)."""
 
 from __future__ import annotations
 
@@ -35,13 +35,13 @@ def _import_arguments(parser: argparse.ArgumentParser, add_db: Callable[[argpars
 
 
 def run(args: argparse.Namespace) -> int:
-    from assistance.registry import cli
+    from assistance.cli import registry as cli
 
     return cli.dispatch(args)
 
 
 def undo(args: argparse.Namespace) -> int:
     """`undo BATCH_ID` for a batch of any kind (activities, registry, plans)."""
-    from assistance.registry import cli
+    from assistance.cli import registry as cli
 
     return cli.cli_undo(args)

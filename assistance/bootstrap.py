@@ -1,4 +1,8 @@
-"""Create or upgrade a database file: schema, reference data and (unless asked not to) demo history.
+"""Create or upgrade a database file: schema, reference data, the national pairings and (unless asked not to)
+demo history.
+
+It sits above the packages it combines (store, reference, registry): the verified and demo pairing lists go
+through the registry import, the pipeline users' files go through, never a loader of their own.
 
 A new file is built beside its final name and moved into place only when complete, so neither the
 app nor a command ever sees a half-made database. An existing file is only migrated, never rebuilt.
@@ -12,7 +16,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import duckdb
+
+from assistance.paths import DATA_DIR
 from assistance.reference import loader, sample
+from assistance.registry.importer import RegistryImport
 from assistance.store import db
 
 Progress = Callable[[float, str], None]
@@ -61,6 +69,7 @@ def initialise(
         report.migrations = db.migrate(con)
         progress(0.2, "reference")
         report.loaded.update(loader.load_reference(con))
+        report.loaded["pairings"] = sum(_load_pairings(con, name, provenance) for name, provenance in PAIRING_FILES)
         if not empty:
             progress(0.5, "demo")
             report.loaded.update(sample.load_demo(con, end=today))
@@ -73,3 +82,17 @@ def initialise(
     os.replace(building, path)
     progress(1.0, "done")
     return report
+
+
+# The national pairings a new database starts with: the verified ones (each with its source), then the demo ones.
+PAIRING_FILES = (("pairings_verified.csv", "verified"), ("pairings_demo.csv", "demo"))
+
+
+def _load_pairings(con: duckdb.DuckDBPyConnection, name: str, provenance: str) -> int:
+    """One committed pairing file through the registry import, with no upload batch (it is part of the build);
+    any rejected row is a broken reference file and stops the build."""
+    report = RegistryImport(con, DATA_DIR / name, name, provenance=provenance, record=False, max_bytes=0).run()
+    if report.rejected or report.inserted != report.rows:
+        problems = "; ".join(f"line {r.line}: {r.message}" for r in report.errors_in("en").itertuples(index=False))
+        raise ValueError(f"{name}: {report.rejected} of {report.rows} rows rejected ({problems})")
+    return report.inserted
