@@ -179,7 +179,9 @@ def _legend(**extra) -> dict:
     }
 
 
-def _base_layout(fig: FigureBuilder, height: int) -> None:
+def _base_layout(fig: FigureBuilder, height: int, selectable: bool = False) -> None:
+    """Size, font, no zoom or pan; a click selects (fading the rest) only on a map whose selection the
+    app reads, the national map: elsewhere it would leave the map faded (issue 13, item 2)."""
     fig.update_layout(
         height=height,
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
@@ -187,7 +189,7 @@ def _base_layout(fig: FigureBuilder, height: int) -> None:
         paper_bgcolor="rgba(0,0,0,0)",
         dragmode=False,
         hoverlabel={"font": {"family": FONT, "size": 12}, "align": "left"},
-        clickmode="event+select",
+        clickmode="event+select" if selectable else "event",
     )
 
 
@@ -347,7 +349,7 @@ def national_map(
         vmax = 1.0
 
     fig = FigureBuilder()
-    _base_layout(fig, height)
+    _base_layout(fig, height, selectable=clickable)
     _national_geo(fig)
     fig.update_layout(
         coloraxis=_coloraxis(metric, lang, vmax, x=0.005, xanchor="left", y=0.30, yanchor="bottom"),

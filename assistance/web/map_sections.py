@@ -25,6 +25,7 @@ from assistance.web.shell import PLOTLY_CONFIG, PageContext, set_filters
 
 _FLASH = "_map_flash"
 
+_GENERATION = "_map_key_generation"
 
 def assets() -> maps.GeoAssets:
     """Geometry by URL from the app's static folder (fetched once per page by the browser)."""
@@ -140,14 +141,23 @@ def _clicked_unit(selection: dict) -> str | None:
 
 
 def _on_map_click(key: str, in_programme: frozenset[str], names: dict[str, str], lang: str) -> None:
-    code = _clicked_unit(st.session_state.get(key))
-    if not code:
-        return
+def _chart_key(key: str) -> str:
+    """The national map's widget key, renewed after a click that does not drill: a chart under a new
+    key starts with no selection, so plotly.js draws every unit at full opacity again (Streamlit
+    offers no way to clear a chart's selection; issue 13, item 2)."""
+    generation = st.session_state.get(_GENERATION, {}).get(key, 0)
+    return key if not generation else f"{key}_{generation}"
+
+
+    code = _clicked_unit(st.session_state.get(_chart_key(key)))
     if code in in_programme:
         set_filters(province=code)
-    else:
+        return
+    if code:
         st.session_state[_FLASH] = t("map.outside_clicked", lang, province=names.get(code, code))
 
+    generations = st.session_state.setdefault(_GENERATION, {})
+    generations[key] = generations.get(key, 0) + 1
 
 def coverage_map(
     ctx: PageContext,
@@ -174,7 +184,7 @@ def coverage_map(
         st.caption(ctx.t("map.click_hint"))
     st.plotly_chart(
         figure,
-        key=key,
+        key=_chart_key(key),
         on_select=partial(_on_map_click, key, in_programme, names, ctx.lang),
         selection_mode=("points",),
         config=PLOTLY_CONFIG,
