@@ -24,8 +24,8 @@ from assistance.reference.codes import CORPS_CODE
 from assistance.web.shell import PLOTLY_CONFIG, PageContext, set_filters
 
 _FLASH = "_map_flash"
-
 _GENERATION = "_map_key_generation"
+
 
 def assets() -> maps.GeoAssets:
     """Geometry by URL from the app's static folder (fetched once per page by the browser)."""
@@ -140,7 +140,6 @@ def _clicked_unit(selection: dict) -> str | None:
     return None
 
 
-def _on_map_click(key: str, in_programme: frozenset[str], names: dict[str, str], lang: str) -> None:
 def _chart_key(key: str) -> str:
     """The national map's widget key, renewed after a click that does not drill: a chart under a new
     key starts with no selection, so plotly.js draws every unit at full opacity again (Streamlit
@@ -149,15 +148,16 @@ def _chart_key(key: str) -> str:
     return key if not generation else f"{key}_{generation}"
 
 
+def _on_map_click(key: str, in_programme: frozenset[str], names: dict[str, str], lang: str) -> None:
     code = _clicked_unit(st.session_state.get(_chart_key(key)))
     if code in in_programme:
         set_filters(province=code)
         return
     if code:
         st.session_state[_FLASH] = t("map.outside_clicked", lang, province=names.get(code, code))
-
     generations = st.session_state.setdefault(_GENERATION, {})
     generations[key] = generations.get(key, 0) + 1
+
 
 def coverage_map(
     ctx: PageContext,
