@@ -334,6 +334,8 @@ def _xlsx_cases() -> list[Case]:
         Case("chosen_sheet.xlsx", to_xlsx({"活动记录": rows, "第二季度": second}), 1, 1, sheet="第二季度"),
         Case("title_row.xlsx", to_xlsx({"Sheet1": [["2025年活动记录"], [], *rows[:3]]}), 2, 2, header_line=3),
         Case("second_sheet_by_name.xlsx", to_xlsx({"说明": instructions, "活动": rows[:2]}), 1, 1, sheet="活动"),
+        # No sheet named: an instruction sheet in front is skipped, the first sheet with a header is read.
+        Case("instructions_first.xlsx", to_xlsx({"说明": instructions, "活动": rows[:2]}), 1, 1),
     ]
 
 
@@ -379,7 +381,12 @@ def unusable() -> list[tuple[str, bytes, str, str | None]]:
         ("latin1.csv", "日期,x\n".encode() + b"\xff\xfe\xfa" * 3 + b"\x81", "encoding", None),
         ("no_header.csv", to_csv([["a", "b"], ["1", "2"]]).encode(), "no_header", None),
         ("missing_title.csv", to_csv([ZH[:5], VALID[0][:5]]).encode(), "missing_columns", None),
-        ("instructions_first.xlsx", to_xlsx({"说明": [["填写说明"]], "活动": [ZH, VALID[0]]}), "no_header", None),
+        (
+            "no_header_in_any_sheet.xlsx",
+            to_xlsx({"说明": [["填写说明"]], "备注": [["无"]]}),
+            "no_header_in_sheets",
+            None,
+        ),
         ("wrong_sheet.xlsx", to_xlsx({"活动": [ZH, VALID[0]]}), "sheet_missing", "没有这个表"),
     ]
 

@@ -113,6 +113,10 @@ def test_dry_run_gives_exact_counts_and_errors_and_writes_nothing(shared_con, ca
 def test_commit_records_the_batch_and_a_second_upload_inserts_nothing(con, case):
     before = counts(con)
     first = job(con, case).run()
+    if case.inserted == 0:  # nothing to add: no commit, not even an empty batch (docs/contracts.md)
+        assert not first.committed and first.batch_id is None and first.nothing_to_add
+        assert counts(con) == before
+        return
     assert first.committed and first.batch_id is not None
     assert first.inserted + first.duplicates + first.rejected == first.rows == case.rows
     after = counts(con)
@@ -205,7 +209,8 @@ def test_undo_removes_exactly_the_batch_and_twice_is_a_clear_no_op(con):
 
 
 def test_batches_are_listed_newest_first(con):
-    ids = [job(con, c).run().batch_id for c in CASES[:3]]
+    files = [to_csv([ZH, [*VALID[0][:5], f"第 {n} 批（测试）", *VALID[0][6:]]]).encode() for n in range(3)]
+    ids = [Ingest(con, data, f"batch{n}.csv", today=TODAY).run().batch_id for n, data in enumerate(files)]
     listed = list_batches(con)
     assert list(listed["batch_id"][:3]) == ids[::-1]
     assert {"batch_id", "file", "sha256", "rows", "inserted", "duplicates", "rejected", "uploaded_by",
@@ -265,7 +270,9 @@ def test_hostile_text_is_stored_verbatim_and_inert(con):
 
 def test_messages_are_stored_in_both_languages(con):
     case = next(c for c in CASES if c.name == "every_bad_row.csv")
-    report = job(con, case).run()
+    good = [*VALID[0][:5], "两种语言（测试）", *VALID[0][6:]]  # one row to add, so that the batch is recorded
+    report = Ingest(con, case.data + to_csv([good]).encode(), case.name, today=TODAY).run()
+    assert report.committed and report.inserted == 1
     rows = con.execute(
         "SELECT message_zh, message_en, column_name, value, raw_row FROM rejected_rows WHERE batch_id = ?",
         [report.batch_id],

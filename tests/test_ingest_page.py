@@ -105,9 +105,64 @@ def test_a_workbook_with_several_sheets_offers_the_choice(page_db):
     app.file_uploader(key="upload_file").set_value(("log.xlsx", data, "application/octet-stream"))
     app.run()
     choice = app.selectbox(key="upload_sheet")
-    assert choice.options == ["说明", "活动"]
+    assert choice.options == ["自动：第一个含表头的工作表", "说明", "活动"]
     choice.select("活动")
     app.run()
     app.button(key="upload_check").click()
     app.run()
     assert metrics(app)["将新增"] == "1"
+
+
+def test_an_instruction_sheet_in_front_is_skipped_without_choosing(page_db):
+    """Issue 13, item 9: the first sheet with a header is read; the report names it."""
+    from tests.corpus import to_xlsx
+
+    data = to_xlsx({"填写说明": [["填写说明"], ["请在“活动记录”工作表中填写"]], "活动记录": [ZH, VALID[3]]})
+    app = open_upload("zh")
+    app.text_input(key="upload_by").input("测试员")
+    app.file_uploader(key="upload_file").set_value(("log.xlsx", data, "application/octet-stream"))
+    app.run()
+    assert app.selectbox(key="upload_sheet").value == ""  # automatic
+    app.button(key="upload_check").click()
+    app.run()
+    assert not app.error, [e.value for e in app.error]
+    assert metrics(app)["将新增"] == "1"
+    assert any("工作表“活动记录”" in c.value for c in app.caption)
+    assert not app.button(key="upload_commit").disabled
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_workbook_without_any_header_points_to_the_sheet_choice(page_db, lang):
+    from tests.corpus import to_xlsx
+
+    data = to_xlsx({"填写说明": [["填写说明"]], "选项": [["教师培训"]]})
+    app = open_upload(lang)
+    app.file_uploader(key="upload_file").set_value(("log.xlsx", data, "application/octet-stream"))
+    app.run()
+    app.button(key="upload_check").click()
+    app.run()
+    (error,) = [e.value for e in app.error]
+    assert "填写说明" in error and "选项" in error
+    assert ("“工作表”" in error) if lang == "zh" else ('"Sheet"' in error)
+    assert "前 30 行中找不到表头（" not in error
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_file_with_nothing_to_add_cannot_be_committed(page_db, lang):
+    """Issue 13, item 9: a header-only file (0 rows to add) disables the commit; no empty batch."""
+    app = open_upload(lang)
+    app.text_input(key="upload_by").input("测试员")
+    app.file_uploader(key="upload_file").set_value(("header_only.csv", to_csv([ZH]).encode(), "text/csv"))
+    app.run()
+    app.button(key="upload_check").click()
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert metrics(app)["将新增" if lang == "zh" else "Would insert"] == "0"
+    assert app.button(key="upload_commit").disabled
+    hint = "无需提交" if lang == "zh" else "nothing to commit"
+    assert any(hint in c.value for c in app.caption)
+    con = duckdb.connect(str(page_db))
+    try:
+        assert con.execute("SELECT count(*) FROM upload_batches").fetchall()[0][0] == 0
+    finally:
+        con.close()

@@ -16,7 +16,7 @@ from assistance.web.upload_flow import (
 from tests.corpus import ZH, to_xlsx
 
 FILE = Upload("id-1", "活动记录.csv")
-REPORT = SimpleNamespace(name="dry run")
+REPORT = SimpleNamespace(name="dry run", nothing_to_add=False)
 COMMIT = SimpleNamespace(name="commit")
 
 

@@ -3,9 +3,10 @@
 Exit status of `ingest` (docs/contracts.md, "Exit codes"): 0 every row inserted or a duplicate, 1 some rows
 rejected (valid rows are committed unless --strict), 2 a file or the database could not be used, with one line
 on stderr. With several files each is its own transaction and the worst status wins. Messages are Chinese
-unless `ASSISTANCE_LANG=en`; `--json` output has the documented keys only. On a dry run, and on a --strict run
-that committed nothing, the counts say what a commit would do and `batch_id` is null. A file that cannot be
-used still gets its JSON object (zero counts, the reason as its one error, line null) besides the stderr line.
+unless `ASSISTANCE_LANG=en`; `--json` output has the documented keys only. On a dry run, on a --strict run
+that committed nothing, and for a file with nothing to add (which records no batch), the counts say what a
+commit would do and `batch_id` is null. A file that cannot be used still gets its JSON object (zero counts, the
+reason as its one error, line null) besides the stderr line.
 """
 
 from __future__ import annotations
@@ -111,6 +112,8 @@ def _print_report(report, dry_run: bool, lang: str) -> None:
         print(t("ingest.cli.summary", lang, batch=batch, **counts))
     if report.strict_blocked:
         print("  " + t("upload.strict_blocked", lang, rejected=report.rejected))
+    elif not dry_run and report.nothing_to_add:
+        print("  " + t("upload.nothing_committed", lang))
     if report.previous_batch_id:
         print("  " + t("upload.same_file", lang, batch=report.previous_batch_id))
     if report.ignored_columns:

@@ -1,8 +1,10 @@
 """Step 5 of an import, commit: the fresh rows into `activities` and the import recorded as a batch.
 
-Every commit is a batch, including a second upload of the same file: it inserts nothing (all its rows are
-duplicates), the history shows that it happened, and the report names the earlier batch. The rejected rows
-are kept with the batch (rejected_rows), so its fix-and-re-upload CSV can be downloaded again later.
+Every commit that adds rows is a batch. A file with nothing to add (a header-only file, a second upload of
+the same file whose rows are all duplicates, a file whose every row is rejected) writes nothing, not even a
+batch (IngestReport.nothing_to_add): an empty batch would show as active in the history and undo nothing. The
+report still names an earlier upload of the same file. The rejected rows are kept with the batch
+(rejected_rows), so its fix-and-re-upload CSV can be downloaded again later.
 """
 
 from __future__ import annotations

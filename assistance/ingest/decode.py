@@ -5,6 +5,8 @@ Why it is built this way:
   and those must get a clear message instead of garbage rows.
 * Files are decoded in Python (DuckDB's encoding and Excel extensions cannot be downloaded offline): UTF-8
   with or without BOM, UTF-16 with a BOM, else GB18030 (what Excel on Chinese Windows writes).
+* A workbook is read from the sheet the user chose, else from its first sheet with a header: an instruction
+  sheet in front ("填写说明") is skipped, and a workbook without any header names its sheets and the choice.
 * A quote-free UTF-8 CSV (what Excel and WPS write for ordinary logs) is read by DuckDB's own `read_csv`,
   the fastest reader available; other CSVs go through Python's `csv` module and XLSX through openpyxl.
 * Line numbers are the file's own (header = line 1; for XLSX the sheet row) and blank lines are skipped and
@@ -31,6 +33,7 @@ import numpy as np
 import pyarrow as pa
 
 from assistance.ingest.errors import IngestFileError
+from assistance.ingest.fields import KINDS, FileKind, recognise
 from assistance.ingest.headers import HEADER_SCAN_ROWS, match_header
 
 Progress = Callable[[float, str], None]
@@ -289,8 +292,47 @@ def xlsx_sheet_names(data: bytes) -> list[str]:
         workbook.close()
 
 
-def _read_xlsx(data: bytes, sheet: str | None, progress: Progress) -> tuple[pa.Table, str]:
-    """The chosen (or first) worksheet's non-empty rows with their sheet row numbers."""
+def _leading_rows(worksheet) -> list[list[str | None]]:
+    """A worksheet's first non-empty rows, as many as the header search reads."""
+    rows: list[list[str | None]] = []
+    for row in worksheet.iter_rows(min_row=1, values_only=True):
+        cells = [_cell_text(v) for v in row or ()]
+        if any(c is not None for c in cells):
+            rows.append(cells)
+            if len(rows) == HEADER_SCAN_ROWS:
+                break
+    return rows
+
+
+def _header_sheet(worksheets: list, kind: FileKind | None):
+    """The sheet to read when none was chosen: the first whose leading rows hold a complete header of `kind`,
+    else the first with a header of another kind (so the import can name the page it belongs to). A workbook
+    whose sheets have no header at all is refused with a message that lists them and names the sheet choice.
+    One sheet is simply read (its own header search explains what is missing)."""
+    if len(worksheets) == 1:
+        return worksheets[0]
+    kinds = [kind, *(k for k in KINDS if k != kind)] if kind is not None else list(KINDS)
+    other = None
+    for worksheet in worksheets:
+        worksheet.reset_dimensions()
+        for cells in _leading_rows(worksheet):
+            found = recognise(cells, kinds)
+            if found is not None and (kind is None or found.kind == kind):
+                return worksheet
+            if found is not None and other is None:
+                other = worksheet
+    if other is not None:
+        return other
+    titles = [ws.title for ws in worksheets]
+
+    def names(lang: str) -> str:
+        return ", ".join(f'"{t}"' for t in titles) if lang == "en" else "、".join(f"“{t}”" for t in titles)
+
+    raise IngestFileError("no_header_in_sheets", count=len(titles), sheets=names, scan=HEADER_SCAN_ROWS)
+
+
+def _read_xlsx(data: bytes, sheet: str | None, progress: Progress, kind: FileKind | None) -> tuple[pa.Table, str]:
+    """The chosen worksheet's (or else the first with a header) non-empty rows with their sheet row numbers."""
     try:
         unpacked = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
     except (zipfile.BadZipFile, OSError) as exc:
@@ -309,7 +351,7 @@ def _read_xlsx(data: bytes, sheet: str | None, progress: Progress) -> tuple[pa.T
                 raise IngestFileError("sheet_missing", sheet=sheet, sheets="、".join(ws.title for ws in worksheets))
             worksheet = matches[0]
         elif worksheets:
-            worksheet = worksheets[0]
+            worksheet = _header_sheet(worksheets, kind)
         else:
             raise IngestFileError("no_sheets")
         total = worksheet.max_row or 0
@@ -357,10 +399,18 @@ class ParsedFile:
     expected_rows: int = 0  # non-empty physical lines, to check DuckDB's reading against
 
 
-def parse(data: bytes, path: Path | None, sheet: str | None, csv_engine: str, progress: Progress) -> ParsedFile:
-    """Recognise the file and plan its reading; `path` is where `data` came from (None for an upload)."""
+def parse(
+    data: bytes,
+    path: Path | None,
+    sheet: str | None,
+    csv_engine: str,
+    progress: Progress,
+    kind: FileKind | None = None,
+) -> ParsedFile:
+    """Recognise the file and plan its reading; `path` is where `data` came from (None for an upload). Without
+    a chosen `sheet`, a workbook is read from its first sheet with a header of `kind` (any kind if None)."""
     if sniff_format(data) == "xlsx":
-        table, sheet_name = _read_xlsx(data, sheet, progress)
+        table, sheet_name = _read_xlsx(data, sheet, progress, kind)
         return ParsedFile("xlsx", sheet=sheet_name, width=table.num_columns - 1, table=table)
     plain_utf8 = not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and b"\x00" not in data
     head = _utf8_prefix(data[3:] if data.startswith(codecs.BOM_UTF8) else data) if plain_utf8 else None

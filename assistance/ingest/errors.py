@@ -18,4 +18,6 @@ class IngestFileError(Exception):
         super().__init__(self.message("en"))
 
     def message(self, lang: str) -> str:
-        return t(f"ingest.file.{self.code}", lang, **self.params)
+        """The reason in `lang`; a parameter may be a function of the language (a list joined the local way)."""
+        params = {key: (value(lang) if callable(value) else value) for key, value in self.params.items()}
+        return t(f"ingest.file.{self.code}", lang, **params)

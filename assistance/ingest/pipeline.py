@@ -8,7 +8,8 @@ same errors wherever it is loaded. `Ingest.validate()` is the dry run (a full re
 2. stage (ingest.stage): the rows into DuckDB under the file's own line numbers, the header found;
 3. validate (ingest.validate, ingest.checks): every row checked in SQL, duplicates found, errors explained;
 4. report (ingest.report): counts, line-numbered errors, the rejected rows;
-5. commit (ingest.commit): the fresh rows and the batch, unless it is a dry run or strict mode forbids it.
+5. commit (ingest.commit): the fresh rows and the batch, unless it is a dry run, strict mode forbids it or
+   there is no row to add (no empty batches).
 
 The file layout this reads is docs/contracts.md, "Activity log file"; the upload history and undo are
 ingest.batches.
@@ -30,6 +31,7 @@ import duckdb
 
 from assistance.ingest.commit import commit_batch
 from assistance.ingest.decode import ParsedFile, Progress, max_upload_bytes, parse, read_source
+from assistance.ingest.fields import ACTIVITIES
 from assistance.ingest.report import IngestReport, build_report
 from assistance.ingest.stage import stage
 from assistance.ingest.validate import validate
@@ -122,7 +124,7 @@ class Ingest:
                 strict=self.strict, dry_run=not commit,
             )  # fmt: skip
             self._mark("report")
-            if report.dry_run or report.strict_blocked:
+            if report.dry_run or report.strict_blocked or report.nothing_to_add:
                 raise Rollback
             self.progress(0.8, "commit")
             commit_batch(cur, report, staged, self.uploaded_by)
@@ -145,7 +147,7 @@ class Ingest:
     def _decode(self, data: bytes) -> ParsedFile:
         if self._parsed is None:
             self.progress(0.02, "read")
-            self._parsed = parse(data, self.path, self.sheet, self.csv_engine, self.progress)
+            self._parsed = parse(data, self.path, self.sheet, self.csv_engine, self.progress, ACTIVITIES)
             if self._parsed.temporary:
                 self._finalizer.detach()
                 self._finalizer = weakref.finalize(self, _remove_file, self._parsed.csv_path)

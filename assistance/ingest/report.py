@@ -56,6 +56,12 @@ class IngestReport:
         return self.strict and self.rejected > 0 and not self.dry_run
 
     @property
+    def nothing_to_add(self) -> bool:
+        """The no-empty-batch rule, stated once: a file with no row to insert (header only, every row a duplicate
+        or rejected) commits nothing, not even a batch (docs/contracts.md, "No empty batches")."""
+        return self.inserted == 0
+
+    @property
     def exit_code(self) -> int:
         return 1 if self.rejected else 0
 

@@ -31,6 +31,13 @@ STRINGS = {
         "CSV in UTF-8, UTF-8 with BOM or GBK/GB18030 (comma- or tab-separated) and XLSX; at most {limit_mb} MB.",
     ),
     "upload.sheet": ("工作表", "Sheet"),
+    "upload.sheet_auto": ("自动：第一个含表头的工作表", "Automatic: the first sheet with a header"),
+    "upload.sheet_help": (
+        "工作簿有多个工作表时，默认读取第一个含表头的工作表（跳过填写说明等）；也可以指定一个。",
+        "A workbook with several sheets is read from the first sheet that has a header (instruction sheets are "
+        "skipped); you can also name one.",
+    ),
+    "upload.sheet_named": ("工作表“{sheet}”", 'sheet "{sheet}"'),
     "upload.check": ("预检（不写入）", "Check (dry run, writes nothing)"),
     "upload.commit": ("确认提交", "Commit"),
     "upload.strict": (
@@ -70,6 +77,14 @@ STRINGS = {
     ),
     "upload.all_good": ("全部数据行均可导入。", "Every row can be imported."),
     "upload.nothing_to_insert": ("没有需要新增的记录。", "There is nothing new to insert."),
+    "upload.nothing_to_commit": (
+        "这份文件没有可新增的记录（将新增 0 行），无需提交，也不会产生空批次。",
+        "This file has nothing to add (0 rows would be inserted): there is nothing to commit, and no empty batch.",
+    ),
+    "upload.nothing_committed": (
+        "没有新增任何记录，因此未提交，也没有产生批次。",
+        "Nothing was added, so nothing was committed and no batch was recorded.",
+    ),
     "upload.committed": (
         "已提交为批次 #{batch}：新增 {inserted} 条，重复 {duplicates} 条，错误 {rejected} 条。",
         "Committed as batch #{batch}: inserted {inserted}, duplicates {duplicates}, rejected {rejected}.",
@@ -187,6 +202,12 @@ STRINGS = {
         'the workbook has no sheet named "{sheet}"; its sheets are: {sheets}',
     ),
     "ingest.file.no_sheets": ("工作簿中没有工作表", "the workbook has no worksheet"),
+    "ingest.file.no_header_in_sheets": (
+        "工作簿的 {count} 个工作表（{sheets}）前 {scan} 行中都找不到表头。请在“工作表”下拉框中选择数据所在的工作表，"
+        "再预检一次（命令行：--sheet 工作表名）",
+        "none of the workbook's {count} sheets ({sheets}) has a header in its first {scan} rows. Choose the sheet "
+        'that holds the data under "Sheet" and check again (command line: --sheet NAME)',
+    ),
     "ingest.file.no_header": (
         "前 {scan} 行中找不到表头（应含：日期、帮扶高校、受援学校或受援县、帮扶举措、活动名称）",
         "no header row in the first {scan} rows (expected: date, university, school or county, measure, title)",

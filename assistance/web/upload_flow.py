@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from assistance.ingest.pipeline import IngestReport
 
 MAX_ERRORS_SHOWN = 1000
+AUTO_SHEET = ""  # the sheet choice "the first sheet with a header" (the pipeline's choice when none is named)
 ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (BOM)", "gb18030": "GBK/GB18030", "utf-16": "UTF-16"}
 
 
@@ -44,8 +45,8 @@ class UploadFlow:
         return self.checked is not None and self.checked[0] == upload
 
     def can_commit(self, upload: Upload, uploader: str) -> bool:
-        """Commit needs a current check and the uploader's name."""
-        return self.ready(upload) and bool(uploader.strip())
+        """Commit needs a current check that found rows to add, and the uploader's name."""
+        return self.ready(upload) and not self.checked[1].nothing_to_add and bool(uploader.strip())
 
     def hint(self, upload: Upload, uploader: str) -> str | None:
         """The catalogue key of the line under the buttons, if one is due."""
@@ -54,6 +55,8 @@ class UploadFlow:
             return "upload.stale"
         if not ready and not (self.committed is not None and self.committed[0] == upload):
             return "upload.check_first"
+        if ready and self.checked[1].nothing_to_add:
+            return "upload.nothing_to_commit"
         if ready and not uploader.strip():
             return "upload.name_required"
         return None
@@ -88,7 +91,8 @@ class UploadFlow:
 
 
 def sheet_choices(data: bytes, limit: int) -> list[str]:
-    """The sheets to choose from: a workbook's sheet names when it has several, else none to choose."""
+    """The sheets to choose from: a workbook's sheet names when it has several, else none to choose (the page
+    offers AUTO_SHEET before them)."""
     if len(data) > limit or not data.startswith(b"PK"):
         return []
     sheets = xlsx_sheet_names(data)

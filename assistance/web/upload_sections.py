@@ -19,6 +19,7 @@ from assistance.ingest.pipeline import Ingest, IngestReport
 from assistance.web.shell import PageContext
 from assistance.web.text import plain
 from assistance.web.upload_flow import (
+    AUTO_SHEET,
     MAX_ERRORS_SHOWN,
     Upload,
     UploadFlow,
@@ -104,7 +105,18 @@ def upload_form(ctx: PageContext, flow: UploadFlow) -> Upload | None:
         return None
     data = uploaded.getvalue()
     sheets = sheet_choices(data, limit)
-    sheet = st.selectbox(ctx.t("upload.sheet"), options=sheets, key="upload_sheet") if sheets else None
+    sheet = None
+    if sheets:
+        sheet = (
+            st.selectbox(
+                ctx.t("upload.sheet"),
+                options=[AUTO_SHEET, *sheets],
+                format_func=lambda name: name or ctx.t("upload.sheet_auto"),
+                key="upload_sheet",
+                help=ctx.t("upload.sheet_help"),
+            )
+            or None
+        )
     strict = st.checkbox(ctx.t("upload.strict"), key="upload_strict")
     upload = Upload(uploaded.file_id, uploaded.name, sheet, strict)
     check_col, commit_col = st.columns(2)
@@ -149,6 +161,8 @@ def _report(ctx: PageContext, report: IngestReport, committed: bool) -> None:
         )
     elif committed and report.strict_blocked:
         st.warning(ctx.t("upload.strict_blocked", rejected=report.rejected))
+    elif committed:
+        st.info(ctx.t("upload.nothing_committed"))
     if report.previous_batch_id:
         st.info(ctx.t("upload.same_file", batch=report.previous_batch_id))
     rows, inserted, duplicates, rejected = st.columns(4)
@@ -163,7 +177,7 @@ def _report(ctx: PageContext, report: IngestReport, committed: bool) -> None:
         file=report.file_name,
         size=size_text(report.size_bytes),
         format=kind,
-        encoding=encoding_name(report),
+        encoding=ctx.t("upload.sheet_named", sheet=report.sheet) if report.sheet else encoding_name(report),
     )
     st.caption(plain(summary))
     st.caption(ctx.t("upload.header_line", line=report.header_line))
