@@ -18,7 +18,7 @@ control, hint = st.columns([5, 2], vertical_alignment="center")
 with control:
     metric = map_sections.metric_control(ctx, "overview_metric", label_visibility="collapsed")
 hint.caption(ctx.t("map.click_hint"))
-map_sections.coverage_map(ctx, metric, key="overview_map", height=520, hint=False)
+map_sections.coverage_map(ctx, metric, key="overview_map", height=520, hint=False, notice=False)
 st.page_link("pages/map.py", label=ctx.t("overview.open_map"), icon=":material/map:")
 with kpi_area:
     map_sections.kpi_cards(ctx)

@@ -13,13 +13,13 @@ period is applied in the outer query through `$p_start`/`$p_end`. Nothing is fil
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import duckdb
 import pandas as pd
 
-from assistance.analytics.queries import FILTER_CTES, fetch_df, filter_params
+from assistance.analytics.queries import FILTER_CTES, fetch_df, fetch_one, filter_params
 from assistance.filters import Filters, current_semester, previous_semester
 from assistance.reference.codes import CORPS_CODE
 
@@ -144,6 +144,30 @@ def kpis(con: duckdb.DuckDBPyConnection, filters: Filters, today: date) -> Kpis:
         semester_start=cur_start,
         last_semester_start=prev_start,
         last_semester_same_day=prev_same,
+    )
+
+
+# ------------------------------------------------------------------------------ the scope
+
+_PAIRINGS_SQL = f"WITH {FILTER_CTES} SELECT count(*) FROM scoped_pairings"
+# The filters that narrow the pairings in view (measure and period narrow only activities), in the order a
+# view that they empty offers to clear them.
+SCOPE_FILTERS = ("province", "universities")
+
+
+def pairing_count(con: duckdb.DuckDBPyConnection, filters: Filters) -> int:
+    """How many pairings the university and province filters leave in view."""
+    return int(fetch_one(con, _PAIRINGS_SQL, filter_params(filters))[0])
+
+
+def widening_filters(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[str, ...]:
+    """The scope filters (`Filters` field names) that are set and whose clearing alone brings pairings into view:
+    for 北京师范大学 + 甘肃, the province (BNU has pairings elsewhere) and the universities (Gansu has pairings)."""
+    empty = {"province": None, "universities": ()}
+    return tuple(
+        name
+        for name in SCOPE_FILTERS
+        if getattr(filters, name) and pairing_count(con, replace(filters, **{name: empty[name]}))
     )
 
 

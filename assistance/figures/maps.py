@@ -317,6 +317,23 @@ def _inset_title(fig: FigureBuilder, lang: str) -> None:
     )
 
 
+def _empty_note(fig: FigureBuilder, lang: str) -> None:
+    """Written across a map with no school in view, so an empty map is not read as a map of zeros."""
+    fig.add_annotation(
+        text=t("map.empty", lang),
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        showarrow=False,
+        font={"size": 15, "color": INK},
+        bgcolor="rgba(255,255,255,0.9)",
+        bordercolor="#9aa5b1",
+        borderwidth=1,
+        borderpad=8,
+    )
+
+
 # ------------------------------------------------------------------------------ national map
 
 
@@ -383,6 +400,8 @@ def national_map(
         )
     if corps is not None:
         _add_corps(fig, assets, corps, names[CORPS_CODE], metric, lang, clickable)
+    if not in_programme["pairings"].sum():
+        _empty_note(fig, lang)
 
     # Province names (programme units only: the rest are labelled by their hover and the legend).
     points = province_label_points()
@@ -638,6 +657,8 @@ def province_map(
             )
         )
 
+    if not len(assisted):
+        _empty_note(fig, lang)
     in_view = schools[schools["county_adcode"].isin(ids) & schools["lon"].notna()]
     if len(in_view):
         lons, lats = _spread(in_view)

@@ -131,4 +131,21 @@ STRINGS = {
     "map.links.school_verified": ("受援学校（已核实）", "School (verified)"),
     "map.links.school_other": ("受援学校（示例/导入）", "School (demo/imported)"),
     "map.links.empty": ("当前筛选下没有配对。", "No pairings in the current view."),
+    # ---- no pairing in view (issue 13, item 5)
+    "scope.empty": (
+        "没有符合筛选条件的帮扶配对：{scope}。下面的数字、地图和列表因此都是空的。",
+        "No pairing matches the filters: {scope}. The figures, the map and the lists below are empty for that reason.",
+    ),
+    "scope.both": ("{universities}在{province}没有受援学校", "{universities} supports no school in {province}"),
+    "scope.universities": ("{universities}没有受援学校", "{universities} supports no school"),
+    "scope.province": ("{province}没有受援学校", "{province} has no paired school"),
+    "scope.none": ("数据库中还没有帮扶配对", "the database holds no pairing yet"),
+    "scope.clear.province": ("清除省份筛选（{name}）", "Clear the province filter ({name})"),
+    "scope.clear.universities": ("清除高校筛选（{name}）", "Clear the university filter ({name})"),
+    "scope.clear.all": ("清除全部筛选", "Clear all filters"),
+    "scope.attention": (
+        "没有符合筛选条件的帮扶配对，因此没有可检查的学校。",
+        "No pairing matches the filters, so there is no school to check.",
+    ),
+    "map.empty": ("当前筛选下没有受援学校", "No school in the current filters"),
 }

@@ -11,7 +11,7 @@ from datetime import date
 
 import streamlit as st
 
-from assistance.analytics import attention, scorecard
+from assistance.analytics import attention, coverage, scorecard
 from assistance.export.columns import ATTENTION_COLUMNS
 from assistance.filters import Period
 from assistance.web.shell import PageContext
@@ -41,7 +41,10 @@ def render_needs_attention(
     st.caption(ctx.t("attention.caption", today=today.isoformat(), year=year))
     summary = summary or attention.attention_summary(ctx.con, ctx.filters, today)
     if not summary["pairings"]:
-        st.success(ctx.t("attention.empty"), icon=":material/check_circle:")
+        if coverage.pairing_count(ctx.con, ctx.filters):
+            st.success(ctx.t("attention.empty"), icon=":material/check_circle:")
+        else:  # nothing in view is not "all is well" (issue 13, item 5)
+            st.info(ctx.t("scope.attention"), icon=":material/filter_alt_off:")
         return 0
     st.markdown(
         ctx.t(

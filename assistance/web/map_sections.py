@@ -21,6 +21,7 @@ from assistance.figures import activity, maps
 from assistance.filters import current_semester
 from assistance.i18n import t
 from assistance.reference.codes import CORPS_CODE
+from assistance.web.scope import no_pairings_notice
 from assistance.web.shell import PLOTLY_CONFIG, PageContext, set_filters
 
 _FLASH = "_map_flash"
@@ -78,6 +79,7 @@ def _count(value: int) -> str:
 def kpi_cards(ctx: PageContext, today: date | None = None) -> coverage.Kpis:
     today = today or date.today()
     k = coverage.kpis(ctx.con, ctx.filters, today)
+    no_pairings_notice(ctx, "kpi", k.pairings)
     semester = current_semester(today).label(ctx.lang)
     provinces_key = "kpi.provinces_corps" if k.corps else "kpi.provinces_value"
     share = f"{k.active_share:.0%}" if k.active_share is not None else ctx.t("kpi.none")
@@ -167,16 +169,20 @@ def coverage_map(
     schools_table: bool = False,
     height: int = 600,
     hint: bool = True,
+    notice: bool = True,
 ) -> None:
-    """National choropleth, or the drilled province when the province filter is set."""
+    """National choropleth, or the drilled province when the province filter is set; `notice`: say so above the
+    map, with buttons to clear a filter, when no pairing is in view (a page that says it elsewhere passes False)."""
     today = today or date.today()
     if ctx.filters.province:
-        _drilled(ctx, metric, today, schools_table, height)
+        _drilled(ctx, metric, today, schools_table, height, notice)
         return
     flash = st.session_state.pop(_FLASH, None)
     if flash:
         st.info(flash, icon=":material/info:")
     metrics = coverage.province_metrics(ctx.con, ctx.filters, today)
+    if notice:
+        no_pairings_notice(ctx, key, int(metrics["pairings"].sum()))
     names = ctx.province_names()
     in_programme = frozenset(metrics.loc[metrics["in_programme"], "code"])
     figure = maps.national_map(metrics, metric, ctx.lang, assets(), height=height)
@@ -191,7 +197,7 @@ def coverage_map(
     )
 
 
-def _drilled(ctx: PageContext, metric: str, today: date, schools_table: bool, height: int) -> None:
+def _drilled(ctx: PageContext, metric: str, today: date, schools_table: bool, height: int, notice: bool) -> None:
     province = ctx.filters.province
     name = ctx.province_names().get(province, province)
     head, back = st.columns([4, 1], vertical_alignment="center")
@@ -206,6 +212,8 @@ def _drilled(ctx: PageContext, metric: str, today: date, schools_table: bool, he
         width="stretch",
     )
     counties = coverage.county_metrics(ctx.con, ctx.filters, today, province)
+    if notice:
+        no_pairings_notice(ctx, f"drilled_{province}", int(counties["pairings"].sum()))
     schools = coverage.school_markers(ctx.con, ctx.filters, today)
     figure = maps.province_map(counties, schools, province, metric, ctx.lang, assets(), height=height)
     st.caption(ctx.t("map.drilled_caption"))
@@ -239,7 +247,8 @@ def links_view(ctx: PageContext) -> None:
     links = coverage.links(ctx.con, ctx.filters)
     st.caption(ctx.t("map.links.caption"))
     if not len(links):
-        st.info(ctx.t("map.links.empty"))
+        if not no_pairings_notice(ctx, "links"):
+            st.info(ctx.t("map.links.empty"))
         return
     counts = links["provenance"].value_counts()
     st.caption(
