@@ -28,7 +28,7 @@ if count:
     st.caption(ctx.t("about.span", count=f"{count:,}", first=first, last=last))
 st.caption(ctx.t("about.counts_caption"))
 
-verified = queries.verified_pairings(ctx.con)
+verified = queries.verified_pairings(ctx.con, ctx.lang)
 verified["university"] = verified["university"].map(ctx.university_names())
 verified["province"] = verified["province"].map(ctx.province_names())
 verified["confidence"] = verified["confidence"].map(lambda level: ctx.t(f"confidence.{level}"))

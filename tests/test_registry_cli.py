@@ -163,8 +163,11 @@ def test_a_v2_file_holding_rows_is_migrated_to_v3(tmp_path):
     )
     con.close()
     report = initialise(path)
-    assert report.migrations == [3]
+    assert report.migrations == [3, 4]
     con = duckdb.connect(str(path), read_only=True)
+    assert con.execute("SELECT pinyin FROM name_keys WHERE name = '北京师范大学'").fetchall() == [
+        ("bei3 jing1 shi1 fan4 da4 xue2",)
+    ], "v4: the names written before it get their sort keys"
     assert con.execute("SELECT * FROM pairing_overview").fetchall()[0][-4:] == (date(2022, 9, 1), None, 1, "university")
     assert con.execute("SELECT national, kind FROM universities").fetchall() == [(True, "university")]
     assert con.execute("SELECT * FROM plan_overview").fetchall() == [(1, 2023, "other", 3, "demo", None)]

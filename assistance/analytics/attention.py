@@ -11,33 +11,36 @@ from datetime import date
 
 import duckdb
 
-from assistance.analytics.queries import FILTER_CTES, fetch_one, filter_params
+from assistance.analytics.queries import FILTER_CTES, fetch_one, filter_params, name_key
 from assistance.analytics.scorecard import PROGRESS_CTES, SCOPED_TARGETS, rule_params
 from assistance.analytics.tables import TableQuery, bind
 from assistance.filters import Filters
 
 REASONS = ("never_reported", "silent", "below_plan")
 
+# Names sort by their keys (queries.name_key): pinyin in Chinese, English names in English.
 _ATTENTION_ORDERS = {
-    "severity": ("severity", "days_since_last DESC", "progress ASC", "university", "school", "measure_order"),
-    "days_since_last": ("days_since_last", "university", "school", "measure_order"),
-    "university": ("university", "school", "severity", "measure_order"),
-    "school": ("school", "severity", "measure_order"),
-    "measure": ("measure_order", "university", "school"),
-    "progress": ("progress", "university", "school"),
+    "severity": ("severity", "days_since_last DESC", "progress ASC", "university_key", "school_key", "measure_order"),
+    "days_since_last": ("days_since_last", "university_key", "school_key", "measure_order"),
+    "university": ("university_key", "school_key", "severity", "measure_order"),
+    "school": ("school_key", "severity", "measure_order"),
+    "measure": ("measure_order", "university_key", "school_key"),
+    "progress": ("progress", "university_key", "school_key"),
 }
 
 
-def attention_query(filters: Filters, today: date) -> TableQuery:
+def attention_query(filters: Filters, today: date, lang: str = "zh") -> TableQuery:
     """Needs-attention rows for the pairings in view (university and province filters); the measure
-    filter narrows the below-plan rows; the period filter does not apply: this list is about today."""
+    filter narrows the below-plan rows; the period filter does not apply: this list is about today. Names sort
+    as `lang` sorts them."""
     sql = f"""WITH {FILTER_CTES}, {SCOPED_TARGETS}, {PROGRESS_CTES}
     SELECT att.pairing_id, att.reason, att.severity, sp.university, sp.school, sp.county, sp.province, sp.province_code,
+           sp.{name_key("university", lang)} AS university_key, sp.school_key,
            sp.provenance, att.measure, m.sort_order AS measure_order, att.target, att.expected, att.actual,
            CASE WHEN att.expected > 0 THEN att.actual / att.expected END AS progress,
            ps.last_date, ps.days_since_last, ps.days_since_start
     FROM attention att
-    JOIN scoped_pairings sp ON sp.pairing_id = att.pairing_id
+    JOIN keyed_pairings sp ON sp.pairing_id = att.pairing_id
     JOIN pairing_status ps ON ps.pairing_id = att.pairing_id
     LEFT JOIN measures m ON m.code = att.measure
     WHERE CAST($measure AS VARCHAR) IS NULL OR att.reason <> 'below_plan' OR att.measure = CAST($measure AS VARCHAR)"""

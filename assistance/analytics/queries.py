@@ -15,7 +15,8 @@ from assistance.filters import Filters
 from assistance.store.transaction import cursor
 
 # The pairings and activities in view. Every query that filters starts with these CTEs and so binds
-# all five parameters.
+# all five parameters. `keyed_pairings` are the scoped pairings with the sort keys of their names (see
+# `name_key`), for the queries that sort by name (DuckDB skips a CTE no query reads).
 FILTER_CTES = """
 scoped_pairings AS (
     SELECT po.* FROM pairing_overview po
@@ -29,7 +30,32 @@ scoped_activities AS (
       AND (CAST($measure AS VARCHAR) IS NULL OR ao.measure = CAST($measure AS VARCHAR))
       AND (CAST($start AS DATE) IS NULL OR ao.date >= CAST($start AS DATE))
       AND (CAST($end AS DATE) IS NULL OR ao.date <= CAST($end AS DATE))
+),
+keyed_pairings AS (
+    SELECT sp.*,
+           coalesce(ku.pinyin, sp.university) AS university_key_zh,
+           lower(coalesce(u.name_en, sp.university)) AS university_key_en,
+           coalesce(ks.pinyin, sp.school) AS school_key,
+           coalesce(kp.pinyin, sp.province) AS province_key_zh,
+           lower(coalesce(pr.name_en, sp.province)) AS province_key_en,
+           coalesce(kc.pinyin, sp.county) AS county_key
+    FROM scoped_pairings sp
+    LEFT JOIN universities u ON u.name_zh = sp.university
+    LEFT JOIN provinces pr ON pr.code = sp.province_code
+    LEFT JOIN name_keys ku ON ku.name = sp.university
+    LEFT JOIN name_keys ks ON ks.name = sp.school
+    LEFT JOIN name_keys kp ON kp.name = sp.province
+    LEFT JOIN name_keys kc ON kc.name = sp.county
 )"""
+
+
+def name_key(name: str, lang: str) -> str:
+    """The `keyed_pairings` column that sorts a name (university, school, county or province) as a reader of
+    `lang` looks it up: by pinyin in Chinese (store.sortkeys), by the English name in English. Schools and counties
+    have Chinese names only, so they sort by pinyin in both languages."""
+    if name in ("school", "county"):
+        return f"{name}_key"
+    return f"{name}_key_{'en' if lang == 'en' else 'zh'}"
 
 
 def filter_params(filters: Filters, start: date | None = None, end: date | None = None) -> dict:
@@ -55,18 +81,26 @@ def fetch_one(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> tuple:
         return cur.execute(sql, params or []).fetchone()
 
 
-def universities(con) -> pd.DataFrame:
-    """All supporting parties with how many pairings each has, for the filter and the About page."""
+def universities(con, lang: str = "zh") -> pd.DataFrame:
+    """All supporting parties with how many pairings each has, for the filters and the About page, in the order
+    a reader of `lang` looks them up (pinyin in Chinese, English names in English)."""
+    order = "lower(u.name_en), u.name_zh" if lang == "en" else "coalesce(k.pinyin, u.name_zh), u.name_zh"
     return fetch_df(
         con,
         "SELECT u.name_zh, u.name_en, u.kind, count(p.pairing_id) AS pairings FROM universities u "
-        "LEFT JOIN pairings p ON p.university_id = u.university_id "
-        "GROUP BY u.university_id, u.name_zh, u.name_en, u.kind ORDER BY u.university_id",
+        "LEFT JOIN pairings p ON p.university_id = u.university_id LEFT JOIN name_keys k ON k.name = u.name_zh "
+        f"GROUP BY u.university_id, u.name_zh, u.name_en, u.kind, k.pinyin ORDER BY {order}",
     )
 
 
-def provinces(con) -> pd.DataFrame:
-    return fetch_df(con, "SELECT code, name_zh, short_zh, name_en, region, in_programme FROM provinces ORDER BY code")
+def provinces(con, lang: str = "zh") -> pd.DataFrame:
+    """Every province-level unit, in the order a reader of `lang` looks them up (as `universities`)."""
+    order = "lower(p.name_en), p.code" if lang == "en" else "coalesce(k.pinyin, p.name_zh), p.code"
+    return fetch_df(
+        con,
+        "SELECT p.code, p.name_zh, p.short_zh, p.name_en, p.region, p.in_programme FROM provinces p "
+        f"LEFT JOIN name_keys k ON k.name = p.name_zh ORDER BY {order}",
+    )
 
 
 def measures(con) -> pd.DataFrame:
@@ -95,12 +129,15 @@ def provenance_counts(con) -> pd.DataFrame:
     )
 
 
-def verified_pairings(con) -> pd.DataFrame:
-    """The publicly sourced pairings with their source and confidence."""
+def verified_pairings(con, lang: str = "zh") -> pd.DataFrame:
+    """The publicly sourced pairings with their source and confidence, by province and university as `lang`
+    sorts them."""
+    order = ", ".join(name_key(name, lang) for name in ("province", "university", "school"))
     return fetch_df(
         con,
-        "SELECT university, school, county, province_code AS province, confidence, source FROM pairing_overview "
-        "WHERE provenance = 'verified' ORDER BY province_code, university",
+        f"WITH {FILTER_CTES} SELECT university, school, county, province_code AS province, confidence, source "
+        f"FROM keyed_pairings WHERE provenance = 'verified' ORDER BY {order}",
+        filter_params(Filters()),
     )
 
 

@@ -27,7 +27,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from assistance.analytics.queries import FILTER_CTES, fetch_df, fetch_one, filter_params
+from assistance.analytics.queries import FILTER_CTES, fetch_df, fetch_one, filter_params, name_key
 from assistance.analytics.tables import TableQuery, bind
 from assistance.filters import Filters
 
@@ -186,14 +186,15 @@ def pairing_info(con: duckdb.DuckDBPyConnection, pairing_id: int) -> dict | None
     return {key: (None if pd.isna(value) else value) for key, value in df.iloc[0].to_dict().items()}
 
 
-def pairing_choices(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """The pairings the picker offers: those in view of the university and province filters."""
+def pairing_choices(con: duckdb.DuckDBPyConnection, filters: Filters, lang: str = "zh") -> pd.DataFrame:
+    """The pairings the picker offers: those in view of the university and province filters, by university and
+    school as `lang` sorts names (pinyin in Chinese, English university names in English)."""
     sql = f"""WITH {FILTER_CTES}
     SELECT sp.pairing_id, sp.school, sp.university, sp.county, sp.province, sp.provenance,
            u.name_en AS university_en, pr.name_en AS province_en
-    FROM scoped_pairings sp JOIN universities u ON u.name_zh = sp.university
+    FROM keyed_pairings sp JOIN universities u ON u.name_zh = sp.university
     LEFT JOIN provinces pr ON pr.code = sp.province_code
-    ORDER BY sp.university, sp.school, sp.pairing_id"""
+    ORDER BY sp.{name_key("university", lang)}, sp.school_key, sp.pairing_id"""
     return fetch_df(con, sql, filter_params(filters))
 
 

@@ -12,23 +12,33 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from assistance.analytics.queries import FILTER_CTES, fetch_df, fetch_one, filter_params
+from assistance.analytics.queries import FILTER_CTES, fetch_df, fetch_one, filter_params, name_key
 from assistance.analytics.scorecard import PROGRESS_CTES, SCOPED_TARGETS, rule_params
 from assistance.analytics.tables import TableQuery
 from assistance.filters import Filters
 
+# Names sort by their keys (queries.name_key): pinyin in Chinese, English names in English.
 _PAIRING_ORDERS = {
-    "school": ("school", "pairing_id"),
-    "university": ("university", "school", "pairing_id"),
-    "province": ("province_code", "county", "school", "pairing_id"),
-    "last_date": ("last_date", "school", "pairing_id"),
-    "activities": ("activities", "school", "pairing_id"),
-    "status": ("status_rank", "school", "pairing_id"),
+    "school": ("school_key", "pairing_id"),
+    "university": ("university_key", "school_key", "pairing_id"),
+    "province": ("province_key", "county_key", "school_key", "pairing_id"),
+    "last_date": ("last_date", "school_key", "pairing_id"),
+    "activities": ("activities", "school_key", "pairing_id"),
+    "status": ("status_rank", "school_key", "pairing_id"),
 }
 
 
-def pairings_query(filters: Filters, today: date) -> TableQuery:
-    """The pairings in view with their reach in the filtered period and their status today.
+def _name_keys(lang: str) -> str:
+    """The select list of a keyed pairing's (`sp`) sort keys in `lang`: university_key, school_key, province_key,
+    county_key."""
+    return (
+        f"sp.{name_key('university', lang)} AS university_key, sp.school_key, "
+        f"sp.{name_key('province', lang)} AS province_key, sp.county_key"
+    )
+
+
+def pairings_query(filters: Filters, today: date, lang: str = "zh") -> TableQuery:
+    """The pairings in view with their reach in the filtered period and their status today; names sort in `lang`.
 
     Activity counts, teachers and students follow all filters (period, measure); the last activity
     date and the status are as of `today`, over all measures.
@@ -43,8 +53,9 @@ def pairings_query(filters: Filters, today: date) -> TableQuery:
            p.start_date, sp.provenance, sp.confidence, sp.source, ps.last_date, ps.days_since_last,
            coalesce(r.activities, 0) AS activities, coalesce(r.teachers, 0) AS teachers,
            coalesce(r.students, 0) AS students, ps.status,
-           CASE ps.status WHEN 'red' THEN 1 WHEN 'amber' THEN 2 WHEN 'green' THEN 3 ELSE 4 END AS status_rank
-    FROM scoped_pairings sp
+           CASE ps.status WHEN 'red' THEN 1 WHEN 'amber' THEN 2 WHEN 'green' THEN 3 ELSE 4 END AS status_rank,
+           {_name_keys(lang)}
+    FROM keyed_pairings sp
     JOIN pairings p ON p.pairing_id = sp.pairing_id
     LEFT JOIN pairing_status ps ON ps.pairing_id = sp.pairing_id
     LEFT JOIN reach r ON r.pairing_id = sp.pairing_id"""
@@ -75,14 +86,15 @@ def measure_counts(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataF
     return fetch_df(con, sql, filter_params(filters))
 
 
-def timeline(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+def timeline(con: duckdb.DuckDBPyConnection, filters: Filters, lang: str = "zh") -> pd.DataFrame:
     """Activities by calendar month and pairing: only months with activity (the chart fills the gaps),
-    plus one row with month NULL for each pairing in view without any activity."""
+    plus one row with month NULL for each pairing in view without any activity; with the names' sort keys in
+    `lang` (university_key, school_key), by which the chart orders its rows."""
     sql = f"""WITH {FILTER_CTES}
     SELECT sp.pairing_id, sp.school, sp.university, CAST(date_trunc('month', a.date) AS DATE) AS month,
-           count(a.activity_id) AS activities
-    FROM scoped_pairings sp LEFT JOIN scoped_activities a ON a.pairing_id = sp.pairing_id
-    GROUP BY sp.pairing_id, sp.school, sp.university, month ORDER BY month NULLS FIRST, sp.pairing_id"""
+           count(a.activity_id) AS activities, {_name_keys(lang)}
+    FROM keyed_pairings sp LEFT JOIN scoped_activities a ON a.pairing_id = sp.pairing_id
+    GROUP BY ALL ORDER BY month NULLS FIRST, sp.pairing_id"""
     return fetch_df(con, sql, filter_params(filters))
 
 
@@ -97,19 +109,20 @@ def timeline_by_measure(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.
 def universities_query(filters: Filters, today: date, lang: str = "zh") -> TableQuery:
     """One row per university in view (used when no university is chosen); names sort in `lang`."""
     sql = f"""WITH {FILTER_CTES}, {SCOPED_TARGETS}, {PROGRESS_CTES}
-    SELECT sp.university, any_value(u.name_en) AS university_en, count(*) AS pairings,
+    SELECT sp.university, any_value(u.name_en) AS university_en,
+           any_value(sp.{name_key("university", lang)}) AS university_key, count(*) AS pairings,
            CAST(coalesce(sum(r.activities), 0) AS BIGINT) AS activities,
            CAST(coalesce(sum(r.teachers), 0) AS BIGINT) AS teachers,
            CAST(coalesce(sum(r.students), 0) AS BIGINT) AS students, max(ps.last_date) AS last_date,
            count(*) FILTER (WHERE ps.status = 'red') AS red_pairings,
            bool_or(sp.provenance = 'demo') AS has_demo
-    FROM scoped_pairings sp
+    FROM keyed_pairings sp
     JOIN universities u ON u.name_zh = sp.university
     LEFT JOIN pairing_status ps ON ps.pairing_id = sp.pairing_id
     LEFT JOIN (SELECT pairing_id, count(*) AS activities, sum(teachers) AS teachers, sum(students) AS students
                FROM scoped_activities GROUP BY pairing_id) r ON r.pairing_id = sp.pairing_id
     GROUP BY sp.university"""
-    name = "university_en" if lang == "en" else "university"
+    name = "university_key"
     orders = {
         "university": (name,),
         "pairings": ("pairings", name),
@@ -120,15 +133,16 @@ def universities_query(filters: Filters, today: date, lang: str = "zh") -> Table
     return TableQuery(sql, filter_params(filters) | rule_params(today), orders, "university")
 
 
-def activity_export_query(filters: Filters) -> TableQuery:
-    """Every activity in view, one row each, in date order: what `export` and the export buttons write."""
+def activity_export_query(filters: Filters, lang: str = "zh") -> TableQuery:
+    """Every activity in view, one row each, in date order (then names as `lang` sorts them): what `export` and
+    the export buttons write."""
     sql = f"""WITH {FILTER_CTES}
-    SELECT a.activity_id, a.date, a.university, a.school, po.county, po.province, a.measure,
+    SELECT a.activity_id, a.date, a.university, a.school, sp.county, sp.province, a.measure,
            m.sort_order AS measure_order, a.title, a.teachers, a.students, a.hours, act.notes,
-           a.provenance, a.batch_id
+           a.provenance, a.batch_id, {_name_keys(lang)}
     FROM scoped_activities a
     JOIN activities act ON act.activity_id = a.activity_id
-    JOIN pairing_overview po ON po.pairing_id = a.pairing_id
+    JOIN keyed_pairings sp ON sp.pairing_id = a.pairing_id
     LEFT JOIN measures m ON m.code = a.measure"""
-    orders = {"date": ("date", "university", "school", "activity_id")}
+    orders = {"date": ("date", "university_key", "school_key", "activity_id")}
     return TableQuery(sql, filter_params(filters), orders, "date")

@@ -36,7 +36,8 @@ def timeline_heatmap(
     end = max(last or max(active["month"]), start)
     months = month_starts(start, end)
     several = frame["university"].nunique() > 1
-    rows = frame.drop_duplicates("pairing_id").sort_values(["university", "school"])
+    order = ["university_key", "school_key"] if "school_key" in frame else ["university", "school"]
+    rows = frame.drop_duplicates("pairing_id").sort_values(order)  # pinyin / English order (analytics keys)
     pattern = "{school}（{university}）" if lang == "zh" else "{school} ({university})"
     labels = {
         r.pairing_id: pattern.format(school=r.school, university=names.get(r.university, r.university))

@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 
 from assistance.paths import DATA_DIR
+from assistance.store.sortkeys import fill_sort_keys
 from assistance.store.transaction import registered, transaction
 
 _SPACES = re.compile(r"\s+")
@@ -67,6 +68,7 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         for table, frame, select in inserts:
             with registered(cur, "src", frame):
                 cur.execute(f"INSERT INTO {table} {select}")
+        fill_sort_keys(cur)
     return {
         "provinces": len(provinces),
         "counties": len(counties),

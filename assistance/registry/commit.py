@@ -14,6 +14,7 @@ import duckdb
 import pyarrow as pa
 
 from assistance.registry.common import ImportReport
+from assistance.store.sortkeys import fill_sort_keys
 from assistance.store.transaction import registered
 
 
@@ -28,6 +29,7 @@ def apply(cur: duckdb.DuckDBPyConnection, report: ImportReport, provenance: str)
     _update_pairings(cur, batch, provenance)
     if batch is not None and report.demo_tiers:
         _remove_orphan_demo_schools(cur, batch)
+    fill_sort_keys(cur)  # new schools and parties sort by their pinyin from this commit on
 
 
 def _log(cur: duckdb.DuckDBPyConnection, batch: int | None, select: str) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from assistance.paths import REPO_ROOT
+from assistance.store.sortkeys import fill_sort_keys
 from assistance.store.transaction import transaction
 
 DEFAULT_DB_PATH = REPO_ROOT / "data" / "assistance.duckdb"
@@ -214,10 +215,16 @@ _V3_REGISTRY = (
         notes VARCHAR, provenance VARCHAR NOT NULL, batch_id INTEGER, archived_by INTEGER NOT NULL)""",
 )
 
+_V4_SORT_KEYS = (
+    # The pinyin of every name a list sorts by (store.sortkeys fills it; SQL cannot compute pinyin).
+    "CREATE TABLE name_keys (name VARCHAR PRIMARY KEY, pinyin VARCHAR NOT NULL)",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core registry and activity tables", _V1_CORE),
     Migration(2, "upload quarantine and batch details", _V2_QUARANTINE),
     Migration(3, "registry tiers, agreement cycles, plan batches, change log and demo archive", _V3_REGISTRY),
+    Migration(4, "pinyin sort keys of names", _V4_SORT_KEYS),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -288,4 +295,7 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int = SCHEMA_VERSION) -> lis
     if applied and target >= SCHEMA_VERSION:  # the views name the latest columns: an older target gets none
         for view in VIEWS:
             con.execute(view)
+    if schema_version(con) >= 4:  # names written since the last start (by any means) get their sort key
+        with transaction(con) as cur:
+            fill_sort_keys(cur)
     return applied

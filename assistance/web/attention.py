@@ -60,7 +60,7 @@ def render_needs_attention(
     scope = ctx.t("list.separator").join(ctx.filters.universities)
     table_with_downloads(
         ctx,
-        attention.attention_query(ctx.filters, today),
+        attention.attention_query(ctx.filters, today, ctx.lang),
         key,
         SORT_KEYS,
         DISPLAY_COLUMNS,

@@ -87,9 +87,10 @@ def _ensure_database(lang: str) -> duckdb.DuckDBPyConnection:
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def _options(path: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _options(path: str, lang: str = "zh") -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Universities and provinces in the order a reader of `lang` looks them up (pinyin, English names); measures."""
     con = _connection(path)
-    return queries.universities(con), queries.provinces(con), queries.measures(con)
+    return queries.universities(con, lang), queries.provinces(con, lang), queries.measures(con)
 
 
 def set_filters(**changes: object) -> None:
@@ -223,7 +224,7 @@ def render_shell() -> PageContext:
     """Draw what every page shares and remember the context for the page that runs next."""
     lang = _read_language()
     con = _ensure_database(lang)
-    universities, provinces, measures = _options(str(db.default_db_path()))
+    universities, provinces, measures = _options(str(db.default_db_path()), lang)
     _initial_widget_state(universities, provinces, measures)
     _apply_pending()
     filters = _sidebar(lang, universities, provinces, measures)

@@ -66,7 +66,7 @@ def view_table(ctx: PageContext, today: date) -> None:
         hidden = ("pairing_id", "university") if len(chosen) == 1 else ("pairing_id",)
         table_with_downloads(
             ctx,
-            universities.pairings_query(ctx.filters, today),
+            universities.pairings_query(ctx.filters, today, ctx.lang),
             "univ_pairings",
             _sort_keys(PAIRING_SORT_KEYS),
             tuple(c for c in PAIRING_COLUMNS if c.name not in hidden),
@@ -117,7 +117,7 @@ def activity_charts(ctx: PageContext, totals: dict, today: date) -> None:
     if totals["pairings"] <= progress.MAX_TIMELINE_ROWS:
         st.caption(ctx.t("univ.timeline_caption"))
         first, last = ctx.filters.period.chart_span(today)
-        frame = universities.timeline(ctx.con, ctx.filters)
+        frame = universities.timeline(ctx.con, ctx.filters, ctx.lang)
         figure = progress.timeline_heatmap(frame, ctx.lang, ctx.university_names(), first, last)
     else:
         st.caption(ctx.t("univ.timeline_total_caption", count=totals["pairings"]))
@@ -132,7 +132,7 @@ def activity_export(ctx: PageContext, totals: dict) -> None:
     st.caption(ctx.t("export.note"))
     download_buttons(
         ctx,
-        universities.activity_export_query(ctx.filters),
+        universities.activity_export_query(ctx.filters, ctx.lang),
         ACTIVITY_COLUMNS,
         "univ_activities_export",
         ctx.t("univ.export.activities", count=f"{totals['activities']:,}"),
