@@ -17,6 +17,9 @@ from assistance.analytics.tables import TableQuery, bind
 from assistance.reference.loader import normalise_name
 from assistance.store.transaction import cursor
 
+# The tables that hold the English name of a Chinese name column, by column kind.
+_NAME_TABLES = {"university": "universities", "province": "provinces"}
+
 
 class ExportColumn(Protocol):
     name: str  # the query's column, written in code
@@ -31,12 +34,14 @@ def export_sql(
     sort: str | None = None,
     descending: bool | None = None,
     guard: Callable[[str], str] | None = None,
+    lang: str = "zh",
 ) -> tuple[str, dict]:
     """The SELECT that writes a table, in the order shown, and its bound parameters; result columns c0, c1, ….
 
     `labels` maps a kind to its (code, label) pairs; `school_year` is the label with a `{years}` slot;
-    `guard`, if given, wraps the SQL of every free-text column (the spreadsheet-formula guard). Column
-    names and codes come from code; labels are bound as parameters.
+    `guard`, if given, wraps the SQL of every free-text column (the spreadsheet-formula guard); `lang` is the
+    language of measure, university and province names (the query holds Chinese names, the key everywhere).
+    Column names and codes come from code; labels are bound as parameters.
     """
     params = dict(query.params)
     expressions = []
@@ -51,7 +56,11 @@ def export_sql(
                 whens.append(f"WHEN CAST($code_{key} AS VARCHAR) THEN CAST($label_{key} AS VARCHAR)")
             expression = f"CASE {ref} {' '.join(whens)} ELSE {ref} END"
         elif column.kind == "measure":
-            expression = f"coalesce((SELECT m.label_zh FROM measures m WHERE m.code = {ref}), {ref})"
+            label = "label_en" if lang == "en" else "label_zh"
+            expression = f"coalesce((SELECT m.{label} FROM measures m WHERE m.code = {ref}), {ref})"
+        elif column.kind in _NAME_TABLES and lang == "en":
+            english = f"coalesce((SELECT x.name_en FROM {_NAME_TABLES[column.kind]} x WHERE x.name_zh = {ref}), {ref})"
+            expression = guard(english) if guard is not None else english
         elif column.kind == "school_year":
             params["label_school_year"] = school_year
             expression = (

@@ -18,7 +18,7 @@ from assistance.analytics.scorecard import AMBER_PERCENT, GREEN_PERCENT, SILENCE
 from assistance.filters import Period
 from assistance.i18n import t
 
-EXPORT_LANGUAGE = "zh"  # exported files always have Chinese headers and labels
+EXPORT_LANGUAGE = "zh"  # the re-uploadable format: Chinese headers and labels (English exports are for reading)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The file writers: CSV (UTF-8 with BOM) and XLSX, Chinese headers, rows streamed in chunks from DuckDB.
+"""The file writers: CSV (UTF-8 with BOM) and XLSX, rows streamed in chunks from DuckDB; Chinese headers and labels
+(the format the importer reads back), or English ones for reading.
 
 Every export runs the table's own SQL (analytics.exports) and streams the result into the file (never the
 whole table in pandas). The activity export uses the column names of the upload template (日期, 帮扶高校,
@@ -24,6 +25,7 @@ from assistance.export.cells import formula_like, guard_sql, inert
 from assistance.export.columns import ACTIVITY_COLUMNS, EXPORT_LANGUAGE, Column, code_labels
 from assistance.filters import Filters
 from assistance.i18n import t
+from assistance.ingest.headers import REQUIRED
 from assistance.store.transaction import cursor
 
 CHUNK_ROWS = 10_000
@@ -115,21 +117,24 @@ def write_table(
     sheet: str = "Sheet1",
     sort: str | None = None,
     descending: bool | None = None,
+    lang: str = EXPORT_LANGUAGE,
 ) -> int:
     """Write the whole table (all pages) in the order shown, CHUNK_ROWS rows at a time from DuckDB;
-    return the number of data rows."""
+    return the number of data rows. `lang` is the language of the headers, labels and names: Chinese (the
+    default) is the format the importer reads back; English is for reading."""
     if fmt not in ("csv", "xlsx"):
         raise ValueError(f"unknown export format {fmt!r}")
     sql, params = export_sql(
         query,
         columns,
-        code_labels(EXPORT_LANGUAGE),
-        t("period.year", EXPORT_LANGUAGE),
+        code_labels(lang),
+        t("period.year", lang),
         sort,
         descending,
         guard=guard_sql if fmt == "csv" else None,  # XLSX cells are guarded as they are written
+        lang=lang,
     )
-    headers = [t(column.key, EXPORT_LANGUAGE) for column in columns]
+    headers = [t(column.key, lang) for column in columns]
     with cursor(con) as cur:
         if fmt == "csv":
             return write_csv(cur.sql(sql, params=params).to_arrow_reader(CHUNK_ROWS), headers, out)
@@ -142,10 +147,19 @@ def write_table(
         return write_xlsx(headers, rows(), out, sheet, columns)
 
 
-def table_bytes(con, query: TableQuery, columns, fmt: str, sheet: str, sort=None, descending=None) -> bytes:
+def reuploadable(columns: tuple[Column, ...]) -> bool:
+    """Whether a table's Chinese export can be uploaded again as an activity log: it has the upload's required
+    columns and a school (ingest.headers.REQUIRED, PLACE_FIELDS)."""
+    names = {column.name for column in columns}
+    return all(field in names for field in (*REQUIRED, "school"))
+
+
+def table_bytes(
+    con, query: TableQuery, columns, fmt: str, sheet: str, sort=None, descending=None, lang: str = EXPORT_LANGUAGE
+) -> bytes:
     """The file as bytes, for a download button (called only when the user clicks it)."""
     buffer = io.BytesIO()
-    write_table(con, query, columns, fmt, buffer, sheet, sort, descending)
+    write_table(con, query, columns, fmt, buffer, sheet, sort, descending, lang)
     return buffer.getvalue()
 
 

@@ -175,19 +175,38 @@ STRINGS = {
     "attention.open": ("记分卡", "Scorecard"),
     "attention.export": ("需关注清单", "Needs-attention list"),
     # Exports and tables
-    "export.csv": ("CSV", "CSV"),
-    "export.xlsx": ("Excel", "Excel"),
+    # The buttons in the page's language; on an English page also the Chinese files ("reupload" for an activity
+    # table, whose Chinese file the importer reads back; "chinese" for any other table).
+    "export.csv": ("CSV", "CSV (English)"),
+    "export.xlsx": ("Excel", "Excel (English)"),
     "export.csv_help": (
-        "UTF-8（带 BOM）CSV，可直接用 Excel、WPS 打开；中文表头。",
-        "UTF-8 CSV with a byte-order mark: opens cleanly in Excel and WPS; Chinese headers.",
+        "UTF-8（带 BOM）CSV，可直接用 Excel、WPS 打开；中文表头。活动明细可修改后重新上传。",
+        "UTF-8 CSV with a byte-order mark: opens cleanly in Excel and WPS. English headers and labels, for "
+        "reading; to correct and upload activities again, use the 中文 file.",
     ),
-    "export.xlsx_help": ("Excel 工作簿（.xlsx），中文表头。", "Excel workbook (.xlsx) with Chinese headers."),
+    "export.xlsx_help": (
+        "Excel 工作簿（.xlsx），中文表头。活动明细可修改后重新上传。",
+        "Excel workbook (.xlsx) with English headers and labels, for reading; to correct and upload activities "
+        "again, use the 中文 file.",
+    ),
+    "export.csv_reupload": ("CSV（可重新上传）", "CSV (中文, re-uploadable)"),
+    "export.xlsx_reupload": ("Excel（可重新上传）", "Excel (中文, re-uploadable)"),
+    "export.reupload_help": (
+        "中文表头，列与上传模板一致：可修改后在“上传活动记录”页重新上传。",
+        "Chinese headers and labels, the upload template's columns: correct it and upload it again on "
+        "Upload activities.",
+    ),
+    "export.csv_chinese": ("CSV（中文）", "CSV (中文)"),
+    "export.xlsx_chinese": ("Excel（中文）", "Excel (中文)"),
+    "export.chinese_help": ("中文表头和标签。", "The same table with Chinese headers and labels."),
     "export.note": (
         "导出全部行（不只当前页），顺序与页面相同；表头为中文，活动明细的列名与上传模板一致，可修改后重新上传。",
-        "Exports hold every row (not just this page), in the order shown. Headers are Chinese; the "
-        "activity columns match the upload template, so a file can be corrected and uploaded again.",
+        "Exports hold every row (not just this page), in the order shown. The English files are for reading; "
+        "the 中文 files have Chinese headers, and for activities the upload template's columns, so they can be "
+        "corrected and uploaded again.",
     ),
     "export.file.activities": ("活动记录", "activities"),
+    "export.file.and_more": ("{first}及另外{more}所高校", "{first} and {more} more"),
     "export.file.pairings": ("帮扶学校", "schools"),
     "export.file.attention": ("需关注", "needs_attention"),
     "export.file.universities": ("帮扶高校", "universities"),

@@ -193,7 +193,7 @@ def coverage_map(
         key=_chart_key(key),
         on_select=partial(_on_map_click, key, in_programme, names, ctx.lang),
         selection_mode=("points",),
-        config=PLOTLY_CONFIG,
+        config=PLOTLY_CONFIG | ctx.chart_locale(),
     )
 
 
@@ -217,7 +217,7 @@ def _drilled(ctx: PageContext, metric: str, today: date, schools_table: bool, he
     schools = coverage.school_markers(ctx.con, ctx.filters, today)
     figure = maps.province_map(counties, schools, province, metric, ctx.lang, assets(), height=height)
     st.caption(ctx.t("map.drilled_caption"))
-    st.plotly_chart(figure, config=PLOTLY_CONFIG, key=f"drilled_{province}")
+    st.plotly_chart(figure, config=PLOTLY_CONFIG | ctx.chart_locale(), key=f"drilled_{province}")
     if schools_table and len(schools):
         _schools_table(ctx, schools)
 
@@ -262,7 +262,7 @@ def links_view(ctx: PageContext) -> None:
     )
     programme = ctx.provinces.loc[ctx.provinces["in_programme"], "code"].tolist()
     figure = maps.links_map(links, ctx.lang, assets(), in_programme=programme)
-    st.plotly_chart(figure, config=PLOTLY_CONFIG, key="links_map")
+    st.plotly_chart(figure, config=PLOTLY_CONFIG | ctx.chart_locale(), key="links_map")
 
 
 # ------------------------------------------------------------------------------ monthly chart
@@ -274,4 +274,4 @@ def monthly_section(ctx: PageContext) -> None:
         st.info(ctx.t("overview.monthly_empty"))
         return
     figure = activity.monthly_chart(monthly, ctx.measure_names(), ctx.lang)
-    st.plotly_chart(figure, config=PLOTLY_CONFIG, key="monthly_chart")
+    st.plotly_chart(figure, config=PLOTLY_CONFIG | ctx.chart_locale(), key="monthly_chart")

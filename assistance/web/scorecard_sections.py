@@ -192,7 +192,9 @@ def plan_section(ctx: PageContext, pairing_id: int, year: int, today: date) -> T
     query = scorecard.measure_scorecard_query(pairing_id, year, today)
     measures = query.page(ctx.con)
     small_table(ctx, measures, tuple(c for c in MEASURE_SCORECARD_COLUMNS if c.name != "school_year"))
-    st.plotly_chart(progress_figures.plan_figure(measures, ctx.lang, ctx.measure_names()), config=PLOTLY_CONFIG)
+    st.plotly_chart(
+        progress_figures.plan_figure(measures, ctx.lang, ctx.measure_names()), config=PLOTLY_CONFIG | ctx.chart_locale()
+    )
     return query
 
 

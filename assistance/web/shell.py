@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from assistance.analytics import queries
+from assistance.figures.locale import chart_locale
 from assistance.filters import Filters, Period, period_choices
 from assistance.i18n import DEFAULT_LANGUAGE, LANGUAGES, normalise_language, t
 from assistance.store import bootstrap, db
@@ -57,6 +58,10 @@ class PageContext:
         """Chinese name (the key used everywhere) → name shown in the UI language."""
         column = "name_zh" if self.lang == "zh" else "name_en"
         return dict(zip(self.universities["name_zh"], self.universities[column], strict=True))
+
+    def chart_locale(self) -> dict:
+        """The plotly config that puts a chart's toolbar in the UI language: `PLOTLY_CONFIG | ctx.chart_locale()`."""
+        return chart_locale(self.lang)
 
 
 @st.cache_resource(show_spinner=False)

@@ -14,7 +14,8 @@ import streamlit as st
 
 from assistance.analytics.tables import TableQuery
 from assistance.export.columns import EXPORT_LANGUAGE, RULE_VALUES, Column, formatter
-from assistance.export.writers import table_bytes
+from assistance.export.filenames import safe_stem
+from assistance.export.writers import reuploadable, table_bytes
 from assistance.figures.style import STATUS_BACKGROUNDS
 from assistance.i18n import t
 from assistance.web.shell import PageContext
@@ -163,9 +164,38 @@ def paged_table(
 
 
 def file_stem(*parts: str) -> str:
-    """A file name from its parts and today's date, e.g. 北京师范大学_活动记录_2026-11-28."""
-    cleaned = ["".join(ch for ch in part if ch not in '\\/:*?"<>|').strip()[:40] for part in parts if part]
-    return "_".join([*cleaned, date.today().isoformat()])
+    """A file name from its whole parts and today's date, e.g. 北京师范大学_活动记录_2026-11-28 (the download
+    buttons make it safe in the page's language: export.filenames)."""
+    return "_".join([*(part.strip() for part in parts if part and part.strip()), date.today().isoformat()])
+
+
+def _chinese_buttons(
+    ctx: PageContext,
+    target,
+    query: TableQuery,
+    columns: tuple[Column, ...],
+    key: str,
+    stem: str,
+    sheet_key: str,
+    sort: str | None,
+    descending: bool | None,
+) -> None:
+    """On an English page, the Chinese files too: the format the importer reads back (for an activity table the
+    upload template's columns, so they can be edited and uploaded again). Their labels say which is which."""
+    kind = "reupload" if reuploadable(columns) else "chinese"
+    sheet = t(sheet_key, EXPORT_LANGUAGE)[:31]
+    for fmt, mime in (("csv", "text/csv"), ("xlsx", XLSX_MIME)):
+        target.download_button(
+            ctx.t(f"export.{fmt}_{kind}"),
+            data=partial(table_bytes, ctx.con, query, columns, fmt, sheet, sort, descending, EXPORT_LANGUAGE),
+            file_name=f"{safe_stem(stem, ctx.lang)}_zh.{fmt}",
+            mime=mime,
+            key=f"{key}_{fmt}_zh",
+            help=ctx.t(f"export.{kind}_help"),
+            icon=":material/download:",
+            on_click="ignore",
+            width="content",
+        )
 
 
 def download_buttons(
@@ -179,14 +209,15 @@ def download_buttons(
     sort: str | None = None,
     descending: bool | None = None,
 ) -> None:
-    """`label`, then CSV (UTF-8 with BOM) and XLSX buttons; the file is built only when clicked."""
-    sheet = t(sheet_key, EXPORT_LANGUAGE)[:31]
+    """`label`, then CSV (UTF-8 with BOM) and XLSX buttons in the page's language, and on an English page the
+    Chinese (re-uploadable) files too; a file is built only when its button is clicked."""
+    sheet = t(sheet_key, ctx.lang)[:31]
     text, csv_button, xlsx_button = st.columns([4, 1, 1], vertical_alignment="center")
     text.markdown(label)
     csv_button.download_button(
         ctx.t("export.csv"),
-        data=partial(table_bytes, ctx.con, query, columns, "csv", sheet, sort, descending),
-        file_name=f"{stem}.csv",
+        data=partial(table_bytes, ctx.con, query, columns, "csv", sheet, sort, descending, ctx.lang),
+        file_name=f"{safe_stem(stem, ctx.lang)}.csv",
         mime="text/csv",
         key=f"{key}_csv",
         help=ctx.t("export.csv_help"),
@@ -196,8 +227,8 @@ def download_buttons(
     )
     xlsx_button.download_button(
         ctx.t("export.xlsx"),
-        data=partial(table_bytes, ctx.con, query, columns, "xlsx", sheet, sort, descending),
-        file_name=f"{stem}.xlsx",
+        data=partial(table_bytes, ctx.con, query, columns, "xlsx", sheet, sort, descending, ctx.lang),
+        file_name=f"{safe_stem(stem, ctx.lang)}.xlsx",
         mime=XLSX_MIME,
         key=f"{key}_xlsx",
         help=ctx.t("export.xlsx_help"),
@@ -205,6 +236,8 @@ def download_buttons(
         on_click="ignore",
         width="stretch",
     )
+    if ctx.lang != EXPORT_LANGUAGE:
+        _chinese_buttons(ctx, xlsx_button, query, columns, key, stem, sheet_key, sort, descending)
 
 
 def small_table(

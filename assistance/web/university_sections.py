@@ -22,10 +22,12 @@ UNIVERSITY_SORT_KEYS = ("university", "pairings", "activities", "last_date", "re
 
 
 def scope_label(ctx: PageContext) -> str:
-    """The chosen universities by name (for file names), or "all universities"."""
-    names = ctx.university_names()
-    chosen = ctx.filters.universities
-    return ctx.t("list.separator").join(names.get(u, u) for u in chosen) if chosen else ctx.t("univ.all_title")
+    """The chosen universities by name (for file names): one or two by name, more as the first "and N more";
+    or "all universities"."""
+    names = [ctx.university_names().get(u, u) for u in ctx.filters.universities]
+    if len(names) > 2:
+        return ctx.t("export.file.and_more", first=names[0], more=len(names) - 1)
+    return ctx.t("list.separator").join(names) if names else ctx.t("univ.all_title")
 
 
 def university_picker(ctx: PageContext) -> None:
@@ -123,7 +125,7 @@ def activity_charts(ctx: PageContext, totals: dict, today: date) -> None:
         st.caption(ctx.t("univ.timeline_total_caption", count=totals["pairings"]))
         frame = universities.timeline_by_measure(ctx.con, ctx.filters)
         figure = progress.timeline_by_measure(frame, ctx.lang, ctx.measure_names())
-    st.plotly_chart(figure, config=PLOTLY_CONFIG)
+    st.plotly_chart(figure, config=PLOTLY_CONFIG | ctx.chart_locale())
 
 
 def activity_export(ctx: PageContext, totals: dict) -> None:
