@@ -153,21 +153,24 @@ def test_an_english_page_downloads_english_and_reuploadable_chinese_files(stream
     assert offline_page.external_requests == []
 
 
+def toolbar_titles(page, url: str) -> list[str]:
+    """The tooltips of the first chart's toolbar buttons on the page at `url`."""
+    page.goto(url)
+    wait_for_app(page, timeout=TIMEOUT)
+    buttons = page.locator('[data-testid="stPlotlyChart"]').first.locator(".modebar-btn")
+    buttons.first.wait_for(state="attached")
+    return buttons.evaluate_all("nodes => nodes.map(n => n.getAttribute('data-title'))")
+
+
 def test_the_chart_toolbar_speaks_chinese_on_a_chinese_page(streamlit_server, offline_page):
     page = offline_page.page
     page.set_default_timeout(TIMEOUT)
-    page.goto(f"{streamlit_server}/universities?university={quote(LZU)}")
-    wait_for_app(page, timeout=TIMEOUT)
-    chart = page.locator('[data-testid="stPlotlyChart"]').first
-    chart.locator(".modebar-btn").first.wait_for(state="attached")
-    titles = chart.locator(".modebar-btn").evaluate_all("nodes => nodes.map(n => n.getAttribute('data-title'))")
+    titles = toolbar_titles(page, f"{streamlit_server}/universities?university={quote(LZU)}")
     assert "下载图表（PNG 图片）" in titles and "放大" in titles, titles
     # Every plotly button speaks Chinese; "Fullscreen" is Streamlit's own button, English only in 1.67.
     english = [title for title in titles if title and re.search("[A-Za-z]{3}", title.replace("PNG", ""))]
     assert english == ["Fullscreen"], titles
-    page.goto(f"{streamlit_server}/universities?lang=en&university={quote(LZU)}")
-    wait_for_app(page, timeout=TIMEOUT)
-    chart = page.locator('[data-testid="stPlotlyChart"]').first
-    chart.locator(".modebar-btn").first.wait_for(state="attached")
-    titles = chart.locator(".modebar-btn").evaluate_all("nodes => nodes.map(n => n.getAttribute('data-title'))")
-    assert "Download plot as a PNG" in titles
+    assert "Download plot as a PNG" in toolbar_titles(
+        page, f"{streamlit_server}/universities?lang=en&university={quote(LZU)}"
+    )
+    assert offline_page.external_requests == []
