@@ -1,4 +1,4 @@
-"""The command line (docs/contracts.md, "Command line"): init, ingest, export, batches, undo, registry, plans.
+"""The command line (docs/contracts.md, "Command line"): init, ingest, export, batches, undo, registry, plans, demo.
 
 Each subcommand is a thin wrapper over the same library functions the app uses. A database held by
 another process is reported in one line with exit status 2, never as a traceback.
@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from assistance.cli import demo as demo_command
 from assistance.cli import registry_args as registry_commands
 from assistance.store import db
 
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(undo)
 
     registry_commands.add_commands(sub, _add_db)  # registry import|export, plans import
+    demo_command.add_command(sub, _add_db)  # the national-scale demo database
     return parser
 
 
@@ -67,6 +69,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         from assistance.cli.export import cli_export
 
         return cli_export(args)
+    if args.command == "demo":
+        return demo_command.cli_demo(args)
     if args.command in registry_commands.COMMANDS:
         return registry_commands.run(args)
     if args.command == "undo":  # a batch of any kind: activities, registry or plans
