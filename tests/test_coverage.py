@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from assistance.analytics import coverage
-from assistance.figures import activity, maps
+from assistance.figures import activity, labels, maps
 from assistance.filters import Filters, Period
 from assistance.geo import boundaries
 from assistance.web.map_sections import _clicked_unit
@@ -254,7 +254,8 @@ def test_national_figure_has_neutral_provinces_the_corps_and_the_maritime_line(n
     assert {c[0] for c in corps_polygons[0].customdata} == {CORPS}
     corps_legend = [t for t in figure.data if t.name == "新疆生产建设兵团（单列）"]
     assert len(corps_legend) == 1 and corps_legend[0].showlegend and corps_legend[0].marker.symbol == "diamond"
-    assert any(t.type == "scattergeo" and t.mode == "text" and "兵团" in list(t.text) for t in figure.data)
+    corps_names = [text for t in figure.data if t.type == "scattergeo" and t.mode == "text" for text in t.text]
+    assert any(text.startswith("兵团 ") for text in corps_names)  # with the Corps' value beside it
 
     maritime = [t for t in figure.data if t.type == "scattergeo" and t.mode == "lines"]
     assert {t.geo or "geo" for t in maritime} == {"geo", "geo2"}
@@ -286,13 +287,45 @@ def test_province_figure_fills_assisted_counties_and_marks_schools(con, province
     schools = coverage.school_markers(con, filters, TODAY)
     figure = maps.province_map(counties, schools, province, "activities", "zh", maps.GeoAssets(inline=True))
     filled = [t for t in figure.data if t.type == "choropleth" and t.coloraxis]
-    assert len(filled) == 1 and set(filled[0].locations) == set(counties.loc[counties["pairings"] > 0, "adcode"])
+    at_zero = [t for t in figure.data if t.name == "有受援学校，活动数为 0"]  # drawn apart (issue 13, item 8)
+    assert len(filled) == 1 and len(at_zero) <= 1
+    drawn = [code for t in filled + at_zero for code in t.locations]
+    assert sorted(drawn) == sorted(counties.loc[counties["pairings"] > 0, "adcode"])
+    assert all(counties.set_index("adcode").loc[list(t.locations), "activities"].eq(0).all() for t in at_zero)
     markers = [t for t in figure.data if t.type == "scattergeo" and "受援学校" in (t.name or "")]
     assert sum(len(t.lon) for t in markers) == len(schools)
     if province == XINJIANG:
         assert "兵团城市（单列，不属新疆统计）" in _trace_names(figure)
     lon_range = figure.layout.geo.lonaxis.range
     assert all(lon_range[0] <= x <= lon_range[1] for t in markers for x in t.lon)
+
+
+@pytest.mark.parametrize("metric", ["active_share", "activities"])
+def test_county_names_in_every_drill_down_stay_apart(con, metric):
+    """Issue 13, item 8, for every unit in the programme (the browser checks three of them as drawn, colours too):
+    on a map 700 px wide no county name overlaps another name or a school's marker."""
+    provinces = con.execute("SELECT code FROM provinces WHERE in_programme ORDER BY code").fetchall()
+    for (province,) in provinces:
+        filters = Filters(province=province)
+        counties = coverage.county_metrics(con, filters, TODAY, province)
+        schools = coverage.school_markers(con, filters, TODAY)
+        figure = maps.province_map(counties, schools, province, metric, "zh", maps.GeoAssets(inline=True))
+        lon_range, lat_range = figure.layout.geo.lonaxis.range, figure.layout.geo.lataxis.range
+        names = [t for t in figure.data if t.type == "scattergeo" and t.mode == "markers+text"]
+        markers = [t for t in figure.data if t.type == "scattergeo" and t.mode == "markers"]
+        points = labels.mercator_pixels(
+            [x for t in markers for x in t.lon], [y for t in markers for y in t.lat], lon_range, lat_range, 700, 600
+        )
+        boxes = [(x - 5, y - 5, x + 5, y + 5) for x, y in points]
+        for trace in names:
+            assert trace.textfont.color in (maps.INK, "#ffffff")
+            pixels = labels.mercator_pixels(trace.lon, trace.lat, lon_range, lat_range, 700, 600)
+            for (x, y), text, position in zip(pixels, trace.text, trace.textposition, strict=True):
+                dx, dy = next((dx, dy) for place, dx, dy in labels.LABEL_PLACES if place == position)
+                box = labels.label_box(x, y, len(text) * labels.LABEL_FONT_PX, dx, dy)
+                clash = [b for b in boxes if labels.overlap(box, b) > 1]
+                assert not clash, (province, text, position)
+                boxes.append(box)
 
 
 def test_links_figure_tells_verified_from_demo(con):

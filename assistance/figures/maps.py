@@ -30,8 +30,10 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+import plotly.colors
 import plotly.graph_objects as go
 
+from assistance.figures import labels
 from assistance.figures.builder import FigureBuilder, trace
 from assistance.figures.style import FONT, HALO, INK
 from assistance.geo import boundaries
@@ -42,6 +44,7 @@ from assistance.geo.shapes import (
     INSET_LON,
     GeoAssets,
     corps_points,
+    county_at,
     county_frame,
     county_ids,
     island_points,
@@ -62,6 +65,12 @@ CORPS_LINE = "#d7301f"
 CORPS_FILL = "#fde4df"
 COUNTY_FAINT = "#f1f3f5"
 COUNTY_FAINT_LINE = "#d0d5db"
+# A unit with a school whose value is 0 (榆中县 at 0% active) must not look like one with no school: amber, not
+# the scale's near-white, with its own legend entry; units with a school are outlined dark (issue 13, item 8).
+ZERO_FILL = "#f6c667"
+ZERO_LINE = "#9a5b00"
+ASSISTED_LINE = "#3e4c59"
+DARK_HALO = "0 0 2px #102a43, 0 0 2px #102a43, 0 0 3px #102a43"  # white names on dark fills
 MARITIME = "#6b7280"
 PROVENANCE_COLOUR = {"verified": "#1b7837", "demo": "#e08214", "imported": "#7b3294"}
 PROVENANCE_DASH = {"verified": "solid", "demo": "dot", "imported": "dash"}
@@ -217,7 +226,9 @@ def _national_geo(fig: FigureBuilder) -> None:
     )
 
 
-def _neutral_trace(source, locations, hover, name, fill, line, geo_id="geo", showlegend=True) -> dict:
+def _neutral_trace(
+    source, locations, hover, name, fill, line, geo_id="geo", showlegend=True, width=0.6, **extra
+) -> dict:
     """A flat-coloured choropleth; `source(codes)` gives the GeoJSON (URL or the features inline)."""
     locations = list(locations)
     return trace(
@@ -228,13 +239,14 @@ def _neutral_trace(source, locations, hover, name, fill, line, geo_id="geo", sho
         z=[0] * len(locations),
         colorscale=[[0, fill], [1, fill]],
         showscale=False,
-        marker={"line": {"color": line, "width": 0.6}},
+        marker={"line": {"color": line, "width": width}},
         text=list(hover),
         hovertemplate="%{text}<extra></extra>",
         name=name,
         showlegend=showlegend,
         legendgroup=name,
         geo=geo_id,
+        **extra,
     )
 
 
@@ -255,6 +267,30 @@ def _metric_trace(source, units: pd.DataFrame, code: str, metric: str, hover, li
         showlegend=False,
         **extra,
     )
+
+
+def _paired_traces(
+    source, units: pd.DataFrame, code: str, metric: str, hover, lang: str, line, width, clickable=False, **extra
+) -> list[dict]:
+    """Units with a pairing: on the colour axis, except those whose value is 0, flat in ZERO_FILL under their own
+    legend entry (so a 0 never reads as "no school"); `clickable` puts each unit's code in its customdata."""
+    zero = units[metric].astype(float).fillna(0).to_numpy() == 0
+    hover = np.asarray(list(hover), dtype=object)
+    showlegend = extra.pop("showlegend", True)  # of the units at 0 (the colour bar stands for the rest)
+    traces = []
+    for part, texts, at_zero in ((units[~zero], hover[~zero], False), (units[zero], hover[zero], True)):
+        if not len(part):
+            continue
+        more = {"customdata": [[c] for c in part[code]]} if clickable else {}
+        if at_zero:
+            name = t("map.legend.zero", lang, metric=metric_label(metric, lang))
+            geo = extra.get("geo", "geo")
+            traces.append(
+                _neutral_trace(source, part[code], texts, name, ZERO_FILL, ZERO_LINE, geo, showlegend, 1.4, **more)
+            )
+        else:
+            traces.append(_metric_trace(source, part, code, metric, texts.tolist(), line, width, **extra, **more))
+    return traces
 
 
 def _corps_context(assets: GeoAssets, width: float, **extra) -> dict:
@@ -384,20 +420,9 @@ def national_map(
                 provinces, without["code"], hover, t("map.legend.no_pairings", lang), NO_PAIRINGS, NO_PAIRINGS_LINE
             )
         )
-    if len(with_data):
-        fig.add_trace(
-            _metric_trace(
-                provinces,
-                with_data,
-                "code",
-                metric,
-                [_unit_hover(row, names[c], lang, metric, clickable) for c, row in with_data.iterrows()],
-                BORDER,
-                0.8,
-                customdata=[[c] for c in with_data["code"]],
-                name=metric_label(metric, lang),
-            )
-        )
+    hover = [_unit_hover(row, names[c], lang, metric, clickable) for c, row in with_data.iterrows()]
+    for unit_trace in _paired_traces(provinces, with_data, "code", metric, hover, lang, BORDER, 0.8, clickable):
+        fig.add_trace(unit_trace)
     if corps is not None:
         _add_corps(fig, assets, corps, names[CORPS_CODE], metric, lang, clickable)
     if not in_programme["pairings"].sum():
@@ -429,19 +454,11 @@ def national_map(
         hainan = frame.loc[HAINAN_CODE]
         hover = _unit_hover(hainan, names[HAINAN_CODE], lang, metric, clickable)
         if hainan["pairings"] > 0:
-            fig.add_trace(
-                _metric_trace(
-                    assets.inset,
-                    frame.loc[[HAINAN_CODE]],
-                    "code",
-                    metric,
-                    [hover],
-                    BORDER,
-                    0.5,
-                    customdata=[[HAINAN_CODE]],
-                    geo="geo2",
-                )
-            )
+            units = frame.loc[[HAINAN_CODE]]
+            for unit_trace in _paired_traces(
+                assets.inset, units, "code", metric, [hover], lang, BORDER, 0.5, clickable, geo="geo2", showlegend=False
+            ):
+                fig.add_trace(unit_trace)
         else:
             fig.add_trace(
                 _neutral_trace(assets.inset, [HAINAN_CODE], [hover], "", NO_PAIRINGS, NO_PAIRINGS_LINE, "geo2", False)
@@ -452,12 +469,15 @@ def national_map(
 
 
 def _add_corps(fig, assets, row, name, metric, lang, clickable) -> None:
-    """The Corps' city polygons in the Corps' own colour, outlined, plus a marker per city."""
+    """The Corps' city polygons outlined in the Corps' red, plus a marker per city: both filled by the chosen
+    metric (its value also written beside the Corps' name), amber at 0, pale with no pairing in view."""
     points = corps_points()
     codes = list(points)
     corps_source = assets.corps(codes)
     hover = _unit_hover(row, name, lang, metric, clickable)
     has_data = row["pairings"] > 0
+    value = float(row[metric]) if has_data and pd.notna(row[metric]) else 0.0
+    flat = None if has_data and value else ZERO_FILL if has_data else NO_PAIRINGS
     polygon = {
         "geojson": corps_source,
         "featureidkey": "id",
@@ -469,24 +489,22 @@ def _add_corps(fig, assets, row, name, metric, lang, clickable) -> None:
         "showlegend": False,
         "legendgroup": "corps",
     }
-    if has_data:
-        fig.add_trace(trace("choropleth", z=[float(row[metric] or 0)] * len(codes), coloraxis="coloraxis", **polygon))
+    if flat is None:
+        fig.add_trace(trace("choropleth", z=[value] * len(codes), coloraxis="coloraxis", **polygon))
+        fill = {"color": [value] * len(codes), "coloraxis": "coloraxis"}
     else:
-        fig.add_trace(
-            trace(
-                "choropleth",
-                z=[0] * len(codes),
-                colorscale=[[0, NO_PAIRINGS], [1, NO_PAIRINGS]],
-                showscale=False,
-                **polygon,
-            )
-        )
+        flat_scale = {"colorscale": [[0, flat], [1, flat]], "showscale": False}
+        fig.add_trace(trace("choropleth", z=[0] * len(codes), **flat_scale, **polygon))
+        fill = {"color": flat}
+    label = t("map.corps_label", lang)
+    if has_data:
+        label = f"{label} {format_metric(metric, value, lang)}"
     fig.add_trace(
         _scatter(
             [points[c][0] for c in codes],
             [points[c][1] for c in codes],
             "markers",
-            marker={"symbol": "diamond", "size": 8, "color": CORPS_LINE, "line": {"color": "#ffffff", "width": 1}},
+            marker={"symbol": "diamond", "size": 10, **fill, "line": {"color": CORPS_LINE, "width": 1.6}},
             customdata=[[CORPS_CODE]] * len(codes),
             hover=[hover] * len(codes),
             name=t("map.legend.corps", lang),
@@ -500,8 +518,8 @@ def _add_corps(fig, assets, row, name, metric, lang, clickable) -> None:
             [CORPS_LABEL_AT[0]],
             [CORPS_LABEL_AT[1]],
             "text",
-            text=[t("map.corps_label", lang)],
-            textfont={"size": 12, "color": CORPS_LINE, "weight": "bold", "shadow": "1px 1px 2px #ffffff"},
+            text=[label],
+            textfont={"size": 12, "color": CORPS_LINE, "weight": "bold", "shadow": HALO},
             customdata=[[CORPS_CODE]],
             hover=[hover],
             showlegend=False,
@@ -528,46 +546,9 @@ def _spread(frame: pd.DataFrame) -> tuple[list[float], list[float]]:
     return lons, lats
 
 
-def _mercator_pixels(lons, lats, lon_range, lat_range, width_px: int, height_px: int) -> list[tuple[float, float]]:
-    """Approximate pixel positions on a Mercator map that plotly fitted to the given ranges."""
-
-    def y(lat: float) -> float:
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-    scale = max(  # radians per pixel: the frame is fitted into the plot, keeping its aspect
-        math.radians(lon_range[1] - lon_range[0]) / width_px, (y(lat_range[1]) - y(lat_range[0])) / height_px
-    )
-    top = y(lat_range[1])
-    return [
-        (math.radians(lon - lon_range[0]) / scale, (top - y(lat)) / scale) for lon, lat in zip(lons, lats, strict=True)
-    ]
-
-
-def _label_positions(lons, lats, texts, lon_range, lat_range, width_px=900, height_px=600, font_px=12) -> list[str]:
-    """Greedy placement in (estimated) pixels: each label takes the first of above, below, right, left
-    where its box overlaps neither a label already placed nor another marker."""
-    points = _mercator_pixels(lons, lats, lon_range, lat_range, width_px, height_px)
-    gap = 8  # marker radius plus a little air
-    placed: list[tuple[float, float, float, float]] = [(x - 5, y - 5, x + 5, y + 5) for x, y in points]
-    out = []
-    for index, ((x, y), text) in enumerate(zip(points, texts, strict=True)):
-        w, h = max(len(text), 1) * font_px, font_px + 3
-        candidates = {
-            "top center": (x - w / 2, y - gap - h, x + w / 2, y - gap),
-            "bottom center": (x - w / 2, y + gap, x + w / 2, y + gap + h),
-            "middle right": (x + gap, y - h / 2, x + gap + w, y + h / 2),
-            "middle left": (x - gap - w, y - h / 2, x - gap, y + h / 2),
-        }
-        others = placed[:index] + placed[index + 1 :]
-        choice = "top center"
-        for position, box in candidates.items():
-            if not any(b[0] < box[2] and box[0] < b[2] and b[1] < box[3] and box[1] < b[3] for b in others):
-                choice = position
-                break
-        if text:
-            placed.append(candidates[choice])
-        out.append(choice)
-    return out
+def scale_colour(norm: float) -> str:
+    """The colour axis' colour at `norm` (0–1)."""
+    return plotly.colors.sample_colorscale(SCALE, [min(max(norm, 0.0), 1.0)])[0]
 
 
 def _school_hover(row: Mapping, lang: str) -> str:
@@ -585,6 +566,51 @@ def _school_hover(row: Mapping, lang: str) -> str:
     return "<br>".join(lines)
 
 
+def _county_fills(frame: pd.DataFrame, metric: str, vmax: float, province: str) -> dict[str, str]:
+    """The fill each county-level unit of a drill-down is drawn in."""
+    other = CORPS_FILL if province == CORPS_CODE else COUNTY_FAINT
+    fills = {}
+    for _, row in frame.iterrows():
+        value = 0.0 if pd.isna(row[metric]) else float(row[metric])
+        if row["pairings"] <= 0:
+            fills[row["adcode"]] = other
+        else:
+            fills[row["adcode"]] = ZERO_FILL if value == 0 else scale_colour(value / (vmax or 1))
+    return fills
+
+
+def _add_county_labels(fig, in_view, fills, province, lon_range, lat_range, height) -> None:
+    """One name per county with a school (on its first school), placed clear of other names and markers, white
+    on dark fills and dark on light ones: the fill is the one under the name, wherever it was placed."""
+
+    def light_at(lon: float, lat: float) -> bool:
+        return labels.light_text_on(fills.get(county_at(province, lon, lat), "#ffffff"))
+
+    first = (~in_view["county_adcode"].duplicated()).to_numpy()
+    named = in_view[first]
+    places = labels.place_labels(
+        in_view["_lon"], in_view["_lat"], in_view["_text"], lon_range, lat_range, light_at, 700, height
+    )
+    places = [place for place, keep in zip(places, first, strict=True) if keep]
+    light = np.array([is_light for _, is_light in places], dtype=bool)
+    for mask, colour, halo in ((~light, INK, HALO), (light, "#ffffff", DARK_HALO)):
+        if not mask.any():
+            continue
+        fig.add_trace(
+            _scatter(
+                named["_lon"][mask],
+                named["_lat"][mask],
+                "markers+text",  # an invisible marker of the schools' size keeps the name clear of theirs
+                marker={"size": 10, "color": "rgba(0,0,0,0)"},
+                text=named["_text"][mask].tolist(),
+                textposition=[place for (place, _), keep in zip(places, mask, strict=True) if keep],
+                textfont={"size": labels.LABEL_FONT_PX, "color": colour, "shadow": halo},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+
+
 def province_map(
     counties: pd.DataFrame,
     schools: pd.DataFrame,
@@ -594,9 +620,9 @@ def province_map(
     assets: GeoAssets | None = None,
     height: int = 600,
 ) -> go.Figure:
-    """A province's county-level units: counties with a paired school filled by `metric`, the rest
-    faint, a marker per school. For the Corps, its cities over a faint Xinjiang; for Xinjiang, the
-    Corps cities outlined as a separate unit."""
+    """A province's county-level units: counties with a paired school outlined and filled by `metric` (amber at 0),
+    the rest faint, a marker per school, the counties' names beside them. For the Corps, its cities over a faint
+    Xinjiang; for Xinjiang, the Corps cities outlined as a separate unit."""
     assets = assets or GeoAssets()
 
     def source(codes):
@@ -637,18 +663,10 @@ def province_map(
         hover = [f"<b>{row['name_zh']}</b><br>{t('map.hover.no_pairings', lang)}" for _, row in others.iterrows()]
         fill, line = (CORPS_FILL, CORPS_LINE) if province == CORPS_CODE else (COUNTY_FAINT, COUNTY_FAINT_LINE)
         fig.add_trace(_neutral_trace(source, others["adcode"], hover, t("map.legend.counties_other", lang), fill, line))
-    if len(assisted):
-        fig.add_trace(
-            _metric_trace(
-                source,
-                assisted,
-                "adcode",
-                metric,
-                [_unit_hover(row, str(row["name_zh"]), lang, metric) for _, row in assisted.iterrows()],
-                "#ffffff" if province != CORPS_CODE else CORPS_LINE,
-                0.8,
-            )
-        )
+    hover = [_unit_hover(row, str(row["name_zh"]), lang, metric) for _, row in assisted.iterrows()]
+    line = ASSISTED_LINE if province != CORPS_CODE else CORPS_LINE
+    for unit_trace in _paired_traces(source, assisted, "adcode", metric, hover, lang, line, 1.0):
+        fig.add_trace(unit_trace)
     if province == XINJIANG_CODE:
         name = t("map.legend.corps_context", lang)
         fig.add_trace(
@@ -662,12 +680,9 @@ def province_map(
     in_view = schools[schools["county_adcode"].isin(ids) & schools["lon"].notna()]
     if len(in_view):
         lons, lats = _spread(in_view)
-        in_view = in_view.assign(_lon=lons, _lat=lats)
-        # One county name per county (on its first school), placed where it does not collide.
         first = ~in_view["county_adcode"].duplicated()
-        in_view = in_view.assign(_text=[str(c) if f else "" for c, f in zip(in_view["county"], first, strict=True)])
         in_view = in_view.assign(
-            _position=_label_positions(in_view["_lon"], in_view["_lat"], in_view["_text"], lon_range, lat_range)
+            _lon=lons, _lat=lats, _text=[str(c) if f else "" for c, f in zip(in_view["county"], first, strict=True)]
         )
         for provenance in ("verified", "imported", "demo"):
             part = in_view[in_view["provenance"] == provenance]
@@ -677,10 +692,7 @@ def province_map(
                 _scatter(
                     part["_lon"],
                     part["_lat"],
-                    "markers+text",
-                    text=part["_text"].tolist(),
-                    textposition=part["_position"].tolist(),
-                    textfont={"size": 12, "color": INK, "shadow": HALO},
+                    "markers",
                     marker={
                         "size": 10,
                         "color": PROVENANCE_COLOUR[provenance],
@@ -694,6 +706,9 @@ def province_map(
                     showlegend=True,
                 )
             )
+        _add_county_labels(
+            fig, in_view, _county_fills(frame, metric, vmax, province), province, lon_range, lat_range, height
+        )
     return fig.figure()
 
 

@@ -3,7 +3,7 @@
 * where a trace gets its GeoJSON (`GeoAssets`: a served URL, or the features inline);
 * label and marker points (provinces, Corps cities), the South China Sea inset's clipped coast and island
   dots, the maritime line as plottable sequences;
-* a province's drill-down frame and county ids.
+* a province's drill-down frame, county ids and the county at a point.
 
 Everything is cached: the files are static for the life of the process.
 """
@@ -168,6 +168,20 @@ def county_frame(code: str) -> tuple[tuple[float, float], tuple[float, float]]:
     x0, y0, x1, y1 = boundaries.bounds({"type": "FeatureCollection", "features": features})
     pad_x, pad_y = (x1 - x0) * 0.04 + 0.05, (y1 - y0) * 0.04 + 0.05
     return (round(x0 - pad_x, 3), round(x1 + pad_x, 3)), (round(y0 - pad_y, 3), round(y1 + pad_y, 3))
+
+
+@lru_cache(maxsize=16)
+def _county_index(code: str) -> tuple[shapely.STRtree, tuple[str, ...]]:
+    features = boundaries.counties_geojson(code)["features"]
+    return shapely.STRtree([shape(f) for f in features]), tuple(str(f["id"]) for f in features)
+
+
+def county_at(code: str, lon: float, lat: float) -> str | None:
+    """The id of the county-level unit of province `code` (for 660000: the Corps city) at a point, if any: what a
+    label written there lies on."""
+    tree, ids = _county_index(code)
+    hits = tree.query(shapely.Point(lon, lat), predicate="intersects")
+    return ids[int(hits[0])] if len(hits) else None
 
 
 @lru_cache(maxsize=64)

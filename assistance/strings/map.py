@@ -67,7 +67,8 @@ STRINGS = {
     "map.legend.no_pairings": ("当前筛选下无配对", "No pairings in view"),
     "map.legend.corps": ("新疆生产建设兵团（单列）", "Xinjiang Production and Construction Corps (own unit)"),
     "map.legend.schools": ("受援学校", "Schools"),
-    "map.legend.counties_other": ("其他区县", "Other counties"),
+    "map.legend.counties_other": ("无受援学校的区县", "Counties with no school"),
+    "map.legend.zero": ("有受援学校，{metric}为 0", "With a school at 0 ({metric})"),
     "map.legend.corps_context": ("兵团城市（单列，不属新疆统计）", "Corps cities (own unit, not in Xinjiang)"),
     "map.legend.xinjiang_context": ("新疆维吾尔自治区", "Xinjiang Uygur Autonomous Region"),
     "map.corps_label": ("兵团", "Corps"),
@@ -102,9 +103,10 @@ STRINGS = {
     "map.back": ("返回全国视图", "Back to national view"),
     "map.drilled": ("{province}：区县分布", "{province}: counties"),
     "map.drilled_caption": (
-        "深色区县有受援学校，按所选指标着色；圆点为受援学校（同一县内多所学校略作错开）。",
-        "Shaded counties have a paired school, coloured by the chosen metric; dots are schools (several "
-        "schools in one county are spread slightly).",
+        "有受援学校的区县加深色边框，按所选指标着色，指标为 0 的标为橙黄色；浅灰区县没有受援学校；圆点为受援学校"
+        "（同一县内多所学校略作错开）。",
+        "Counties with a paired school are outlined and coloured by the chosen metric, amber where it is 0; pale "
+        "grey counties have no school; dots are schools (several schools in one county are spread slightly).",
     ),
     "map.schools_table": ("受援学校（{count} 所）", "Schools ({count})"),
     "map.col.school": ("受援学校", "School"),
