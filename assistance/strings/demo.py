@@ -13,13 +13,17 @@ STRINGS = {
     "demo.step.insert_activities": ("写入活动记录", "writing the activity records"),
     "demo.step.checkpoint": ("写入磁盘", "writing to disk"),
     "demo.step.done": ("完成", "done"),
-    "demo.cli.line": ("[{seconds:>6.1f} 秒] {step}", "[{seconds:>6.1f} s] {step}"),
+    "demo.cli.line": (
+        "[{seconds:>6.1f} 秒，CPU {cpu:>5.1f} 秒] {step}",
+        "[{seconds:>6.1f} s, CPU {cpu:>5.1f} s] {step}",
+    ),
     "demo.cli.summary": (
-        "已生成 {path}：配对 {pairings}（国家级 {national}、省级 {provincial}、市级 {municipal}），帮扶单位 {parties}，"
-        "新学校 {schools}，计划 {plans} 条，活动记录 {activities} 条，用时 {seconds:.1f} 秒；全部为示例数据",
+        "已生成 {path}：配对 {pairings}（国家级 {national}、省级 {provincial}、市级 {municipal}），"
+        "帮扶单位 {parties}，新学校 {schools}，计划 {plans} 条，活动记录 {activities} 条，"
+        "用时 {seconds:.1f} 秒（CPU {cpu:.1f} 秒）；全部为示例数据",
         "created {path}: {pairings} pairings (national {national}, provincial {provincial}, municipal {municipal}), "
         "{parties} supporting parties, {schools} new schools, {plans} plan targets, {activities} activities in "
-        "{seconds:.1f} s; all demo data",
+        "{seconds:.1f} s (CPU {cpu:.1f} s); all demo data",
     ),
     "demo.cli.exists": (
         "{path} 已存在：换一个 --db，或加 --force 替换它",
