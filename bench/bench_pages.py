@@ -16,7 +16,9 @@ For each database and page, in this order, --rounds times each (the median is pr
   filter  the run after the province filter changes, a different programme province each round, so that nothing
           filter-keyed is cached.
 The table gives the medians, the national/demo ratio of the warm times, and the goals of issue 14 marked met or
-missed: warm at most 300 ms, after a filter change at most 1 s, ratio at most 2.
+missed: warm at most 300 ms, after a filter change at most 1 s, ratio at most 2. A second table gives the same runs'
+CPU seconds (this process, all threads), and the load average is printed: on a shared machine the wall times grow
+with the load, the CPU times hardly.
 """
 
 from __future__ import annotations
@@ -52,9 +54,10 @@ class Timings:
     warm: list[float] = field(default_factory=list)
     filter: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    cpu: dict[str, list[float]] = field(default_factory=dict)  # the same runs' CPU seconds, by kind
 
-    def median(self, kind: str) -> float | None:
-        values = getattr(self, kind)
+    def median(self, kind: str, cpu: bool = False) -> float | None:
+        values = self.cpu.get(kind, []) if cpu else getattr(self, kind)
         return statistics.median(values) if values else None
 
 
@@ -113,9 +116,11 @@ def fresh_process_state(path: Path) -> None:
 
 
 def timed_run(app, timings: Timings, kind: str) -> None:
-    started = time.perf_counter()
+    """One run: its wall seconds, and the CPU seconds of this process (all threads, DuckDB's included)."""
+    started, cpu = time.perf_counter(), time.process_time()
     app.run()
     getattr(timings, kind).append(time.perf_counter() - started)
+    timings.cpu.setdefault(kind, []).append(time.process_time() - cpu)
     if app.exception:
         timings.errors.append(f"{kind}: {app.exception[0].value}")
 
@@ -177,11 +182,25 @@ def report(pages: list[str], results: dict[tuple[str, str], Timings], rounds: in
                 _mark(warm, WARM_GOAL), _mark(national.median("filter"), FILTER_GOAL), _mark(ratio, RATIO_GOAL),
             )
         )  # fmt: skip
+    cpu_rows = []
+    for page in pages:
+        demo, national = results[("demo", page)], results[("national", page)]
+        demo_warm, warm = demo.median("warm", cpu=True), national.median("warm", cpu=True)
+        cpu_rows.append(
+            (
+                Path(page).stem, _seconds(demo_warm), _seconds(warm), _seconds(national.median("cold", cpu=True)),
+                _seconds(national.median("filter", cpu=True)),
+                f"{warm / demo_warm:.1f}×" if warm and demo_warm else "—",
+            )
+        )  # fmt: skip
     lines = [
         f"Page script seconds, median of {rounds} rounds (AppTest: app.py's shell + the page)",
         _table(header, rows),
         "",
-        "The demo database's other figures (for reference)",
+        "CPU seconds of the same runs (this process, all threads): what the pages cost, whatever else the machine runs",
+        _table(header[:6], cpu_rows),
+        "",
+        "The demo database's other figures (wall seconds, for reference)",
         _table(
             ("page", "demo cold", "demo filter"),
             [
@@ -222,7 +241,7 @@ def main() -> int:
         logging.getLogger(name).addFilter(lambda _record: False)
     demo, national = build_databases(args.out, args.pairings, args.activities, args.rebuild)
     pages = navigation_pages()
-    print(f"pages: {', '.join(Path(p).stem for p in pages)}; rounds: {args.rounds}")
+    print(f"pages: {', '.join(Path(p).stem for p in pages)}; rounds: {args.rounds}; {_load()}")
     results: dict[tuple[str, str], Timings] = {}
     with apptest_runs_like_the_server():
         for name, path in (("demo", demo), ("national", national)):
@@ -231,9 +250,14 @@ def main() -> int:
                 started = time.monotonic()
                 results[(name, page)] = measure_page(path, page, args.rounds, pairing)
                 print(f"  {name} {Path(page).stem}: {time.monotonic() - started:.1f} s", flush=True)
-    print()
+    print(f"\n{_load()} ({os.cpu_count()} cores)")
     print(report(pages, results, args.rounds))
     return 0
+
+
+def _load() -> str:
+    """The machine's load average: wall times on a shared machine grow with it, CPU times hardly."""
+    return "load average " + " ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
 if __name__ == "__main__":
