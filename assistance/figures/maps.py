@@ -353,6 +353,25 @@ def _inset_title(fig: FigureBuilder, lang: str) -> None:
     )
 
 
+def _sample_title(fig: FigureBuilder, lang: str, what: str) -> None:
+    """A title naming what the map shows and, in the demo colour, that its figures include sample data: it stays
+    on any crop of the map (issue 13, item 15)."""
+    mark = f"<span style='color:{PROVENANCE_COLOUR['demo']}'><b>{t('badge.demo', lang)}</b></span>"
+    fig.update_layout(
+        title={
+            "text": f"{what} · {mark}",
+            "x": 0.005,
+            "xanchor": "left",
+            "yref": "container",
+            "y": 1,
+            "yanchor": "top",
+            "pad": {"t": 6},
+            "font": {"size": 13, "color": INK},
+        },
+        margin={"l": 0, "r": 0, "t": 28, "b": 0},
+    )
+
+
 def _empty_note(fig: FigureBuilder, lang: str) -> None:
     """Written across a map with no school in view, so an empty map is not read as a map of zeros."""
     fig.add_annotation(
@@ -380,11 +399,13 @@ def national_map(
     assets: GeoAssets | None = None,
     height: int = 600,
     clickable: bool = True,
+    sample: bool = False,
 ) -> go.Figure:
     """The national choropleth: programme provinces by `metric`, the rest neutral, the Corps apart.
 
     `metrics` is `coverage.province_metrics(...)`: one row per province-level unit (the Corps 660000).
-    Every clickable trace carries the unit code as customdata[0].
+    Every clickable trace carries the unit code as customdata[0]. `sample`: the figures include demo data (the
+    title says so).
     """
     assets = assets or GeoAssets()
     provinces = assets.provinces
@@ -403,6 +424,8 @@ def national_map(
 
     fig = FigureBuilder()
     _base_layout(fig, height, selectable=clickable)
+    if sample:
+        _sample_title(fig, lang, metric_label(metric, lang))
     _national_geo(fig)
     fig.update_layout(
         coloraxis=_coloraxis(metric, lang, vmax, x=0.005, xanchor="left", y=0.30, yanchor="bottom"),
@@ -619,6 +642,7 @@ def province_map(
     lang: str,
     assets: GeoAssets | None = None,
     height: int = 600,
+    sample: bool = False,
 ) -> go.Figure:
     """A province's county-level units: counties with a paired school outlined and filled by `metric` (amber at 0),
     the rest faint, a marker per school, the counties' names beside them. For the Corps, its cities over a faint
@@ -636,6 +660,8 @@ def province_map(
 
     fig = FigureBuilder()
     _base_layout(fig, height)
+    if sample:
+        _sample_title(fig, lang, metric_label(metric, lang))
     lon_range, lat_range = county_frame(province)
     fig.update_layout(
         geo={
@@ -721,12 +747,15 @@ def links_map(
     assets: GeoAssets | None = None,
     in_programme: Sequence[str] = (),
     height: int = 600,
+    sample: bool = False,
 ) -> go.Figure:
     """Lines from each university's city to its schools; verified solid, demo dotted, imported dashed."""
     assets = assets or GeoAssets()
     provinces = assets.provinces
     fig = FigureBuilder()
     _base_layout(fig, height)
+    if sample:
+        _sample_title(fig, lang, t("map.view.links", lang))
     _national_geo(fig)
     fig.update_layout(legend=_legend())
     codes = [f["id"] for f in boundaries.provinces_geojson()["features"]]
@@ -809,10 +838,9 @@ def links_map(
                     "line": {"color": "#ffffff", "width": 0.8},
                 },
                 hover=hover,
-                name=t("map.links.school_verified" if provenance == "verified" else "map.links.school_other", lang),
+                name=t(f"map.links.school_{provenance}", lang),  # one entry (and colour) per provenance
                 legendgroup=f"school-{provenance}",
                 legendrank=LINK_RANK[provenance] + 10,
-                showlegend=provenance != "imported",
             )
         )
 

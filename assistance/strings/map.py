@@ -117,21 +117,23 @@ STRINGS = {
     "map.col.last_activity": ("最近活动", "Last activity"),
     "map.col.active": ("近 60 天活跃", "Active, 60 days"),
     "map.links.caption": (
-        "每条线连接帮扶高校所在城市与受援学校所在县。实线为公开报道核实的配对，虚线为示例配对。"
+        "每条线连接帮扶高校所在城市与受援学校所在县。实线为公开报道核实的配对，点线为示例配对，虚线为导入的配对。"
         "用侧栏“帮扶高校”筛选高校。",
         "Each line joins a university's city to its school's county. Solid lines are pairings verified "
-        "from public reports, dotted lines are demo pairings. Pick universities in the sidebar.",
+        "from public reports, dotted lines are demo pairings, dashed lines imported ones. Pick universities in the "
+        "sidebar.",
     ),
     "map.links.count": (
         "{pairings} 对配对：已核实 {verified}，示例 {demo}，导入 {imported}。",
         "{pairings} pairings: {verified} verified, {demo} demo, {imported} imported.",
     ),
     "map.links.verified": ("已核实配对（实线）", "Verified pairing (solid)"),
-    "map.links.demo": ("示例配对（虚线）", "Demo pairing (dotted)"),
+    "map.links.demo": ("示例配对（点线）", "Demo pairing (dotted)"),
     "map.links.imported": ("导入配对（虚线）", "Imported pairing (dashed)"),
     "map.links.university": ("帮扶高校所在城市", "University city"),
     "map.links.school_verified": ("受援学校（已核实）", "School (verified)"),
-    "map.links.school_other": ("受援学校（示例/导入）", "School (demo/imported)"),
+    "map.links.school_demo": ("受援学校（示例）", "School (demo)"),
+    "map.links.school_imported": ("受援学校（导入）", "School (imported)"),
     "map.links.empty": ("当前筛选下没有配对。", "No pairings in the current view."),
     # ---- no pairing in view (issue 13, item 5)
     "scope.empty": (
@@ -150,4 +152,6 @@ STRINGS = {
         "No pairing matches the filters, so there is no school to check.",
     ),
     "map.empty": ("当前筛选下没有受援学校", "No school in the current filters"),
+    # ---- sample data marked where the figures stand (issue 13, item 15)
+    "sample.mark": ("示例", "Sample"),
 }

@@ -21,7 +21,7 @@ from assistance.figures import activity, maps
 from assistance.filters import current_semester
 from assistance.i18n import t
 from assistance.reference.codes import CORPS_CODE
-from assistance.web.scope import no_pairings_notice
+from assistance.web.scope import mark_sample_figures, no_pairings_notice
 from assistance.web.shell import PLOTLY_CONFIG, PageContext, set_filters
 
 _FLASH = "_map_flash"
@@ -80,6 +80,7 @@ def kpi_cards(ctx: PageContext, today: date | None = None) -> coverage.Kpis:
     today = today or date.today()
     k = coverage.kpis(ctx.con, ctx.filters, today)
     no_pairings_notice(ctx, "kpi", k.pairings)
+    mark_sample_figures(ctx)
     semester = current_semester(today).label(ctx.lang)
     provinces_key = "kpi.provinces_corps" if k.corps else "kpi.provinces_value"
     share = f"{k.active_share:.0%}" if k.active_share is not None else ctx.t("kpi.none")
@@ -185,7 +186,7 @@ def coverage_map(
         no_pairings_notice(ctx, key, int(metrics["pairings"].sum()))
     names = ctx.province_names()
     in_programme = frozenset(metrics.loc[metrics["in_programme"], "code"])
-    figure = maps.national_map(metrics, metric, ctx.lang, assets(), height=height)
+    figure = maps.national_map(metrics, metric, ctx.lang, assets(), height=height, sample=ctx.demo_in_view)
     if hint:
         st.caption(ctx.t("map.click_hint"))
     st.plotly_chart(
@@ -215,7 +216,9 @@ def _drilled(ctx: PageContext, metric: str, today: date, schools_table: bool, he
     if notice:
         no_pairings_notice(ctx, f"drilled_{province}", int(counties["pairings"].sum()))
     schools = coverage.school_markers(ctx.con, ctx.filters, today)
-    figure = maps.province_map(counties, schools, province, metric, ctx.lang, assets(), height=height)
+    figure = maps.province_map(
+        counties, schools, province, metric, ctx.lang, assets(), height=height, sample=ctx.demo_in_view
+    )
     st.caption(ctx.t("map.drilled_caption"))
     st.plotly_chart(figure, config=PLOTLY_CONFIG | ctx.chart_locale(), key=f"drilled_{province}")
     if schools_table and len(schools):
@@ -261,7 +264,7 @@ def links_view(ctx: PageContext) -> None:
         )
     )
     programme = ctx.provinces.loc[ctx.provinces["in_programme"], "code"].tolist()
-    figure = maps.links_map(links, ctx.lang, assets(), in_programme=programme)
+    figure = maps.links_map(links, ctx.lang, assets(), in_programme=programme, sample=ctx.demo_in_view)
     st.plotly_chart(figure, config=PLOTLY_CONFIG | ctx.chart_locale(), key="links_map")
 
 

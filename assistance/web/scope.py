@@ -1,18 +1,34 @@
-"""When no pairing matches the filters, say so plainly and offer to clear the filter that empties the view
-(issue 13, item 5): 北京师范大学 + 甘肃 is a view with nothing in it, not a view where all is well."""
+"""What is in view, said where it matters (issue 13):
+
+* when no pairing matches the filters, say so plainly and offer to clear the filter that empties the view
+  (item 5): 北京师范大学 + 甘肃 is a view with nothing in it, not a view where all is well;
+* when demo rows are in view, mark the metric values themselves as sample figures (item 15), so that a cropped
+  screenshot of the cards still says they are generated.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from assistance.analytics import coverage
+from assistance.figures.maps import PROVENANCE_COLOUR
 from assistance.web.shell import PageContext, set_filters
 
+# A small badge under each metric value of the page (CSS, so the values stay plain numbers for tests and tools; on
+# a line of its own, so that it never takes width from the value); `{mark}` is the word, `{colour}` the demo colour
+# of the maps.
+_SAMPLE_CSS = """
+[data-testid="stMain"] [data-testid="stMetricValue"] p::after {{
+  content: "{mark}"; display: block; width: fit-content; margin-top: 0.3rem; padding: 0 0.45em;
+  border-radius: 0.4em; font-size: 0.75rem; font-weight: 600; line-height: 1.5; white-space: nowrap;
+  color: {colour}; background: {colour}1f; border: 1px solid {colour}66;
+}}
+"""
 # What clearing each filter asks of the shell (`set_filters` takes the sidebar's keys).
 _CLEARED = {
     "province": {"province": None},
     "universities": {"university": []},
-    "all": {"university": [], "province": None, "measure": None, "period": "all"},
+    "all": {"university": [], "province": None, "tier": None, "cycle": None, "measure": None, "period": "all"},
 }
 
 
@@ -27,6 +43,9 @@ def _reason(ctx: PageContext) -> str:
     key = {(True, True): "both", (True, False): "universities", (False, True): "province"}.get(
         (bool(universities), bool(province)), "none"
     )
+    if key == "none" and (ctx.filters.tier or ctx.filters.cycle):  # the tier or cycle alone empties the view
+        scope = ctx.filters.describe(ctx.lang, ctx.province_names(), ctx.measure_names(), ctx.university_names())
+        return ctx.t("scope.tier_cycle", filters=scope)
     return ctx.t(f"scope.{key}", **names)
 
 
@@ -52,3 +71,10 @@ def no_pairings_notice(ctx: PageContext, key: str, pairings: int | None = None) 
             width="stretch",
         )
     return True
+
+
+def mark_sample_figures(ctx: PageContext) -> None:
+    """When demo rows are in view (`ctx.demo_in_view`, the shell's `queries.demo_in_view`), a small 示例 / Sample
+    badge with every metric value on the page."""
+    if ctx.demo_in_view:
+        st.html(f"<style>{_SAMPLE_CSS.format(mark=ctx.t('sample.mark'), colour=PROVENANCE_COLOUR['demo'])}</style>")
