@@ -8,12 +8,12 @@ from assistance.web.shell import page_context, page_header
 ctx = page_context()
 page_header(ctx, "nav.map")
 
-left, right = st.columns([2, 5], vertical_alignment="bottom")
-with left:
+controls = st.container(horizontal=True, vertical_alignment="bottom")  # one row, two when the window is narrow
+with controls:
     view = map_sections.view_control(ctx, "map_view")
 if view == "links":
     map_sections.links_view(ctx)
 else:
-    with right:
+    with controls:
         metric = map_sections.metric_control(ctx, "map_metric")
     map_sections.coverage_map(ctx, metric, key="map_page_map", schools_table=True)

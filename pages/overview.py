@@ -14,10 +14,9 @@ page_header(ctx, "nav.overview")
 kpi_area = st.container()
 
 st.subheader(ctx.t("overview.map"))
-control, hint = st.columns([5, 2], vertical_alignment="center")
-with control:
+with st.container(horizontal=True, vertical_alignment="center"):  # the hint moves under the control when narrow
     metric = map_sections.metric_control(ctx, "overview_metric", label_visibility="collapsed")
-hint.caption(ctx.t("map.click_hint"))
+    st.caption(ctx.t("map.click_hint"), width=280)
 map_sections.coverage_map(ctx, metric, key="overview_map", height=520, hint=False, notice=False)
 st.page_link("pages/map.py", label=ctx.t("overview.open_map"), icon=":material/map:")
 with kpi_area:

@@ -133,7 +133,7 @@ def test_on_screen_tables_export_with_chinese_labels(con):
     rows = read_csv(writers.table_bytes(con, card, columns.MEASURE_SCORECARD_COLUMNS, "csv", "记分卡"))
     assert rows[0] == ["学年", "帮扶举措", "计划数", "按期应完成", "实际完成", "完成率（%）", "状态"]
     assert rows[1][0] == "2025–26 学年"
-    assert {row[6] for row in rows[1:]} <= {"绿", "黄", "红", "未到期", "无计划"}
+    assert {row[6] for row in rows[1:]} <= {"达标", "滞后", "严重滞后", "未到期", "无计划"}
     workbook = load_workbook(
         io.BytesIO(writers.table_bytes(con, card, columns.MEASURE_SCORECARD_COLUMNS, "xlsx", "记分卡"))
     )

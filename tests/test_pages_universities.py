@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from assistance.analytics import scorecard
 from assistance.i18n import t
+from assistance.web.tables import status_text
 from tests.conftest import REPO
 
 BNU = "北京师范大学"
@@ -85,12 +86,13 @@ def test_universities_page_without_a_choice_lists_every_university(app_db, lang)
 def test_scorecard_by_link_shows_the_rule(app_db, lang):
     at = open_page("pages/schools.py", lang, pairing="1")
     assert at.title[0].value == "青龙满族自治县第一中学"
-    rule = t("school.rule", lang, green=scorecard.GREEN_PERCENT, amber=scorecard.AMBER_PERCENT, days=60)
+    words = {f"{code}_label": t(f"school.status.{code}", lang) for code in scorecard.STATUSES}
+    rule = t("school.rule", lang, green=scorecard.GREEN_PERCENT, amber=scorecard.AMBER_PERCENT, days=60, **words)
     assert rule in [m.value for m in at.markdown]
     assert "60" in rule and "50%" in rule
     measures = at.dataframe[0].value
     assert len(measures) == 10
-    assert set(measures[t("export.col.status", lang)]) <= {t(f"school.status.{s}", lang) for s in scorecard.STATUSES}
+    assert set(measures[t("export.col.status", lang)]) <= {status_text(s, lang) for s in scorecard.STATUSES}
     years = at.dataframe[1].value
     assert len(years) == 5  # 2022–23 … 2026–27
     text = page_text(at)

@@ -87,7 +87,7 @@ def test_scorecard_link_picker_and_way_back(streamlit_server, offline_page):
     page.wait_for_selector("h1:has-text('青龙满族自治县第一中学')")
     main = page.locator('[data-testid="stMain"]')
     assert "状态规则" in main.inner_text()
-    assert "恰好 50% 为黄" in main.inner_text()
+    assert "恰好 50% 为滞后" in main.inner_text()
     assert page.locator("a[href='http://puppychina.com/zx/zhxw/128903.htm']").count() == 1
     main.locator('[data-testid="stSelectbox"]').first.click()
     page.keyboard.type("融安县示例")

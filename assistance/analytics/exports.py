@@ -23,7 +23,7 @@ _NAME_TABLES = {"university": "universities", "province": "provinces"}
 
 class ExportColumn(Protocol):
     name: str  # the query's column, written in code
-    kind: str  # how to present it: text | int | id | float | percent | date | school_year | measure | a label kind
+    kind: str  # how to present: text | int | id | days | float | percent | date | school_year | measure | a label kind
 
 
 def export_sql(
@@ -71,7 +71,7 @@ def export_sql(
             expression = f"round({ref} * 100, 1)"
         elif column.kind == "float":
             expression = f"round({ref}, 2)"
-        elif column.kind in ("int", "id"):
+        elif column.kind in ("int", "id", "days"):
             expression = f"CAST({ref} AS BIGINT)"
         elif column.kind == "date":
             expression = f"CAST({ref} AS DATE)"

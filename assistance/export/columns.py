@@ -27,7 +27,7 @@ class Column:
 
     name: str
     key: str
-    kind: str = "text"  # text | university | province | id | int | float | percent | date | school_year
+    kind: str = "text"  # text | university | province | id | int | days | float | percent | date | school_year
     #                     | measure | provenance | tier | status | reason | confidence
     width: str | None = None  # on screen: "small" | "medium" | "large" (None: Streamlit's default)
 
@@ -61,7 +61,7 @@ TIER = _column("tier", "tier")
 SOURCE = _column("source", width="medium")
 START_DATE = _column("start_date", "date")
 LAST_DATE = _column("last_date", "date")
-DAYS_SINCE_LAST = _column("days_since_last", "int")
+DAYS_SINCE_LAST = _column("days_since_last", "days")  # a number in files; today / yesterday / N days ago on screen
 ACTIVITIES = _column("activities", "int")
 PAIRINGS = _column("pairings", "int")
 RED_PAIRINGS = _column("red_pairings", "int")
@@ -108,6 +108,13 @@ LABELS = {
 
 def label(kind: str, code: str, lang: str) -> str:
     return t(LABELS[kind][0].format(code), lang, **RULE_VALUES)
+
+
+def days_text(days: int, lang: str) -> str:
+    """Days since an event in words: 今天 / today, 昨天 / yesterday, else "N 天前" / "N days ago"."""
+    if days == 0:
+        return t("days.today", lang)
+    return t("days.yesterday", lang) if days == 1 else t("days.ago", lang, days=f"{days:,}")
 
 
 def formatter(column: Column, lang: str, measures: dict[str, str]) -> Callable[[object], object]:

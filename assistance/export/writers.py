@@ -61,7 +61,7 @@ def write_csv(reader, headers: list[str], out: BinaryIO) -> int:
     return count
 
 
-_WIDTHS = {"date": 12, "id": 10, "int": 10, "float": 10, "percent": 10, "text": 22}
+_WIDTHS = {"date": 12, "id": 10, "int": 10, "days": 10, "float": 10, "percent": 10, "text": 22}
 
 
 def write_xlsx(headers: list[str], rows: Iterable[tuple], out: BinaryIO, sheet: str, columns=()) -> int:

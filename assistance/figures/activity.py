@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from assistance.figures.builder import FigureBuilder, trace
-from assistance.figures.style import GRID, MEASURE_COLOURS, chart_layout
+from assistance.figures.style import GRID, chart_layout, measure_colour, month_format
 from assistance.i18n import t
 
 
@@ -16,11 +16,12 @@ def monthly_chart(monthly: pd.DataFrame, measures: Mapping[str, str], lang: str,
     """Activities per month stacked by measure.
 
     `monthly` has one row per (month, measure) with its `activities` (e.g. `coverage.monthly_by_measure`);
-    `measures` maps each measure code to its label in `lang`, in the programme's order, which also fixes each
-    measure's colour (`PageContext.measure_names()`, read from the `measures` table).
+    `measures` maps each measure code to its label in `lang`, in the programme's order, which is the legend's
+    order (`PageContext.measure_names()`, read from the `measures` table); each measure has its own colour
+    (`style.measure_colour`), whatever else is in view. Months are labelled in `lang` (2023年1月 / Jan 2023).
     """
     fig = FigureBuilder()
-    for i, (code, label) in enumerate(measures.items()):
+    for code, label in measures.items():
         part = monthly[monthly["measure"] == code]
         if not len(part):
             continue
@@ -30,7 +31,7 @@ def monthly_chart(monthly: pd.DataFrame, measures: Mapping[str, str], lang: str,
                 x=pd.to_datetime(part["month"]).dt.strftime("%Y-%m-01").tolist(),
                 y=part["activities"].astype(int).tolist(),
                 name=label,
-                marker={"color": MEASURE_COLOURS[i % len(MEASURE_COLOURS)]},
+                marker={"color": measure_colour(code)},
                 hovertemplate=f"{label}: %{{y:,}}<extra></extra>",
             )
         )
@@ -39,7 +40,7 @@ def monthly_chart(monthly: pd.DataFrame, measures: Mapping[str, str], lang: str,
         barmode="stack",
         hovermode="x unified",
         legend={"orientation": "h", "y": -0.15, "x": 0, "font": {"size": 11}, "traceorder": "normal"},
-        xaxis={"type": "date", "tickformat": "%Y-%m", "hoverformat": "%Y-%m", "dtick": "M3"},
+        xaxis={"type": "date", "tickformat": month_format(lang), "hoverformat": month_format(lang), "dtick": "M3"},
         yaxis={"title": {"text": t("map.metric.activities", lang)}, "tickformat": ",d", "gridcolor": GRID},
         bargap=0.15,
     )

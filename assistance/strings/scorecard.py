@@ -101,7 +101,9 @@ STRINGS = {
     ),
     "school.metric.activities": ("本学年活动", "Activities this year"),
     "school.metric.last": ("最近活动", "Last activity"),
-    "school.metric.days_ago": ("{days} 天前", "{days} days ago"),
+    "days.today": ("今天", "today"),
+    "days.yesterday": ("昨天", "yesterday"),
+    "days.ago": ("{days} 天前", "{days} days ago"),
     "school.metric.never": ("从未报送", "Never reported"),
     "school.elapsed": (
         "{label}已过 {elapsed} / {days} 天（{share}），按期应完成数 = 计划数 × {share}。",
@@ -116,22 +118,22 @@ STRINGS = {
         "- **按期应完成数** = 计划数 × 学年已过天数 ÷ 学年总天数（学年为 9 月 1 日至次年 8 月 31 日，"
         "已过天数含今天；往年按全年计划数）。\n"
         "- **完成率** = 实际活动数 ÷ 按期应完成数。"
-        ":green[**● 绿**]：完成率 ≥ {green}%；:orange[**● 黄**]：{amber}% ≤ 完成率 < {green}%（恰好 {amber}% 为黄）；"
-        ":red[**● 红**]：完成率 < {amber}%。\n"
+        ":green[**● {green_label}**]：完成率 ≥ {green}%；:orange[**● {amber_label}**]：{amber}% ≤ 完成率 < {green}%"
+        "（恰好 {amber}% 为{amber_label}）；:red[**● {red_label}**]：完成率 < {amber}%。\n"
         "- 当前学年，学校距最近一次活动已满 **{days} 天**（含第 {days} 天），或开始满 {days} 天仍从未报送，"
-        "整体状态为:red[**红**]。\n"
+        "整体状态为:red[**{red_label}**]。\n"
         "- 学校整体状态按有计划举措的合计计算；单项举措按同一阈值评级。按期应完成数不足 1 次且尚无活动的举措"
-        "记为“未到期”，计划数为 0 的举措记为“无计划”。",
+        "记为“{not_due_label}”，计划数为 0 的举措记为“{no_target_label}”。",
         "- **Pro-rata expectation** = target × days elapsed ÷ days in the school year (1 September – "
         "31 August, today included; a past year counts its full target).\n"
         "- **Progress** = actual activities ÷ pro-rata expectation. "
-        ":green[**● Green**]: progress ≥ {green}%; :orange[**● Amber**]: {amber}% ≤ progress < {green}% "
-        "(exactly {amber}% is amber); :red[**● Red**]: progress < {amber}%.\n"
-        "- In the current school year a school is :red[**red**] overall once **{days} days** or more have passed "
-        "since its last activity, or if it has never reported {days} days or more after its start.\n"
+        ":green[**● {green_label}**]: progress ≥ {green}%; :orange[**● {amber_label}**]: {amber}% ≤ progress < "
+        "{green}% (exactly {amber}% is “{amber_label}”); :red[**● {red_label}**]: progress < {amber}%.\n"
+        "- In the current school year a school's overall status is :red[**{red_label}**] once **{days} days** or "
+        "more have passed since its last activity, or if it has never reported {days} days or more after its start.\n"
         "- The overall status uses the totals over the planned measures; each measure is rated with the "
         "same thresholds. A measure whose expectation is still below one activity and that has none yet is "
-        "“not yet due”; a measure with a target of 0 is “no target”.",
+        "“{not_due_label}”; a measure with a target of 0 is “{no_target_label}”.",
     ),
     "school.plan_title": ("计划与实际：{label}", "Plan against actual: {label}"),
     "school.chart.target": ("全年计划", "Full-year target"),
@@ -148,9 +150,10 @@ STRINGS = {
     "school.export.scorecard": ("计划与实际（所选学年）", "Plan against actual (selected year)"),
     "school.export.years": ("历年完成情况", "School years"),
     "school.export.activities": ("活动记录（{count} 行）", "Activity log ({count} rows)"),
-    "school.status.green": ("绿", "Green"),
-    "school.status.amber": ("黄", "Amber"),
-    "school.status.red": ("红", "Red"),
+    # Status words (never a colour alone): on screen with a coloured marker, in exports as the words.
+    "school.status.green": ("达标", "On track"),
+    "school.status.amber": ("滞后", "Behind"),
+    "school.status.red": ("严重滞后", "Far behind"),
     "school.status.not_due": ("未到期", "Not yet due"),
     "school.status.no_target": ("无计划", "No target"),
     "school.status.not_started": ("未开始", "Not started"),
@@ -249,7 +252,7 @@ STRINGS = {
     "export.col.progress": ("完成率（%）", "Progress (%)"),
     "export.col.school_year": ("学年", "School year"),
     "export.col.pairings": ("帮扶学校数", "Schools"),
-    "export.col.red_pairings": ("红色状态学校", "Schools in red"),
+    "export.col.red_pairings": ("严重滞后学校", "Schools far behind"),
     "export.col.scorecard": ("记分卡", "Scorecard"),
     "export.col.open": ("查看", "Open"),
 }

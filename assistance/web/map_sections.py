@@ -21,6 +21,7 @@ from assistance.figures import activity, maps
 from assistance.filters import current_semester
 from assistance.i18n import t
 from assistance.reference.codes import CORPS_CODE
+from assistance.web.layout import card, card_grid
 from assistance.web.scope import mark_sample_figures, no_pairings_notice
 from assistance.web.shell import PLOTLY_CONFIG, PageContext, set_filters
 
@@ -84,16 +85,17 @@ def kpi_cards(ctx: PageContext, today: date | None = None) -> coverage.Kpis:
     semester = current_semester(today).label(ctx.lang)
     provinces_key = "kpi.provinces_corps" if k.corps else "kpi.provinces_value"
     share = f"{k.active_share:.0%}" if k.active_share is not None else ctx.t("kpi.none")
-    first, second = st.columns(4), st.columns(4)
-    first[0].metric(ctx.t("kpi.pairings"), _count(k.pairings), help=ctx.t("kpi.pairings_help"), border=True)
-    first[1].metric(ctx.t("kpi.universities"), _count(k.universities), help=ctx.t("kpi.universities_help"), border=True)
-    first[2].metric(
+    cards = card_grid(4)  # four to a row, two in a narrow window: every value whole
+    card(cards, ctx.t("kpi.pairings"), _count(k.pairings), help=ctx.t("kpi.pairings_help"))
+    card(cards, ctx.t("kpi.universities"), _count(k.universities), help=ctx.t("kpi.universities_help"))
+    card(
+        cards,
         ctx.t("kpi.provinces"),
         ctx.t(provinces_key, covered=k.provinces, total=k.province_total),
         help=ctx.t("kpi.provinces_help"),
-        border=True,
     )
-    first[3].metric(
+    card(
+        cards,
         ctx.t("kpi.active_share"),
         share,
         help=ctx.t(
@@ -103,9 +105,9 @@ def kpi_cards(ctx: PageContext, today: date | None = None) -> coverage.Kpis:
             start=(today - timedelta(days=coverage.ACTIVE_DAYS - 1)).isoformat(),
             today=today.isoformat(),
         ),
-        border=True,
     )
-    second[0].metric(
+    card(
+        cards,
         ctx.t("kpi.this_semester"),
         _count(k.this_semester),
         delta=k.semester_delta,
@@ -119,11 +121,10 @@ def kpi_cards(ctx: PageContext, today: date | None = None) -> coverage.Kpis:
             prev_count=f"{k.last_semester_to_date:,}",
             prev_total=f"{k.last_semester:,}",
         ),
-        border=True,
     )
-    second[1].metric(ctx.t("kpi.activities"), _count(k.activities), help=ctx.t("kpi.activities_help"), border=True)
-    second[2].metric(ctx.t("kpi.teachers"), _count(k.teachers), help=ctx.t("kpi.teachers_help"), border=True)
-    second[3].metric(ctx.t("kpi.students"), _count(k.students), help=ctx.t("kpi.students_help"), border=True)
+    card(cards, ctx.t("kpi.activities"), _count(k.activities), help=ctx.t("kpi.activities_help"))
+    card(cards, ctx.t("kpi.teachers"), _count(k.teachers), help=ctx.t("kpi.teachers_help"))
+    card(cards, ctx.t("kpi.students"), _count(k.students), help=ctx.t("kpi.students_help"))
     return k
 
 

@@ -16,13 +16,22 @@ import streamlit as st
 
 from assistance.analytics import scorecard
 from assistance.analytics.tables import TableQuery
-from assistance.export.columns import MEASURE_SCORECARD_COLUMNS, PAIRING_ACTIVITY_COLUMNS, YEAR_SCORECARD_COLUMNS
+from assistance.export.columns import (
+    MEASURE_SCORECARD_COLUMNS,
+    PAIRING_ACTIVITY_COLUMNS,
+    RULE_VALUES,
+    YEAR_SCORECARD_COLUMNS,
+    days_text,
+)
+from assistance.export.columns import label as code_label
 from assistance.figures import progress as progress_figures
 from assistance.figures.style import STATUS_BADGES
 from assistance.filters import Period
+from assistance.web.layout import card_grid
 from assistance.web.shell import PLOTLY_CONFIG, PROVENANCE_BADGES, PageContext, page_header, set_filters
-from assistance.web.tables import download_buttons, file_stem, paged_table, small_table, sort_controls
+from assistance.web.tables import download_buttons, file_stem, paged_table, small_table, sort_controls, status_text
 
+YEAR_PICKER_WIDTH = 300  # pixels
 ACTIVITY_SORT_KEYS = ("date", "measure", "title", "teachers", "students", "hours")
 SHOWN_ACTIVITY_COLUMNS = tuple(
     c for c in PAIRING_ACTIVITY_COLUMNS if c.name not in ("university", "school", "batch_id")
@@ -143,33 +152,33 @@ def year_picker(ctx: PageContext, years: pd.DataFrame) -> pd.Series:
         names[int(year)] = ctx.t("school.year_current", label=label) if current else label
     options = list(names)
     default = ctx.filters.period.year if ctx.filters.period.year in names else options[0]
-    left, _ = st.columns([1, 2])
-    year = left.selectbox(ctx.t("school.year"), options, index=options.index(default), format_func=names.get)
+    year = st.selectbox(  # wide enough for "2026–27 学年（当前）" in any window; narrower windows take their width
+        ctx.t("school.year"), options, index=options.index(default), format_func=names.get, width=YEAR_PICKER_WIDTH
+    )
     st.caption(ctx.t("school.filters_note"))
     return rows.loc[year]
 
 
 def status_cells(ctx: PageContext, row: pd.Series, status: dict) -> None:
     """The year's status, progress against plan, activities, and the last activity (today's)."""
-    cells = st.columns(4)
-    with cells[0]:
+    cells = card_grid(4)
+    with cells.cell():
         st.caption(ctx.t("school.metric.status"))
-        label = ctx.t(f"school.status.{row['status']}")
-        st.markdown(f"### :{STATUS_BADGES.get(row['status'], 'gray')}[● {label}]")
+        st.markdown(f"### :{STATUS_BADGES.get(row['status'], 'gray')}[{status_text(row['status'], ctx.lang)}]")
     expected = "0" if missing(row["expected"]) else f"{row['expected']:.1f}"
-    cells[1].metric(
+    cells.metric(
         ctx.t("school.metric.progress"),
         percent_text(row["progress"]),
         help=ctx.t("school.metric.progress_help", actual=int(row["actual_planned"]), expected=expected),
     )
-    cells[2].metric(ctx.t("school.metric.activities"), f"{int(row['actual']):,}")
+    cells.metric(ctx.t("school.metric.activities"), f"{int(row['actual']):,}")
     last = status.get("last_date")
     if last is not None and last == last:
-        delta = ctx.t("school.metric.days_ago", days=int(status["days_since_last"]))
+        delta = days_text(int(status["days_since_last"]), ctx.lang)
         shown, colour = last.date().isoformat(), "inverse" if status["silent"] else "off"
     else:
         shown, delta, colour = "—", ctx.t("school.metric.never"), "inverse"
-    cells[3].metric(ctx.t("school.metric.last"), shown, delta=delta, delta_color=colour, delta_arrow="off")
+    cells.metric(ctx.t("school.metric.last"), shown, delta=delta, delta_color=colour, delta_arrow="off")
 
 
 def rule_section(ctx: PageContext, row: pd.Series) -> None:
@@ -182,8 +191,8 @@ def rule_section(ctx: PageContext, row: pd.Series) -> None:
         st.caption(ctx.t("school.elapsed_past", label=label))
     with st.container(border=True):
         st.markdown(f"**{ctx.t('school.rule_title')}**")
-        rule = {"green": scorecard.GREEN_PERCENT, "amber": scorecard.AMBER_PERCENT, "days": scorecard.SILENCE_DAYS}
-        st.markdown(ctx.t("school.rule", **rule))
+        words = {f"{code}_label": code_label("status", code, ctx.lang) for code in scorecard.STATUSES}
+        st.markdown(ctx.t("school.rule", **RULE_VALUES, **words))
 
 
 def plan_section(ctx: PageContext, pairing_id: int, year: int, today: date) -> TableQuery:

@@ -14,11 +14,13 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from assistance import bootstrap
 from assistance.analytics import queries
 from assistance.figures.locale import chart_locale
 from assistance.filters import Filters, Period, period_choices
 from assistance.i18n import DEFAULT_LANGUAGE, LANGUAGES, normalise_language, t
-from assistance.store import bootstrap, db
+from assistance.store import db
+from assistance.web.layout import page_style
 
 FILTER_KEYS = ("university", "province", "measure", "period")
 _PENDING = "_pending_filters"
@@ -227,6 +229,7 @@ def _sidebar(lang: str, universities, provinces, measures) -> Filters:
 
 def render_shell() -> PageContext:
     """Draw what every page shares and remember the context for the page that runs next."""
+    page_style()
     lang = _read_language()
     con = _ensure_database(lang)
     universities, provinces, measures = _options(str(db.default_db_path()), lang)

@@ -12,17 +12,20 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
+from assistance.analytics.scorecard import STATUSES
 from assistance.analytics.tables import TableQuery
-from assistance.export.columns import EXPORT_LANGUAGE, RULE_VALUES, Column, formatter
+from assistance.export.columns import EXPORT_LANGUAGE, RULE_VALUES, Column, days_text, formatter
+from assistance.export.columns import label as code_label
 from assistance.export.filenames import safe_stem
 from assistance.export.writers import reuploadable, table_bytes
-from assistance.figures.style import STATUS_BACKGROUNDS
+from assistance.figures.style import STATUS_BACKGROUNDS, STATUS_MARKERS, STATUS_TEXT
 from assistance.i18n import t
 from assistance.web.shell import PageContext
 
 PAGE_SIZE = 25
 ROW_HEIGHT = 35  # st.dataframe's default row height in pixels
-NUMBER_FORMATS = {"id": "%d", "int": "localized", "float": "%.1f", "percent": "%.0f%%"}
+NUMBER_FORMATS = {"id": "%d", "int": "localized", "days": "%d", "float": "%.1f", "percent": "%.0f%%"}
+DATE_WIDTH = 104  # pixels: a whole YYYY-MM-DD at any window width
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -50,11 +53,13 @@ def present(df: pd.DataFrame, columns: tuple[Column, ...], ctx: PageContext) -> 
             shown[label] = [provinces.get(code, name) for code, name in zip(df["province_code"], values, strict=True)]
         elif column.kind == "date":
             shown[label] = pd.to_datetime(values)
-            config[label] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
+            config[label] = st.column_config.DateColumn(label, format="YYYY-MM-DD", width=DATE_WIDTH)
         elif column.kind in NUMBER_FORMATS:
             numbers = pd.to_numeric(values, errors="coerce")
             shown[label] = numbers * 100 if column.kind == "percent" else numbers
             config[label] = st.column_config.NumberColumn(label, format=NUMBER_FORMATS[column.kind], width=column.width)
+        elif column.kind == "status":
+            shown[label] = [status_text(code, ctx.lang) if isinstance(code, str) else "" for code in values]
         else:
             shown[label] = values.map(formatter(column, ctx.lang, measures)).fillna("")
         if column.width and column.kind not in NUMBER_FORMATS and column.kind != "date":
@@ -70,28 +75,48 @@ REASON_BACKGROUNDS = {
 }
 
 
-def styled(shown: pd.DataFrame, columns: tuple[Column, ...], ctx: PageContext):
-    """Colour the status/reason cells of a presented table (a Styler, or the frame if none)."""
-    colours: dict[str, dict[str, str]] = {}
-    for column in columns:
-        if column.kind == "status":
-            source, pattern = STATUS_BACKGROUNDS, "school.status.{}"
-        elif column.kind == "reason":
-            source, pattern = REASON_BACKGROUNDS, "attention.reason.{}"
-        else:
-            continue
-        colours[ctx.t(column.key)] = {
-            t(pattern.format(code), ctx.lang, **RULE_VALUES): colour for code, colour in source.items()
+def status_text(code: str, lang: str) -> str:
+    """A status as a table cell shows it: its marker and its word (e.g. "● 滞后"), never a colour alone."""
+    return f"{STATUS_MARKERS.get(code, STATUS_MARKERS['not_due'])} {code_label('status', code, lang)}"
+
+
+def _cell_styles(column: Column, lang: str) -> dict[str, str]:
+    """The CSS of each cell text of a status or reason column: the word in its status colour on a pale fill."""
+    if column.kind == "status":
+        return {
+            status_text(code, lang): f"color: {STATUS_TEXT.get(code, STATUS_TEXT['not_due'])}"
+            + (f"; background-color: {STATUS_BACKGROUNDS[code]}" if code in STATUS_BACKGROUNDS else "")
+            for code in STATUSES
         }
-    if not colours or shown.empty:
+    if column.kind == "reason":
+        return {
+            t(f"attention.reason.{code}", lang, **RULE_VALUES): f"background-color: {colour}"
+            for code, colour in REASON_BACKGROUNDS.items()
+        }
+    return {}
+
+
+def styled(shown: pd.DataFrame, columns: tuple[Column, ...], ctx: PageContext):
+    """Colour the status/reason cells and word the days-since cells of a presented table (a Styler, or the frame
+    if there is nothing to style)."""
+    styles = {ctx.t(column.key): _cell_styles(column, ctx.lang) for column in columns}
+    styles = {header: css for header, css in styles.items() if css}
+    days = [ctx.t(column.key) for column in columns if column.kind == "days"]
+    if not (styles or days) or shown.empty:
         return shown
-    # A Styler's display strings take over from column_config formats, so format them the same way here.
+    # A Styler's display strings take over from column_config formats, so format them the same way here;
+    # days-since read as words (今天, 昨天, 3 天前) while the cell keeps its number, so sorting stays numeric.
     patterns = {"id": "{:.0f}", "int": "{:,.0f}", "float": "{:.1f}", "percent": "{:.0f}%", "date": "{:%Y-%m-%d}"}
-    formats = {ctx.t(c.key): patterns[c.kind] for c in columns if c.kind in patterns}
+    formats: dict[str, object] = {ctx.t(c.key): patterns[c.kind] for c in columns if c.kind in patterns}
+    formats.update({header: partial(_days_cell, lang=ctx.lang) for header in days})
     style = shown.style.format(formats, na_rep="")
-    for label, mapping in colours.items():
-        style = style.map(lambda v, m=mapping: f"background-color: {m[v]}" if v in m else "", subset=[label])
+    for header, css in styles.items():
+        style = style.map(lambda v, m=css: m.get(v, ""), subset=[header])
     return style
+
+
+def _days_cell(value: object, lang: str) -> str:
+    return "" if pd.isna(value) else days_text(int(value), lang)
 
 
 def _reset_page(key: str) -> None:
@@ -212,8 +237,9 @@ def download_buttons(
     """`label`, then CSV (UTF-8 with BOM) and XLSX buttons in the page's language, and on an English page the
     Chinese (re-uploadable) files too; a file is built only when its button is clicked."""
     sheet = t(sheet_key, ctx.lang)[:31]
-    text, csv_button, xlsx_button = st.columns([4, 1, 1], vertical_alignment="center")
-    text.markdown(label)
+    # One row that wraps: in a narrow window the buttons move under the label, whole, instead of shrinking to "C..".
+    text = csv_button = xlsx_button = st.container(horizontal=True, vertical_alignment="center")
+    text.markdown(label, width="stretch")
     csv_button.download_button(
         ctx.t("export.csv"),
         data=partial(table_bytes, ctx.con, query, columns, "csv", sheet, sort, descending, ctx.lang),
@@ -223,7 +249,7 @@ def download_buttons(
         help=ctx.t("export.csv_help"),
         icon=":material/download:",
         on_click="ignore",
-        width="stretch",
+        width="content",
     )
     xlsx_button.download_button(
         ctx.t("export.xlsx"),
@@ -234,7 +260,7 @@ def download_buttons(
         help=ctx.t("export.xlsx_help"),
         icon=":material/download:",
         on_click="ignore",
-        width="stretch",
+        width="content",
     )
     if ctx.lang != EXPORT_LANGUAGE:
         _chinese_buttons(ctx, xlsx_button, query, columns, key, stem, sheet_key, sort, descending)
