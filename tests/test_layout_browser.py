@@ -26,8 +26,7 @@ PAGES = {
 CUT_TEXT = """() => {
   const cut = (e) => e.scrollWidth > e.clientWidth + 1;
   const found = [];
-  const texts = '[data-testid="stMetricValue"], [data-testid="stMetricLabel"], [data-testid="stMetricDelta"], '
-    + 'button, [data-tag] > span[title]';
+  const texts = '[data-testid="stMetric"], button, [data-tag] > span[title]';  // a card: its label, value, delta…
   for (const element of document.querySelectorAll(texts)) {
     if (!element.getBoundingClientRect().width) continue;
     if (cut(element) || [...element.querySelectorAll('*')].some(cut))

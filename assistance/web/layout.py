@@ -20,7 +20,7 @@ SIDEBAR_NARROW = 248  # the open sidebar's width (px) in a narrow window (Stream
 
 _CSS = f"""
 [data-testid="stMetric"] {{ container-type: inline-size; }}
-[data-testid="stMetricLabel"] *, [data-testid="stMetricDelta"] * {{
+[data-testid="stMetricLabel"] *, [data-testid="stMetricDelta"] *, [data-testid="stMetric"] .stMarkdownEllipsis * {{
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
 }}
 [data-testid="stMetricValue"] {{ font-size: clamp(1.25rem, 15.5cqi, 2.25rem); }}
