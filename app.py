@@ -17,6 +17,7 @@ pages = [
     ),
     st.Page("pages/schools.py", title=t("nav.schools", lang), icon=":material/fact_check:", url_path="schools"),
     st.Page("pages/upload.py", title=t("nav.upload", lang), icon=":material/upload_file:", url_path="upload"),
+    st.Page("pages/registry.py", title=t("registry.nav", lang), icon=":material/list_alt:", url_path="registry"),
     st.Page("pages/about.py", title=t("nav.about", lang), icon=":material/info:", url_path="about"),
 ]
 st.sidebar.caption(t("app.subtitle", lang))

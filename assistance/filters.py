@@ -1,9 +1,15 @@
-"""The global filters (university, province, measure, period) and their URL form.
+"""The global filters (university, province, tier, cycle, measure, period) and their URL form.
 
 Leadership share links; a link must reproduce the view. So the filters have exactly one URL
 encoding, written back canonically, and a link is read leniently (`read_link`): names in any spelling the
 reference data knows (Beijing Normal University, 北师大, 甘肃, Student camp) resolve, and what cannot be
 understood is dropped and reported, never an error.
+
+Tier and cycle (issue 9): `?tier=national|provincial|municipal` keeps the pairings of one tier of the registry
+(国家示范 / 省级 / 市级). `?cycle=1|2` is a time window of the three-year agreements (CYCLES: cycle 1 is
+2022-09-01 – 2025-08-31, cycle 2 is 2025-09-01 – 2028-08-31): it keeps the pairings whose agreement (start date
+through end date, open-ended without one) overlaps the window, and the activities dated inside it (within the
+period too, when one is chosen). A pairing re-signed for the next cycle is one pairing in both windows.
 """
 
 from __future__ import annotations
@@ -17,6 +23,9 @@ from assistance.i18n import t
 from assistance.reference.loader import normalise_name
 
 _PERIOD = re.compile(r"^(?P<year>20\d\d)(?:-(?P<term>autumn|spring))?$")
+TIERS = ("national", "provincial", "municipal")
+# The agreement cycles: three school years each (docs/programme.md).
+CYCLES = {1: (date(2022, 9, 1), date(2025, 8, 31)), 2: (date(2025, 9, 1), date(2028, 8, 31))}
 
 
 @dataclass(frozen=True)
@@ -110,6 +119,12 @@ class Filters:
     province: str | None = None
     measure: str | None = None
     period: Period = field(default_factory=Period)
+    tier: str | None = None  # one of TIERS
+    cycle: int | None = None  # a key of CYCLES
+
+    def cycle_bounds(self) -> tuple[date | None, date | None]:
+        """The chosen cycle's first and last day, or (None, None) for every cycle."""
+        return CYCLES.get(self.cycle, (None, None))
 
     def to_query(self) -> dict[str, str | list[str]]:
         """The canonical URL parameters (empty filters are left out)."""
@@ -118,6 +133,10 @@ class Filters:
             query["university"] = list(self.universities)
         if self.province:
             query["province"] = self.province
+        if self.tier:
+            query["tier"] = self.tier
+        if self.cycle:
+            query["cycle"] = str(self.cycle)
         if self.measure:
             query["measure"] = self.measure
         if self.period.year is not None:
@@ -131,7 +150,7 @@ class Filters:
         measure_names: Mapping[str, str],
         university_names: Mapping[str, str] | None = None,
     ) -> str:
-        """One plain-words line, e.g. "北京师范大学 · 2025–26 学年秋季学期 · 全部举措"."""
+        """One plain-words line, e.g. "北京师范大学 · 国家示范 · 2025–26 学年秋季学期 · 全部举措"."""
         names = university_names or {}
         parts = [
             t("list.separator", lang).join(names.get(u, u) for u in self.universities)
@@ -140,9 +159,24 @@ class Filters:
         ]
         if self.province:
             parts.append(province_names.get(self.province, self.province))
+        if self.tier:
+            parts.append(t(f"tier.{self.tier}", lang))
+        if self.cycle:
+            parts.append(cycle_label(self.cycle, lang))
         parts.append(self.period.label(lang))
         parts.append(measure_names.get(self.measure, self.measure) if self.measure else t("filters.all_measures", lang))
         return " · ".join(parts)
+
+
+def cycle_label(cycle: int, lang: str) -> str:
+    """第 1 周期（2022–2025）/ Cycle 1 (2022–2025)."""
+    first, last = CYCLES[cycle]
+    return t("filters.cycle_value", lang, cycle=cycle, first=first.year, last=last.year)
+
+
+def tier_index() -> dict[str, str]:
+    """The `name_index` of the tiers: code, Chinese and English label (national, 国家示范, National …)."""
+    return name_index((code, [t(f"tier.{code}", lang) for lang in ("zh", "en")]) for code in TIERS)
 
 
 def name_index(entries: Iterable[tuple[str, Iterable[str]]]) -> dict[str, str]:
@@ -168,8 +202,9 @@ def read_link(
     periods: Collection[str],
 ) -> LinkReading:
     """The filters of a link's parameters. `universities`, `provinces` and `measures` are `name_index`es of the
-    values the app offers; `periods` the period codes it offers. Repeated keys of a single-choice filter: the
-    first understood value applies, every other value is reported."""
+    values the app offers; `periods` the period codes it offers; tiers (code or label) and cycles (1, 2) are
+    fixed. Repeated keys of a single-choice filter: the first understood value applies, every other value is
+    reported."""
     ignored: list[tuple[str, str]] = []
 
     def understood(key: str, index: Mapping[str, str]) -> list[str]:
@@ -188,7 +223,10 @@ def read_link(
 
     chosen = understood("university", universities)
     province = first("province", understood("province", provinces))
+    tier = first("tier", understood("tier", tier_index()))
+    cycle = first("cycle", understood("cycle", {str(number): str(number) for number in CYCLES}))
     measure = first("measure", understood("measure", measures))
     period_index = {code: code for code in periods} | {"all": "all"}
     period = Period.parse(first("period", understood("period", period_index)))
-    return LinkReading(Filters(tuple(chosen), province, measure, period), tuple(ignored))
+    filters = Filters(tuple(chosen), province, measure, period, tier, int(cycle) if cycle else None)
+    return LinkReading(filters, tuple(ignored))

@@ -12,10 +12,11 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -33,10 +34,45 @@ class Shot:
     wait_for: str = "path.choroplethlocation"  # CSS selector that must be present before the shot
     scroll_to: str | None = None  # CSS selector of the element to bring to the top of the window
     full_page: bool = False
+    height: int | None = None  # a taller window than VIEWPORT's, for a long page
+    act: Callable | None = None  # what a user does before the shot: act(page, lang)
 
 
 MAIN = '[data-testid="stMain"] '
 LINK_UNIVERSITIES = "&".join(f"university={u}" for u in ("北京大学", "清华大学", "兰州大学", "陕西师范大学"))
+# A provincial office's registry file (GBK, as Excel on Chinese Windows saves CSV): a verified national pairing
+# ended, new provincial and municipal pairings (new parties and schools, a "did you mean"), a county that does not
+# exist. The Registry page's shots check it (dry run): counts, the demo rows a commit would remove, the changes.
+REGISTRY_SAMPLE = """帮扶单位,省份,市/州,受援县,受援学校,学校简称,层级,协议开始日期,协议结束日期,周期,来源
+北京师范大学,河北,,青龙,青龙满族自治县第一中学,青龙一中,国家示范,2022-09-01,2025-08-31,1,
+甘肃农业大学,甘肃,,榆中,榆中县第一中学,榆中一中,省级,2023-09-01,,1,甘肃省教育厅文件
+西北师范大学,甘肃,,会宁,会宁县第四中学,,省级,2026-10-15,,2,甘肃省教育厅文件
+北京师范大学珠海分校,广东,,南雄,南雄中学,,省级,2024-09-01,,1,
+兰州市第一中学,甘肃,兰州,永登,永登县第一中学,,市级,2022-09-01,,1,
+兰州大学,甘肃,,不存在县,某中学,,省级,2023-09-01,,1,
+""".encode("gbk")
+
+
+def check_registry_file(page, lang: str, data: bytes = REGISTRY_SAMPLE, file_name: str = "甘肃省帮扶名册.csv") -> None:
+    """On the Registry page (its first tab): name the uploader, choose a registry file, check it, wait for the
+    report. The screenshots check REGISTRY_SAMPLE; the browser test its own file."""
+    name = page.get_by_test_id("stTextInputField").first
+    name.fill("省教育厅 张老师" if lang == "zh" else "Ms Zhang, provincial office")
+    name.press("Enter")
+    wait_for_app(page)
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(
+        files=[{"name": file_name, "mimeType": "text/csv", "buffer": data}]
+    )
+    check = page.get_by_role("button", name="预检（不写入）" if lang == "zh" else "Check (dry run, writes nothing)")
+    check.first.wait_for(timeout=30_000)
+    wait_for_app(page)
+    check.first.click()
+    page.locator('[data-testid="stMetric"]:visible').first.wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)
+    wait_for_app(page)
+
+
+UPLOADER = '[data-testid="stFileUploader"]'
 SHOTS = (
     Shot("", "overview.png", scroll_to=MAIN + '[data-testid="stMetric"]'),
     Shot("map?province=620000&metric=activities", "map_drilled.png", scroll_to=MAIN + '[data-testid="stButtonGroup"]'),
@@ -50,6 +86,17 @@ SHOTS = (
     Shot("universities?university=北京师范大学", "universities.png", '[data-testid="stDataFrame"]'),
     Shot("schools?pairing=1", "scorecard.png", '[data-testid="stMetric"]'),
     Shot("upload", "upload.png", '[data-testid="stFileUploader"]'),
+    Shot(
+        "registry", "registry.png", UPLOADER, full_page=True, height=2300, act=partial(check_registry_file, lang="zh")
+    ),
+    Shot(
+        "registry?lang=en",
+        "registry_en.png",
+        UPLOADER,
+        full_page=True,
+        height=2300,
+        act=partial(check_registry_file, lang="en"),
+    ),
     Shot("about?lang=en", "about_en.png", '[data-testid="stDataFrame"]'),
 )
 
@@ -78,8 +125,11 @@ def take(shots: Iterable[Shot], out: Path, base: str) -> list[str]:
         block_external(context, external)
         page = context.new_page()
         for shot in shots:
+            page.set_viewport_size({**VIEWPORT, "height": shot.height or VIEWPORT["height"]})
             page.goto(f"{base}/{shot.path}")
             wait_for_app(page, shot.wait_for)
+            if shot.act:
+                shot.act(page)
             if shot.scroll_to:
                 page.locator(shot.scroll_to).first.evaluate(
                     "el => { el.style.scrollMarginTop = '76px'; el.scrollIntoView({block: 'start'}); }"

@@ -11,8 +11,8 @@ import pytest
 from tests.conftest import open_page
 
 SHELL = {  # the sidebar's filters, in the order the shell draws them
-    "zh": ["帮扶高校", "省份", "帮扶举措", "时段"],
-    "en": ["University", "Province", "Measure", "Period"],
+    "zh": ["帮扶高校", "省份", "层级", "协议周期", "帮扶举措", "时段"],
+    "en": ["University", "Province", "Tier", "Agreement cycle", "Measure", "Period"],
 }
 BADGE = {"zh": "示例数据", "en": "Sample data"}
 

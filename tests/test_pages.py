@@ -38,7 +38,9 @@ def test_shell_has_language_switch_and_filters(app_db, lang):
     app = open_page(PAGES[0], lang)
     labels = [w.label for w in app.sidebar.selectbox] + [w.label for w in app.sidebar.multiselect]
     expected = (
-        ["省份", "帮扶举措", "时段", "帮扶高校"] if lang == "zh" else ["Province", "Measure", "Period", "University"]
+        ["省份", "层级", "协议周期", "帮扶举措", "时段", "帮扶高校"]
+        if lang == "zh"
+        else ["Province", "Tier", "Agreement cycle", "Measure", "Period", "University"]
     )
     assert labels == expected
     assert app.session_state["lang"] == lang
@@ -50,7 +52,7 @@ def test_filters_come_from_the_url(app_db):
         PAGES[0], "zh", university="北京师范大学", province="450000", period="2025-autumn", measure="student_camp"
     )
     assert app.sidebar.multiselect[0].value == ["北京师范大学"]
-    assert [box.value for box in app.sidebar.selectbox] == ["450000", "student_camp", "2025-autumn"]
+    assert [box.value for box in app.sidebar.selectbox] == ["450000", None, None, "student_camp", "2025-autumn"]
     assert "北京师范大学 · 广西壮族自治区 · 2025–26 学年秋季学期 · 学生营地活动" in [c.value for c in app.caption]
 
 

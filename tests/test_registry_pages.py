@@ -13,7 +13,7 @@ from bench.bench_registry import generate
 from tests.conftest import open_page
 
 PAGES = ("pages/overview.py", "pages/map.py", "pages/universities.py", "pages/schools.py", "pages/upload.py",
-         "pages/about.py")  # fmt: skip
+         "pages/registry.py", "pages/about.py")  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,9 @@ from assistance.filters import Filters
 from assistance.store.transaction import cursor
 
 # The pairings and activities in view. Every query that filters starts with these CTEs and so binds
-# all five parameters. `keyed_pairings` are the scoped pairings with the sort keys of their names (see
+# all eight parameters (`filter_params`). The tier keeps one tier's pairings; the cycle window (filters.CYCLES)
+# keeps the pairings whose agreement overlaps it (no end date: open-ended) and the activities dated inside it.
+# `keyed_pairings` are the scoped pairings with the sort keys of their names (see
 # `name_key`), for the queries that sort by name (DuckDB skips a CTE no query reads).
 FILTER_CTES = """
 scoped_pairings AS (
@@ -23,6 +25,10 @@ scoped_pairings AS (
     WHERE (len(CAST($universities AS VARCHAR[])) = 0
            OR list_contains(CAST($universities AS VARCHAR[]), po.university))
       AND (CAST($province AS VARCHAR) IS NULL OR po.province_code = CAST($province AS VARCHAR))
+      AND (CAST($tier AS VARCHAR) IS NULL OR po.tier = CAST($tier AS VARCHAR))
+      AND (CAST($cycle_start AS DATE) IS NULL
+           OR (po.start_date <= CAST($cycle_end AS DATE)
+               AND coalesce(po.end_date, CAST($cycle_start AS DATE)) >= CAST($cycle_start AS DATE)))
 ),
 scoped_activities AS (
     SELECT ao.* FROM activity_overview ao
@@ -30,6 +36,8 @@ scoped_activities AS (
       AND (CAST($measure AS VARCHAR) IS NULL OR ao.measure = CAST($measure AS VARCHAR))
       AND (CAST($start AS DATE) IS NULL OR ao.date >= CAST($start AS DATE))
       AND (CAST($end AS DATE) IS NULL OR ao.date <= CAST($end AS DATE))
+      AND (CAST($cycle_start AS DATE) IS NULL
+           OR ao.date BETWEEN CAST($cycle_start AS DATE) AND CAST($cycle_end AS DATE))
 ),
 keyed_pairings AS (
     SELECT sp.*,
@@ -59,11 +67,16 @@ def name_key(name: str, lang: str) -> str:
 
 
 def filter_params(filters: Filters, start: date | None = None, end: date | None = None) -> dict:
-    """Bind the filters; `start`/`end` override the period (e.g. to compare two semesters)."""
+    """Bind the filters; `start`/`end` override the period (e.g. to compare two semesters); the cycle's window
+    applies besides."""
     period_start, period_end = filters.period.bounds()
+    cycle_start, cycle_end = filters.cycle_bounds()
     return {
         "universities": list(filters.universities),
         "province": filters.province,
+        "tier": filters.tier,
+        "cycle_start": cycle_start,
+        "cycle_end": cycle_end,
         "measure": filters.measure,
         "start": start if start is not None else period_start,
         "end": end if end is not None else period_end,
@@ -116,6 +129,18 @@ def demo_in_view(con, filters: Filters) -> bool:
         filter_params(filters),
     )
     return bool(row[0])
+
+
+def tier_counts(con, filters: Filters) -> dict[str, int]:
+    """Pairings in view by tier (national, provincial, municipal; tiers without one left out): what the KPI
+    cards count, tier by tier."""
+    rows = fetch_df(
+        con,
+        f"WITH {FILTER_CTES} SELECT tier, count(*) AS n FROM scoped_pairings GROUP BY tier",
+        filter_params(filters),
+    )
+    counts = dict(zip(rows["tier"], rows["n"], strict=True))
+    return {tier: int(counts[tier]) for tier in ("national", "provincial", "municipal") if tier in counts}
 
 
 def provenance_counts(con) -> pd.DataFrame:

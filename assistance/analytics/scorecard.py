@@ -6,7 +6,9 @@ The status rule (shown on the scorecard in zh/en, tested at its boundaries):
 
 * A school year runs 1 September – 31 August and is named by the year it starts.
 * Pro-rata expectation of a measure = plan target × elapsed days ÷ days in the school year, where
-  elapsed days count 1 September through `today` inclusive (a past year: the full target).
+  elapsed days count from 1 September, or from the pairing's start date if it started later in that year,
+  through `today` inclusive, or through the pairing's end date if it ended sooner (a past year: through
+  31 August, so a full year gives the full target and a pairing's first year only its share of it).
 * Progress = actual activities ÷ expectation, compared in exact integer arithmetic so that exactly
   50 % is amber, never red by a rounding error:
   green ≥ GREEN_PERCENT, amber ≥ AMBER_PERCENT (so exactly 50 % is amber), red below.
@@ -15,8 +17,10 @@ The status rule (shown on the scorecard in zh/en, tested at its boundaries):
 * A pairing's status for a year applies the same thresholds to its totals over the planned measures.
   In the current year it is red, whatever its totals, when SILENCE_DAYS or more days have passed since
   its last activity, or when it never reported and started SILENCE_DAYS or more days ago.
-* Needs attention (current year only): never reported (after SILENCE_DAYS since start), silent for
-  SILENCE_DAYS or more days, and each measure whose status is red (below AMBER_PERCENT of a
+* A pairing whose end date has passed is `ended`: it keeps its history (past years keep their status), is
+  never red for silence and never needs attention after its end.
+* Needs attention (current year only, pairings not ended): never reported (after SILENCE_DAYS since start),
+  silent for SILENCE_DAYS or more days, and each measure whose status is red (below AMBER_PERCENT of a
   pro-rata expectation of at least one activity).
 """
 
@@ -35,7 +39,7 @@ from assistance.filters import Filters
 SILENCE_DAYS = 60  # no activity for this many days or more → red / needs attention (60 flags, 59 does not)
 GREEN_PERCENT = 100  # progress ≥ 100 % of pro-rata → green
 AMBER_PERCENT = 50  # 50 % ≤ progress < 100 % → amber; below 50 % → red (exactly 50 % is amber)
-STATUSES = ("green", "amber", "red", "not_due", "no_target", "not_started")
+STATUSES = ("green", "amber", "red", "not_due", "no_target", "not_started", "ended")
 
 
 def today() -> date:
@@ -61,23 +65,28 @@ def _status_sql(target: str, actual: str) -> str:
     """The green/amber/red rule over integer columns (names written in code, never input).
 
     expectation = target × elapsed_days / year_days, so `actual ≥ p % of expectation` becomes
-    100 × actual × year_days ≥ p × target × elapsed_days: exact, no floating point at the boundary.
+    100 × actual × year_days ≥ p × target × elapsed_days: exact, no floating point at the boundary. No day of the
+    year in the pairing's span yet (it starts later): nothing is due.
     """
     return f"""CASE
         WHEN coalesce({target}, 0) = 0 THEN 'no_target'
+        WHEN elapsed_days = 0 THEN 'not_due'
         WHEN 100 * {actual} * year_days >= CAST($green_percent AS BIGINT) * {target} * elapsed_days THEN 'green'
         WHEN {target} * elapsed_days < year_days THEN 'not_due'
         WHEN 100 * {actual} * year_days >= CAST($amber_percent AS BIGINT) * {target} * elapsed_days THEN 'amber'
         ELSE 'red' END"""
 
 
-def _year_days_sql(year: str) -> str:
-    """`year_days` (days in school year `year`) and `elapsed_days` (its days from 1 September through
-    `as_of.today` inclusive; a past year: all of them), for a query that has `as_of` in its FROM."""
+def _year_days_sql(year: str, started: str = "NULL", ended: str = "NULL") -> str:
+    """`year_days` (days in school year `year`) and `elapsed_days` (its days from 1 September, or the pairing's
+    start date `started` if later, through `as_of.today` inclusive, or its end date `ended` if sooner; a past
+    year: through 31 August), for a query that has `as_of` in its FROM. Column names written in code only."""
     start, end = f"make_date({year}, 9, 1)", f"make_date({year} + 1, 9, 1)"
+    first = f"greatest({start}, coalesce(CAST({started} AS DATE), {start}))"
+    last = f"least({end} - 1, as_of.today, coalesce(CAST({ended} AS DATE), as_of.today))"
     return (
         f"CAST({end} - {start} AS BIGINT) AS year_days, "
-        f"CAST(greatest(0, least({end} - {start}, as_of.today - {start} + 1)) AS BIGINT) AS elapsed_days"
+        f"CAST(greatest(0, {last} - {first} + 1) AS BIGINT) AS elapsed_days"
     )
 
 
@@ -95,12 +104,13 @@ progress_activities AS (
     WHERE a.pairing_id IN (SELECT pairing_id FROM target_pairings) AND a.date <= (SELECT today FROM as_of)
 ),
 pairing_last AS (
-    SELECT p.pairing_id, p.start_date, max(pa.date) AS last_date, count(pa.date) AS activities_to_date,
+    SELECT p.pairing_id, p.start_date, p.end_date, max(pa.date) AS last_date, count(pa.date) AS activities_to_date,
            CAST((SELECT today FROM as_of) - max(pa.date) AS INTEGER) AS days_since_last,
-           CAST((SELECT today FROM as_of) - p.start_date AS INTEGER) AS days_since_start
+           CAST((SELECT today FROM as_of) - p.start_date AS INTEGER) AS days_since_start,
+           coalesce(p.end_date < (SELECT today FROM as_of), false) AS ended
     FROM pairings p LEFT JOIN progress_activities pa ON pa.pairing_id = p.pairing_id
     WHERE p.pairing_id IN (SELECT pairing_id FROM target_pairings)
-    GROUP BY p.pairing_id, p.start_date
+    GROUP BY p.pairing_id, p.start_date, p.end_date
 ),
 measure_rows AS (
     SELECT coalesce(pl.pairing_id, ya.pairing_id) AS pairing_id,
@@ -114,8 +124,8 @@ measure_rows AS (
       ON ya.pairing_id = pl.pairing_id AND ya.school_year = pl.school_year AND ya.measure = pl.measure
 ),
 measure_days AS (
-    SELECT m.*, {_year_days_sql("m.school_year")}
-    FROM measure_rows m, as_of
+    SELECT m.*, {_year_days_sql("m.school_year", "p.start_date", "p.end_date")}
+    FROM measure_rows m JOIN pairings p ON p.pairing_id = m.pairing_id, as_of
     WHERE m.school_year <= as_of.current_year
 ),
 measure_progress AS (
@@ -138,10 +148,11 @@ year_status AS (
 ),
 pairing_status AS (
     SELECT pl.*, ys.target, ys.actual_planned, ys.expected, ys.actual AS actual_this_year,
-           coalesce(pl.last_date IS NULL AND pl.days_since_start >= CAST($silence_days AS INTEGER), false)
-               AS never_reported,
-           coalesce(pl.days_since_last >= CAST($silence_days AS INTEGER), false) AS silent,
-           CASE WHEN pl.days_since_start < 0 THEN 'not_started'
+           coalesce(NOT pl.ended AND pl.last_date IS NULL AND pl.days_since_start >= CAST($silence_days AS INTEGER),
+                    false) AS never_reported,
+           coalesce(NOT pl.ended AND pl.days_since_last >= CAST($silence_days AS INTEGER), false) AS silent,
+           CASE WHEN pl.ended THEN 'ended'
+                WHEN pl.days_since_start < 0 THEN 'not_started'
                 WHEN pl.last_date IS NULL AND pl.days_since_start >= CAST($silence_days AS INTEGER) THEN 'red'
                 WHEN pl.days_since_last >= CAST($silence_days AS INTEGER) THEN 'red'
                 ELSE coalesce(ys.plan_status, 'no_target') END AS status
@@ -158,7 +169,7 @@ attention AS (
     SELECT mp.pairing_id, 'below_plan', 3, mp.measure, mp.target, mp.expected, mp.actual
     FROM measure_progress mp JOIN pairing_status ps ON ps.pairing_id = mp.pairing_id
     WHERE mp.school_year = (SELECT current_year FROM as_of) AND mp.status = 'red'
-      AND ps.last_date IS NOT NULL AND ps.status <> 'not_started'
+      AND ps.last_date IS NOT NULL AND ps.status NOT IN ('not_started', 'ended')
 )"""
 
 SCOPED_TARGETS = "target_pairings AS (SELECT pairing_id FROM scoped_pairings)"
@@ -190,7 +201,7 @@ def pairing_choices(con: duckdb.DuckDBPyConnection, filters: Filters, lang: str 
     """The pairings the picker offers: those in view of the university and province filters, by university and
     school as `lang` sorts names (pinyin in Chinese, English university names in English)."""
     sql = f"""WITH {FILTER_CTES}
-    SELECT sp.pairing_id, sp.school, sp.university, sp.county, sp.province, sp.provenance,
+    SELECT sp.pairing_id, sp.school, sp.university, sp.county, sp.province, sp.provenance, sp.end_date,
            u.name_en AS university_en, pr.name_en AS province_en
     FROM keyed_pairings sp JOIN universities u ON u.name_zh = sp.university
     LEFT JOIN provinces pr ON pr.code = sp.province_code
@@ -251,8 +262,8 @@ def measure_scorecard(con: duckdb.DuckDBPyConnection, pairing_id: int, school_ye
 
 def year_scorecard_query(con: duckdb.DuckDBPyConnection, pairing_id: int, today: date) -> TableQuery:
     """One row per school year: totals over the planned measures, progress, status (the current year's
-    status includes the silence rule), the year's days and days elapsed, whether it is the current year;
-    newest first."""
+    status includes the silence and end rules), the year's days and days elapsed, whether it is the current year,
+    the pairing's start and end dates; newest first."""
     sql = f"""WITH {ONE_TARGET}, {PROGRESS_CTES},
     years AS (SELECT unnest(CAST($years AS INTEGER[])) AS school_year)
     SELECT {_NAMES}, y.school_year, coalesce(ys.target, 0) AS target, ys.expected,
@@ -260,14 +271,29 @@ def year_scorecard_query(con: duckdb.DuckDBPyConnection, pairing_id: int, today:
            CASE WHEN ys.expected > 0 THEN ys.actual_planned / ys.expected END AS progress,
            CASE WHEN y.school_year = as_of.current_year THEN (SELECT status FROM pairing_status)
                 ELSE coalesce(ys.plan_status, 'no_target') END AS status,
-           {_year_days_sql("y.school_year")}, y.school_year = as_of.current_year AS is_current
-    FROM years y CROSS JOIN as_of LEFT JOIN year_status ys ON ys.school_year = y.school_year"""
+           {_year_days_sql("y.school_year", "span.start_date", "span.end_date")},
+           y.school_year = as_of.current_year AS is_current, span.start_date, span.end_date
+    FROM years y CROSS JOIN as_of CROSS JOIN (SELECT start_date, end_date FROM pairing_last) span
+    LEFT JOIN year_status ys ON ys.school_year = y.school_year"""
     params = _one(pairing_id, today) | {"years": school_years(con, pairing_id, today)}
     return TableQuery(sql, params, {"school_year": ("school_year",)}, "school_year", default_descending=True)
 
 
 def year_scorecard(con: duckdb.DuckDBPyConnection, pairing_id: int, today: date) -> pd.DataFrame:
     return year_scorecard_query(con, pairing_id, today).page(con)
+
+
+def plan_sources(con: duckdb.DuckDBPyConnection, pairing_id: int, school_year: int) -> list[tuple[str, int | None]]:
+    """Where the pairing's plan targets of a school year came from: (provenance, batch id) pairs, imported batches
+    first and newest first, demo last; [] when the year has no plan."""
+    rows = fetch_df(
+        con,
+        """SELECT DISTINCT provenance, batch_id FROM plan_overview
+           WHERE pairing_id = CAST($pairing AS INTEGER) AND school_year = CAST($year AS INTEGER)
+           ORDER BY provenance = 'demo', batch_id DESC NULLS LAST""",
+        {"pairing": int(pairing_id), "year": int(school_year)},
+    )
+    return [(p, None if pd.isna(b) else int(b)) for p, b in zip(rows["provenance"], rows["batch_id"], strict=True)]
 
 
 def demo_activity_count(con: duckdb.DuckDBPyConnection, pairing_id: int) -> int:

@@ -50,7 +50,7 @@ def pairings_query(filters: Filters, today: date, lang: str = "zh") -> TableQuer
         FROM scoped_activities GROUP BY pairing_id
     )
     SELECT sp.pairing_id, sp.university, sp.school, sp.county, sp.province, sp.province_code, sp.tier,
-           p.start_date, sp.provenance, sp.confidence, sp.source, ps.last_date, ps.days_since_last,
+           p.start_date, p.end_date, sp.provenance, sp.confidence, sp.source, ps.last_date, ps.days_since_last,
            coalesce(r.activities, 0) AS activities, coalesce(r.teachers, 0) AS teachers,
            coalesce(r.students, 0) AS students, ps.status,
            CASE ps.status WHEN 'red' THEN 1 WHEN 'amber' THEN 2 WHEN 'green' THEN 3 ELSE 4 END AS status_rank,

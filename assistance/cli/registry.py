@@ -98,13 +98,6 @@ def _unusable(path: Path, kind: str, reason: str, as_json: bool) -> int:
     return _fail(f"{path}: {reason}")
 
 
-def _tier_names(tiers: list[str], lang: str) -> str:
-    if lang == "en":
-        return "/".join(tiers)
-    names = {"national": "国家示范", "provincial": "省级", "municipal": "市级"}
-    return "、".join(names[tier] for tier in tiers)
-
-
 def print_report(report: ImportReport, lang: str) -> None:
     """The report as text: counts, changes before → after, new parties and schools, demo removal, errors."""
     counts = {k: getattr(report, k) for k in ("rows", "inserted", "changed", "unchanged", "rejected")}
@@ -125,16 +118,8 @@ def print_report(report: ImportReport, lang: str) -> None:
         print(t("registry.cli.new_party", lang, name=name, kind=kind, similar=hint))
     if len(report.new_schools):
         print(t("registry.cli.new_schools", lang, count=len(report.new_schools)))
-    demo = report.demo
-    if report.kind == "plans" and demo.get("plans"):
-        key = "registry.cli.demo_plans" if report.dry_run else "registry.cli.demo_plans_done"
-        print(t(key, lang, plans=demo["plans"]))
-    elif any(demo.get(k) for k in ("pairings", "plans", "activities")):
-        key = "registry.cli.demo" if report.dry_run else "registry.cli.demo_done"
-        tiers = _tier_names(report.demo_tiers, lang)
-        print(t(key, lang, tiers=tiers, **{k: demo.get(k, 0) for k in ("pairings", "plans", "activities")}))
-    if demo.get("kept"):
-        print(t("registry.cli.demo_kept", lang, kept=demo["kept"]))
+    for note in report.demo_notes(lang):
+        print(f"  {note}")
     if report.ignored_columns:
         print(t("ingest.cli.ignored", lang, columns="、".join(report.ignored_columns)))
     for line, column, _value, message in report.errors_in(lang).itertuples(index=False):

@@ -60,6 +60,7 @@ REASON = _column("reason", "reason")
 TIER = _column("tier", "tier")
 SOURCE = _column("source", width="medium")
 START_DATE = _column("start_date", "date")
+END_DATE = _column("end_date", "date")  # an ended pairing's end (its status says 已结束 / ended)
 LAST_DATE = _column("last_date", "date")
 DAYS_SINCE_LAST = _column("days_since_last", "days")  # a number in files; today / yesterday / N days ago on screen
 ACTIVITIES = _column("activities", "int")
@@ -80,7 +81,7 @@ ACTIVITY_COLUMNS = (
 )  # fmt: skip
 PAIRING_COLUMNS = (
     UNIVERSITY, SCHOOL, STATUS, LAST_DATE, DAYS_SINCE_LAST, ACTIVITIES, TEACHERS_REACHED, STUDENTS_REACHED,
-    COUNTY, PROVINCE, TIER, START_DATE, PROVENANCE, SOURCE, PAIRING_ID,
+    COUNTY, PROVINCE, TIER, START_DATE, END_DATE, PROVENANCE, SOURCE, PAIRING_ID,
 )  # fmt: skip
 ATTENTION_COLUMNS = (
     REASON, UNIVERSITY, SCHOOL, DAYS_SINCE_LAST, MEASURE, TARGET, EXPECTED, ACTUAL, PROGRESS, LAST_DATE,

@@ -54,12 +54,13 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> UndoResult:
 
 
 def list_batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Upload history, newest first, with the keys of `batches --json` plus size, sheet and ignored columns."""
+    """Upload history, newest first, with the keys of `batches --json` plus size, sheet, ignored columns, the
+    batch's kind (activities, registry, plans) and a registry or plan batch's changed and unchanged rows."""
     with cursor(con) as cur:
         return cur.execute(
             "SELECT batch_id, file_name AS file, sha256, rows, inserted, duplicates, rejected, uploaded_by, "
-            "uploaded_at, undone_at IS NOT NULL AS undone, undone_at, size_bytes, sheet, ignored_columns "
-            "FROM upload_batches ORDER BY batch_id DESC"
+            "uploaded_at, undone_at IS NOT NULL AS undone, undone_at, size_bytes, sheet, ignored_columns, kind, "
+            "changed, unchanged FROM upload_batches ORDER BY batch_id DESC"
         ).df()
 
 

@@ -288,6 +288,26 @@ class ImportReport:
     def exit_code(self) -> int:
         return 1 if self.rejected else 0
 
+    @property
+    def nothing_to_add(self) -> bool:
+        """No row is new or changed: a commit would change nothing (the Registry page disables it)."""
+        return not (self.inserted or self.changed)
+
+    def demo_notes(self, lang: str) -> list[str]:
+        """The demo rows a commit removes (a dry run) or removed, and the demo pairings kept; [] if none."""
+        demo, notes = self.demo, []
+        done = "" if self.dry_run else "_done"
+        if self.kind == "plans" and demo.get("plans"):
+            notes.append(t(f"registry.demo.plans{done}", lang, plans=demo["plans"]))
+        elif any(demo.get(k) for k in ("pairings", "plans", "activities")):
+            order = ("national", "provincial", "municipal")
+            tiers = t("list.separator", lang).join(t(f"tier.{tier}", lang) for tier in order if tier in self.demo_tiers)
+            counts = {k: demo.get(k, 0) for k in ("pairings", "plans", "activities")}
+            notes.append(t(f"registry.demo.tier{done}", lang, tiers=tiers, **counts))
+        if demo.get("kept"):
+            notes.append(t("registry.demo.kept", lang, kept=demo["kept"]))
+        return notes
+
     def errors_in(self, lang: str) -> pd.DataFrame:
         """line, column, value, message (in `lang`), ordered by line."""
         if self.errors.empty:

@@ -46,7 +46,7 @@ STRINGS = {
     "provenance.verified": ("已核实", "Verified"),
     "provenance.demo": ("示例", "Demo"),
     "provenance.imported": ("导入", "Imported"),
-    "tier.national": ("国家级", "National"),
+    "tier.national": ("国家示范", "National"),
     "tier.provincial": ("省级", "Provincial"),
     "tier.municipal": ("市级", "Municipal"),
     "region.eastern": ("东部", "Eastern"),

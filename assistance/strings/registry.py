@@ -153,29 +153,6 @@ STRINGS = {
         "  new supporting party: {name} ({kind}){similar}",
     ),
     "registry.cli.new_schools": ("  新学校 {count} 所", "  {count} new schools"),
-    "registry.cli.demo": (
-        "  {tiers}层级的示例数据将被移除：示例配对 {pairings}，示例计划 {plans} 项，示例活动 {activities} 条"
-        "（上传的活动不受影响）",
-        "  demo data of the {tiers} tier will be removed: {pairings} demo pairings, {plans} demo plan targets, "
-        "{activities} demo activities (uploaded activities are kept)",
-    ),
-    "registry.cli.demo_done": (
-        "  已移除{tiers}层级的示例数据：示例配对 {pairings}，示例计划 {plans} 项，示例活动 {activities} 条",
-        "  removed the demo data of the {tiers} tier: {pairings} demo pairings, {plans} demo plan targets, "
-        "{activities} demo activities",
-    ),
-    "registry.cli.demo_plans": (
-        "  这些配对的示例计划 {plans} 项将被移除",
-        "  {plans} demo plan targets of these pairings will be removed",
-    ),
-    "registry.cli.demo_plans_done": (
-        "  已移除这些配对的示例计划 {plans} 项",
-        "  removed {plans} demo plan targets of these pairings",
-    ),
-    "registry.cli.demo_kept": (
-        "  {kept} 个示例配对因已有上传的活动或计划而保留",
-        "  {kept} demo pairings kept: uploaded activities or plans refer to them",
-    ),
     "registry.cli.same_file": (
         "  这份文件已作为批次 #{batch} 导入过",
         "  this exact file was already imported as batch #{batch}",
@@ -189,6 +166,172 @@ STRINGS = {
         "层级“{tier}”无法识别（national/provincial/municipal）",
         'unknown tier "{tier}" (national/provincial/municipal)',
     ),
+    # ---- demo data a commit removes (dry run) or removed (the page and the command line)
+    "registry.demo.tier": (
+        "{tiers}层级的示例数据将被移除：示例配对 {pairings} 个，示例计划 {plans} 项，示例活动 {activities} 条"
+        "（上传的活动不受影响）",
+        "demo data of the tiers {tiers} will be removed: {pairings} demo pairings, {plans} demo plan targets, "
+        "{activities} demo activities (uploaded activities are kept)",
+    ),
+    "registry.demo.tier_done": (
+        "已移除{tiers}层级的示例数据：示例配对 {pairings} 个，示例计划 {plans} 项，示例活动 {activities} 条",
+        "removed the demo data of the tiers {tiers}: {pairings} demo pairings, {plans} demo plan targets, "
+        "{activities} demo activities",
+    ),
+    "registry.demo.plans": (
+        "这些配对的示例计划 {plans} 项将被移除",
+        "{plans} demo plan targets of these pairings will be removed",
+    ),
+    "registry.demo.plans_done": (
+        "已移除这些配对的示例计划 {plans} 项",
+        "removed {plans} demo plan targets of these pairings",
+    ),
+    "registry.demo.kept": (
+        "{kept} 个示例配对因已有上传的活动或计划而保留",
+        "{kept} demo pairings kept: uploaded activities or plans refer to them",
+    ),
+    # ---- the Registry page (pages/registry.py)
+    "registry.page.intro": (
+        "供教育部和省级工作人员维护帮扶名册（国家示范、省级、市级配对）和“一校一策”年度计划：上传 Excel/WPS 保存的"
+        " CSV 或 XLSX 文件，先预检（不写入），确认后提交。每次提交是一个批次，可以撤销。",
+        "For ministry and provincial staff: load the pairing registry (national, provincial and municipal tiers) "
+        "and the 一校一策 yearly plans as CSV or XLSX files saved from Excel/WPS. Check a file first (nothing is "
+        "written), then commit it. Every commit is a batch that can be undone.",
+    ),
+    "registry.page.tab_registry": ("帮扶名册（配对）", "Pairings (registry file)"),
+    "registry.page.tab_plans": ("一校一策计划", "一校一策 plans (plan file)"),
+    "registry.page.format_title": ("文件格式", "File format"),
+    "registry.page.format_registry": (
+        "每行一个配对。列：**帮扶单位**、省份、市/州、**受援县**（全称、简称或 6 位代码）、**受援学校**、学校简称、"
+        "层级（国家示范/省级/市级，默认国家示范）、协议开始日期、协议结束日期、周期、来源、可信度。\n\n"
+        "配对以（帮扶单位、受援学校、层级）识别：再次导入同一配对时只更新有变化的字段；空单元格不改变已有内容；"
+        "文件中没有的配对不会被删除（已结束的配对请填写协议结束日期）。导入某一层级的真实配对时，"
+        "该层级的示例数据会被移除（预检时会显示数量），上传的活动记录不受影响。",
+        "One row per pairing. Columns: **supporter**, province, city, **county** (full name, short name or 6-digit "
+        "adcode), **school**, school short name, tier (national/provincial/municipal, default national), start "
+        "date, end date, cycle, source, confidence.\n\nA pairing is identified by (supporter, school, tier): "
+        "importing it again updates only the fields that changed; an empty cell leaves a field as it is; a "
+        "pairing absent from the file is never deleted (give an ended pairing its end date). Real pairings of a "
+        "tier replace that tier's demo data (the check says how much); uploaded activities are kept.",
+    ),
+    "registry.page.format_plans": (
+        "每行一项年度目标。列：**帮扶高校**、**受援学校**或受援县（须确定该高校的一个配对）、**学年**（如 2025、"
+        "2025-2026、2025学年：2025 年 9 月开始的学年）、**帮扶举措**、**目标次数**、备注。\n\n"
+        "计划项以（配对、学年、举措）识别：同一项的新目标是一次更改，显示原值 → 新值。"
+        "导入某配对的计划时，该配对的示例计划会被移除。",
+        "One yearly target per row. Columns: **supporter**, **school** or county (must identify one pairing of "
+        "the supporter), **school year** (2025, 2025-2026, 2025学年: the year starting in September 2025), "
+        "**measure**, **target**, notes.\n\nAn entry is identified by (pairing, school year, measure): a new "
+        "target for it is a change, shown before → after. Importing a pairing's plans removes its demo targets.",
+    ),
+    "registry.page.nothing_to_commit": (
+        "这份文件没有新增或更改的内容，无需提交，也不会产生空批次。",
+        "This file adds and changes nothing: there is nothing to commit, and no empty batch.",
+    ),
+    "registry.page.nothing_new": (
+        "没有新增或更改的内容：名册中已是这些数据。",
+        "Nothing new or changed: the registry already holds these rows.",
+    ),
+    "registry.page.metric_would_change": ("将更改", "Would change"),
+    "registry.page.metric_changed": ("已更改", "Changed"),
+    "registry.page.metric_unchanged": ("未变", "Unchanged"),
+    "registry.page.committed": (
+        "已提交为批次 #{batch}：新增 {inserted}，更改 {changed}，未变 {unchanged}，错误 {rejected}。",
+        "Committed as batch #{batch}: {inserted} new, {changed} changed, {unchanged} unchanged, {rejected} rejected.",
+    ),
+    "registry.page.same_file": (
+        "这个文件（内容完全相同）已作为批次 #{batch} 导入过。",
+        "This exact file was already imported as batch #{batch}.",
+    ),
+    "registry.page.total_rows": ("已跳过合计行 {count} 行。", "Skipped {count} total rows."),
+    "registry.page.changes_title": ("更改明细（原值 → 新值）", "Changes (before → after)"),
+    "registry.page.col_what": ("配对或计划项", "Pairing or plan entry"),
+    "registry.page.col_field": ("字段", "Field"),
+    "registry.page.col_before": ("原值", "Before"),
+    "registry.page.col_after": ("新值", "After"),
+    "registry.page.field.provenance": ("数据来源", "Provenance"),
+    "registry.page.plan_entry": ("配对 #{pairing} · {year} · {measure}", "pairing #{pairing} · {year} · {measure}"),
+    "registry.page.new_parties_title": ("新帮扶单位（提交时创建）", "New supporting parties (created on commit)"),
+    "registry.page.new_parties_note": (
+        "“是否指”列出名册中名称相近的单位：如果是同一单位，请在文件中改用已有名称后重新预检。",
+        '"Did you mean" lists registered parties with a close name: if one is the same party, use its '
+        "registered name in the file and check again.",
+    ),
+    "registry.page.col_name": ("名称", "Name"),
+    "registry.page.col_kind": ("类型", "Kind"),
+    "registry.page.col_similar": ("是否指", "Did you mean"),
+    "registry.page.party.university": ("高校", "university"),
+    "registry.page.party.institution": ("机构", "institution"),
+    "registry.page.party.high_school": ("中学", "high school"),
+    "registry.page.new_schools_title": (
+        "新受援学校 {count} 所（提交时创建）",
+        "{count} new schools (created on commit)",
+    ),
+    "registry.page.col_school": ("学校", "School"),
+    "registry.page.col_county": ("受援县", "County"),
+    "registry.page.history": ("名册与计划的导入批次", "Registry and plan batches"),
+    "registry.page.history_empty": ("还没有导入过名册或计划文件。", "No registry or plan file has been imported yet."),
+    "registry.page.undo_confirm": (
+        "确认撤销批次 #{batch}（{kind}：撤回它新增的 {inserted} 项和更改的 {changed} 项，恢复它移除的示例数据）",
+        "Yes, undo batch #{batch} ({kind}: remove the {inserted} rows it added, revert the {changed} it changed, "
+        "restore the demo data it removed)",
+    ),
+    "registry.page.kind.activities": ("活动记录", "Activities"),
+    "registry.page.kind.registry": ("帮扶名册", "Registry"),
+    "registry.page.kind.plans": ("一校一策计划", "Plans"),
+    "upload.col_kind": ("类型", "Kind"),
+    "upload.col_changed": ("更改", "Changed"),
+    "upload.col_unchanged": ("未变", "Unchanged"),
+    "registry.page.export_title": ("导出名册", "Export the registry"),
+    "registry.page.export_caption": (
+        "导出的文件与导入格式相同：修改后可以直接重新导入，未修改的配对显示为“未变”。示例配对不导出。",
+        "The file is in the import format: edit it and import it again; the pairings you did not touch come "
+        "back as unchanged. Demo pairings are not exported.",
+    ),
+    "registry.page.export_tier": ("层级", "Tier"),
+    "registry.page.export_all_tiers": ("全部层级", "All tiers"),
+    "registry.page.export_all_stem": ("全部", "all"),
+    "registry.page.export_stem": ("帮扶名册", "registry"),
+    "registry.page.export_headers": ("表头语言", "Headers"),
+    "registry.page.export_headers_zh": ("中文", "Chinese"),
+    "registry.page.export_headers_en": ("英文", "English"),
+    "registry.page.export_csv": ("下载 CSV（{count} 个配对）", "Download CSV ({count} pairings)"),
+    "registry.page.export_xlsx": ("下载 XLSX（{count} 个配对）", "Download XLSX ({count} pairings)"),
+    "registry.page.export_empty": (
+        "这一层级还没有真实配对（示例配对不导出）。",
+        "This tier has no real pairings yet (demo pairings are not exported).",
+    ),
+    # ---- the scorecard: where a year's plan targets came from (plans import, demo data)
+    "school.plan_source": ("计划来源：{sources}", "Plan source: {sources}"),
+    "school.plan_source.batch": ("导入（批次 {batch}）", "imported (batch {batch})"),
+    "school.plan_source.imported": ("导入", "imported"),
+    "school.plan_source.verified": ("已核实", "verified"),
+    "school.plan_source.demo": ("示例数据", "demo data"),
+    "school.plan_source.none": ("无（该学年没有计划目标）", "none (no targets for this school year)"),
+    # ---- a pairing's agreement: cycle and end (scorecard header, school picker)
+    "school.cycle": ("第 {cycle} 周期", "cycle {cycle}"),
+    "school.end.past": ("{end} 已结束", "ended on {end}"),
+    "school.end.future": ("协议至 {end}", "agreement until {end}"),
+    "school.outside": (
+        "{label}不在协议期内（{why}），不计算按期应完成数。",
+        "{label} lies outside the agreement ({why}): nothing is expected.",
+    ),
+    "school.pick_ended": ("（{end} 已结束）", " (ended on {end})"),
+    # ---- the tier and cycle filters (sidebar, URL ?tier= and ?cycle=) and the KPI cards' tiers
+    "filters.tier": ("层级", "Tier"),
+    "filters.all_tiers": ("全部层级", "All tiers"),
+    "filters.cycle": ("协议周期", "Agreement cycle"),
+    "filters.all_cycles": ("全部周期", "All cycles"),
+    "filters.cycle_value": ("第 {cycle} 周期（{first}–{last}）", "Cycle {cycle} ({first}–{last})"),
+    "filters.cycle_help": (
+        "按协议的三年周期查看：保留协议期与该周期有重叠的配对，以及日期在该周期内的活动。"
+        "第 1 周期为 2022-09-01 至 2025-08-31，第 2 周期为 2025-09-01 至 2028-08-31。",
+        "View one three-year agreement cycle: the pairings whose agreement overlaps it and the activities dated "
+        "inside it. Cycle 1 runs 2022-09-01 – 2025-08-31, cycle 2 2025-09-01 – 2028-08-31.",
+    ),
+    "scope.tier_cycle": ("{filters}：没有这一层级或周期的配对", "{filters}: no pairing of that tier or cycle"),
+    "kpi.tiers": ("计入的配对：{tiers}", "Pairings counted: {tiers}"),
+    "kpi.tier_count": ("{tier} {count} 个", "{tier} {count}"),
     # ---- undo of registry and plan batches
     "registry.undo.done": (
         "已撤销批次 #{batch}（{kind}）：撤回 {changes} 项更改，恢复示例数据 {restored} 行。",

@@ -113,19 +113,29 @@ STRINGS = {
         "{label}已结束，按期应完成数 = 全年计划数。",
         "{label} is over; pro-rata expectation = the full target.",
     ),
+    "school.elapsed_span": (
+        "{label}中计入 {elapsed} / {days} 天（{span}），按期应完成数 = 计划数 × {share}。",
+        "{elapsed} of the {days} days of {label} count ({span}); pro-rata expectation = target × {share}.",
+    ),
+    "school.span.start": ("协议 {start} 开始", "the agreement started on {start}"),
+    "school.span.end": ("协议 {end} 结束", "the agreement ended on {end}"),
     "school.rule_title": ("状态规则", "Status rule"),
     "school.rule": (
-        "- **按期应完成数** = 计划数 × 学年已过天数 ÷ 学年总天数（学年为 9 月 1 日至次年 8 月 31 日，"
-        "已过天数含今天；往年按全年计划数）。\n"
+        "- **按期应完成数** = 计划数 × 已过天数 ÷ 学年总天数。学年为 9 月 1 日至次年 8 月 31 日；已过天数从 9 月 1 日"
+        "（配对在学年中途开始的，从协议开始日期）数到今天（含今天；往年数到 8 月 31 日，协议已结束的数到结束日期）。"
+        "因此往年按全年计划数，配对开始的第一个学年只按开始后的天数折算。\n"
         "- **完成率** = 实际活动数 ÷ 按期应完成数。"
         ":green[**● {green_label}**]：完成率 ≥ {green}%；:orange[**● {amber_label}**]：{amber}% ≤ 完成率 < {green}%"
         "（恰好 {amber}% 为{amber_label}）；:red[**● {red_label}**]：完成率 < {amber}%。\n"
         "- 当前学年，学校距最近一次活动已满 **{days} 天**（含第 {days} 天），或开始满 {days} 天仍从未报送，"
         "整体状态为:red[**{red_label}**]。\n"
         "- 学校整体状态按有计划举措的合计计算；单项举措按同一阈值评级。按期应完成数不足 1 次且尚无活动的举措"
-        "记为“{not_due_label}”，计划数为 0 的举措记为“{no_target_label}”。",
-        "- **Pro-rata expectation** = target × days elapsed ÷ days in the school year (1 September – "
-        "31 August, today included; a past year counts its full target).\n"
+        "记为“{not_due_label}”，计划数为 0 的举措记为“{no_target_label}”。\n"
+        "- 协议结束日期已过的配对记为“{ended_label}”：保留历年记录，结束后不再列入“需要关注”。",
+        "- **Pro-rata expectation** = target × days elapsed ÷ days in the school year (1 September – 31 August). "
+        "Days elapsed count from 1 September, or from the pairing's start date if it started later in the year, "
+        "through today inclusive (a past year: through 31 August; an ended pairing: through its end date). So a "
+        "past year counts its full target, and a pairing's first year only the share after its start.\n"
         "- **Progress** = actual activities ÷ pro-rata expectation. "
         ":green[**● {green_label}**]: progress ≥ {green}%; :orange[**● {amber_label}**]: {amber}% ≤ progress < "
         "{green}% (exactly {amber}% is “{amber_label}”); :red[**● {red_label}**]: progress < {amber}%.\n"
@@ -133,7 +143,9 @@ STRINGS = {
         "more have passed since its last activity, or if it has never reported {days} days or more after its start.\n"
         "- The overall status uses the totals over the planned measures; each measure is rated with the "
         "same thresholds. A measure whose expectation is still below one activity and that has none yet is "
-        "“{not_due_label}”; a measure with a target of 0 is “{no_target_label}”.",
+        "“{not_due_label}”; a measure with a target of 0 is “{no_target_label}”.\n"
+        "- A pairing whose end date has passed is “{ended_label}”: its history stays, and it is no longer listed "
+        "under needs attention after its end.",
     ),
     "school.plan_title": ("计划与实际：{label}", "Plan against actual: {label}"),
     "school.chart.target": ("全年计划", "Full-year target"),
@@ -157,6 +169,7 @@ STRINGS = {
     "school.status.not_due": ("未到期", "Not yet due"),
     "school.status.no_target": ("无计划", "No target"),
     "school.status.not_started": ("未开始", "Not started"),
+    "school.status.ended": ("已结束", "Ended"),
     # Needs attention
     "attention.title": ("需要关注", "Needs attention"),
     "attention.caption": (
@@ -236,6 +249,7 @@ STRINGS = {
     "export.col.pairing_id": ("配对编号", "Pairing ID"),
     "export.col.tier": ("层级", "Tier"),
     "export.col.start_date": ("开始日期", "Start date"),
+    "export.col.end_date": ("结束日期", "End date"),
     "export.col.source": ("来源", "Source"),
     "export.col.last_date": ("最近活动", "Last activity"),
     "export.col.days_since_last": ("距今天数", "Days since"),

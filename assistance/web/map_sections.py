@@ -16,7 +16,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from assistance.analytics import coverage
+from assistance.analytics import coverage, queries
 from assistance.figures import activity, maps
 from assistance.filters import current_semester
 from assistance.i18n import t
@@ -125,6 +125,10 @@ def kpi_cards(ctx: PageContext, today: date | None = None) -> coverage.Kpis:
     card(cards, ctx.t("kpi.activities"), _count(k.activities), help=ctx.t("kpi.activities_help"))
     card(cards, ctx.t("kpi.teachers"), _count(k.teachers), help=ctx.t("kpi.teachers_help"))
     card(cards, ctx.t("kpi.students"), _count(k.students), help=ctx.t("kpi.students_help"))
+    tiers = queries.tier_counts(ctx.con, ctx.filters)  # which tiers the cards count (the tier filter picks one)
+    if tiers:
+        parts = [ctx.t("kpi.tier_count", tier=ctx.t(f"tier.{tier}"), count=f"{n:,}") for tier, n in tiers.items()]
+        st.caption(ctx.t("kpi.tiers", tiers=ctx.t("list.separator").join(parts)))
     return k
 
 

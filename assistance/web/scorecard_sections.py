@@ -27,6 +27,7 @@ from assistance.export.columns import label as code_label
 from assistance.figures import progress as progress_figures
 from assistance.figures.style import STATUS_BADGES
 from assistance.filters import Period
+from assistance.i18n import t
 from assistance.web.layout import card_grid
 from assistance.web.shell import PLOTLY_CONFIG, PROVENANCE_BADGES, PageContext, page_header, set_filters
 from assistance.web.tables import download_buttons, file_stem, paged_table, small_table, sort_controls, status_text
@@ -60,8 +61,45 @@ def missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+def day_of(value: object) -> date | None:
+    """A DATE column's value as DuckDB or pandas hands it over (date, Timestamp, NaT, None) as a date or None."""
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+
 def percent_text(value: object) -> str:
     return "—" if missing(value) else f"{value * 100:.0f}%"
+
+
+def is_ended(info: Mapping, today: date) -> bool:
+    """Whether a pairing's agreement ended before `today` (the status rule's `ended`)."""
+    end = day_of(info.get("end_date"))
+    return end is not None and end < today
+
+
+def agreement_words(info: Mapping, today: date, lang: str) -> list[str]:
+    """The pairing's cycle and end in words (第 2 周期, 2025-08-31 已结束 / agreement until 2028-08-31)."""
+    words = []
+    cycle = info.get("cycle")
+    if cycle is not None and not pd.isna(cycle):
+        words.append(t("school.cycle", lang, cycle=int(cycle)))
+    end = day_of(info.get("end_date"))
+    if end is not None:
+        words.append(t("school.end.past" if end < today else "school.end.future", lang, end=end.isoformat()))
+    return words
+
+
+def plan_source_text(sources: list[tuple[str, int | None]], lang: str) -> str:
+    """Where a year's plan targets came from (`scorecard.plan_sources`) in words: imported (batch 12), demo data,
+    or none."""
+    if not sources:
+        return t("school.plan_source", lang, sources=t("school.plan_source.none", lang))
+    parts = []
+    for provenance, batch in sources:
+        if provenance == "imported" and batch is not None:
+            parts.append(t("school.plan_source.batch", lang, batch=batch))
+        else:
+            parts.append(t(f"school.plan_source.{provenance}", lang))
+    return t("school.plan_source", lang, sources=t("list.separator", lang).join(dict.fromkeys(parts)))
 
 
 def source_text(source: str | None) -> str:
@@ -87,11 +125,14 @@ def choose_pairing(ctx: PageContext) -> dict | None:
     if info is not None and info["pairing_id"] not in {row["pairing_id"] for row in rows}:
         rows.insert(0, info)
     labels = {}
+    today = scorecard.today()
     for row in rows:
         university, province = names_in(row, ctx.lang)
         labels[row["pairing_id"]] = ctx.t(
             "school.pick_option", school=row["school"], university=university, province=province, county=row["county"]
         )
+        if is_ended(row, today):
+            labels[row["pairing_id"]] += ctx.t("school.pick_ended", end=day_of(row["end_date"]).isoformat())
     if info is None:
         page_header(ctx, "nav.schools")
         if requested:
@@ -122,6 +163,9 @@ def school_header(ctx: PageContext, info: dict) -> None:
         ctx.t("badge.demo") if provenance == "demo" else ctx.t(f"provenance.{provenance}"), color=colour, icon=icon
     )
     line = ctx.t("school.tier_start", tier=ctx.t(f"tier.{info['tier']}"), start=info["start_date"].date().isoformat())
+    line = " · ".join([line, *agreement_words(info, scorecard.today(), ctx.lang)])
+    if is_ended(info, scorecard.today()):
+        st.badge(ctx.t("school.status.ended"), color="gray", icon=":material/event_busy:")
     source = source_text(info["source"]) or ctx.t("school.source.none")
     if provenance == "demo":
         origin = ctx.t("school.source.demo")
@@ -141,7 +185,8 @@ def school_header(ctx: PageContext, info: dict) -> None:
 
 
 def year_picker(ctx: PageContext, years: pd.DataFrame) -> pd.Series:
-    """The school year to show (the current one unless the sidebar's period names another); its scorecard row.
+    """The school year to show (the current one, or an ended pairing's last year, unless the sidebar's period
+    names another); its scorecard row.
 
     `years` is `scorecard.year_scorecard(...)`: one row per school year, newest first.
     """
@@ -151,7 +196,9 @@ def year_picker(ctx: PageContext, years: pd.DataFrame) -> pd.Series:
         label = Period(int(year)).label(ctx.lang)
         names[int(year)] = ctx.t("school.year_current", label=label) if current else label
     options = list(names)
-    default = ctx.filters.period.year if ctx.filters.period.year in names else options[0]
+    end = day_of(rows["end_date"].iloc[0]) if "end_date" in rows and len(rows) else None
+    last = scorecard.school_year_of(end) if end is not None and end < scorecard.today() else None
+    default = next(year for year in (ctx.filters.period.year, last, options[0]) if year in names)
     year = st.selectbox(  # wide enough for "2026–27 学年（当前）" in any window; narrower windows take their width
         ctx.t("school.year"), options, index=options.index(default), format_func=names.get, width=YEAR_PICKER_WIDTH
     )
@@ -181,11 +228,43 @@ def status_cells(ctx: PageContext, row: pd.Series, status: dict) -> None:
     cells.metric(ctx.t("school.metric.last"), shown, delta=delta, delta_color=colour, delta_arrow="off")
 
 
+def agreement_span(row: Mapping, lang: str) -> str | None:
+    """Why a school year counts fewer days than it has: the pairing started or ended inside it, in words; None
+    when the agreement covers the whole year."""
+    year = int(row["school_year"])
+    first, last = date(year, 9, 1), date(year + 1, 8, 31)
+    start, end = day_of(row.get("start_date")), day_of(row.get("end_date"))
+    parts = []
+    if start is not None and first < start <= last:
+        parts.append(t("school.span.start", lang, start=start.isoformat()))
+    if end is not None and first <= end < last:
+        parts.append(t("school.span.end", lang, end=end.isoformat()))
+    return t("list.separator", lang).join(parts) or None
+
+
+def outside_agreement(row: Mapping, lang: str) -> str | None:
+    """Why no day of a school year counts (it lies after the agreement's end or before its start), in words."""
+    year = int(row["school_year"])
+    start, end = day_of(row.get("start_date")), day_of(row.get("end_date"))
+    if end is not None and end < date(year, 9, 1):
+        return t("school.span.end", lang, end=end.isoformat())
+    if start is not None and start > min(date(year + 1, 8, 31), scorecard.today()):
+        return t("school.span.start", lang, start=start.isoformat())
+    return None
+
+
 def rule_section(ctx: PageContext, row: pd.Series) -> None:
-    """How far into the school year the figures are, and the status rule in words."""
+    """How far into the school year the figures are (the days the agreement covers), and the status rule."""
     label = Period(int(row["school_year"])).label(ctx.lang)
-    if row["is_current"]:
-        elapsed, days = int(row["elapsed_days"]), int(row["year_days"])
+    elapsed, days = int(row["elapsed_days"]), int(row["year_days"])
+    span = agreement_span(row, ctx.lang)
+    outside = outside_agreement(row, ctx.lang)
+    if outside:
+        st.caption(ctx.t("school.outside", label=label, why=outside))
+    elif span:
+        share = f"{elapsed / days:.1%}"
+        st.caption(ctx.t("school.elapsed_span", label=label, elapsed=elapsed, days=days, share=share, span=span))
+    elif row["is_current"]:
         st.caption(ctx.t("school.elapsed", label=label, elapsed=elapsed, days=days, share=f"{elapsed / days:.1%}"))
     else:
         st.caption(ctx.t("school.elapsed_past", label=label))
@@ -198,6 +277,7 @@ def rule_section(ctx: PageContext, row: pd.Series) -> None:
 def plan_section(ctx: PageContext, pairing_id: int, year: int, today: date) -> TableQuery:
     """Plan against actual by measure for the year: the table and its chart; returns the table's query."""
     st.subheader(ctx.t("school.plan_title", label=Period(year).label(ctx.lang)))
+    st.caption(plan_source_text(scorecard.plan_sources(ctx.con, pairing_id, year), ctx.lang))
     query = scorecard.measure_scorecard_query(pairing_id, year, today)
     measures = query.page(ctx.con)
     small_table(ctx, measures, tuple(c for c in MEASURE_SCORECARD_COLUMNS if c.name != "school_year"))

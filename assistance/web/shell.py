@@ -17,12 +17,12 @@ import streamlit as st
 from assistance import bootstrap
 from assistance.analytics import queries
 from assistance.figures.locale import chart_locale
-from assistance.filters import Filters, Period, period_choices
+from assistance.filters import CYCLES, TIERS, Filters, Period, cycle_label, period_choices
 from assistance.i18n import DEFAULT_LANGUAGE, LANGUAGES, normalise_language, t
 from assistance.store import db
 from assistance.web.layout import page_style
 
-FILTER_KEYS = ("university", "province", "measure", "period")
+FILTER_KEYS = ("university", "province", "tier", "cycle", "measure", "period")
 _PENDING = "_pending_filters"
 _CONTEXT = "_page_context"
 # The badge (Streamlit colour, icon) of each provenance: demo rows always look the same.
@@ -124,6 +124,8 @@ def _initial_widget_state(universities, provinces, measures) -> None:
     )
     st.session_state["f_university"] = list(filters.universities)
     st.session_state["f_province"] = filters.province
+    st.session_state["f_tier"] = filters.tier
+    st.session_state["f_cycle"] = filters.cycle
     st.session_state["f_measure"] = filters.measure
     st.session_state["f_period"] = filters.period.code
 
@@ -137,6 +139,8 @@ def _apply_pending() -> None:
 def _clear_filters() -> None:
     st.session_state["f_university"] = []
     st.session_state["f_province"] = None
+    st.session_state["f_tier"] = None
+    st.session_state["f_cycle"] = None
     st.session_state["f_measure"] = None
     st.session_state["f_period"] = "all"
 
@@ -179,6 +183,28 @@ def _code_filter(sidebar, label: str, frame: pd.DataFrame, name: str, key: str, 
     )
 
 
+def _tier_and_cycle(sidebar, lang: str) -> None:
+    """The registry tier (国家示范 / 省级 / 市级) and the agreement cycle (a time window, filters.CYCLES); no
+    choice means all."""
+    sidebar.selectbox(
+        t("filters.tier", lang),
+        options=list(TIERS),
+        format_func=lambda code: t(f"tier.{code}", lang),
+        key="f_tier",
+        index=None,
+        placeholder=t("filters.all_tiers", lang),
+    )
+    sidebar.selectbox(
+        t("filters.cycle", lang),
+        options=list(CYCLES),
+        format_func=lambda number: cycle_label(number, lang),
+        key="f_cycle",
+        index=None,
+        placeholder=t("filters.all_cycles", lang),
+        help=t("filters.cycle_help", lang),
+    )
+
+
 def _sidebar(lang: str, universities, provinces, measures) -> Filters:
     sidebar = st.sidebar
     if st.session_state.get("_lang_choice") is None:
@@ -205,6 +231,7 @@ def _sidebar(lang: str, universities, provinces, measures) -> Filters:
     _code_filter(
         sidebar, t("filters.province", lang), in_programme, "name", "f_province", t("filters.all_provinces", lang), lang
     )
+    _tier_and_cycle(sidebar, lang)
     _code_filter(
         sidebar, t("filters.measure", lang), measures, "label", "f_measure", t("filters.all_measures", lang), lang
     )
@@ -224,6 +251,8 @@ def _sidebar(lang: str, universities, provinces, measures) -> Filters:
         province=st.session_state["f_province"],
         measure=st.session_state["f_measure"],
         period=Period.parse(st.session_state["f_period"]),
+        tier=st.session_state.get("f_tier"),
+        cycle=st.session_state.get("f_cycle"),
     )
 
 

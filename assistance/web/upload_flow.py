@@ -1,20 +1,25 @@
-"""The Upload page's flow between reruns, as plain data: no Streamlit here, so every step is testable alone.
+"""An upload's flow between reruns, as plain data: no Streamlit here, so every step is testable alone. The same
+flow serves every kind of file a page imports (`ImportForm`): activity logs on the Upload page, registry and plan
+files on the Registry page.
 
 A file is checked (dry run) before it can be committed, and only the very file, sheet and strict setting
 that was checked: change any of them and the check is stale. `Upload` names what the widgets hold in
 this run, `UploadFlow` remembers the last check, the last commit and a message for the next run.
 Streamlit's `file_id` tells one upload from the next, so the page never hashes the file; the pipeline's
-report carries the file's SHA-256 (`IngestReport.sha256`).
+report carries the file's SHA-256 (`IngestReport.sha256`, `ImportReport.sha256`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assistance.ingest.decode import xlsx_sheet_names
 
 if TYPE_CHECKING:
+    import duckdb
+
     from assistance.ingest.pipeline import IngestReport
 
 MAX_ERRORS_SHOWN = 1000
@@ -32,6 +37,51 @@ class Upload:
     strict: bool = False
 
 
+# A file's import job: (connection, the file's bytes, the Upload, uploader, progress callback) → a context manager
+# whose validate() is the dry run and run() the commit, both returning a report.
+OpenJob = Callable[["duckdb.DuckDBPyConnection", bytes, Upload, str, Callable[[float, str], None]], Any]
+
+
+def open_activity_job(con, data: bytes, upload: Upload, uploaded_by: str, progress) -> Any:
+    """The activity pipeline (ingest.pipeline) for an upload."""
+    from assistance.ingest.pipeline import Ingest
+
+    return Ingest(con, data, upload.name, sheet=upload.sheet, uploaded_by=uploaded_by, strict=upload.strict,
+                  progress=progress)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ImportForm:
+    """One kind of file a page imports: the prefix of its widget keys and session state, how its job is opened,
+    whether strict mode is offered, and the line shown when a checked file has nothing to add."""
+
+    prefix: str
+    open_job: OpenJob
+    strict: bool = True
+    nothing_hint: str = "upload.nothing_to_commit"
+
+
+ACTIVITY_FORM = ImportForm("upload", open_activity_job)
+
+
+@dataclass(frozen=True)
+class History:
+    """A page's list of batches: the prefix of its widget keys, the batch kinds it lists, its columns (of
+    `ingest.batches.list_batches`) and the catalogue keys of its title, its empty line and the undo confirmation."""
+
+    prefix: str = "upload"
+    kinds: tuple[str, ...] = ("activities",)
+    columns: tuple[str, ...] = ("batch_id", "file", "rows", "inserted", "duplicates", "rejected", "uploaded_by")
+    title: str = "upload.history"
+    empty: str = "upload.history_empty"
+    confirm: str = "upload.undo_confirm"
+
+
+ACTIVITY_HISTORY = History()
+# How the page shows an undo's outcome (`registry.undo.undo(...).status`).
+UNDO_LEVELS = {"done": "success", "already": "info", "unknown": "warning", "blocked": "warning"}
+
+
 @dataclass
 class UploadFlow:
     """What the page remembers: the last dry run and the last commit, each with the `Upload` it was for."""
@@ -39,6 +89,8 @@ class UploadFlow:
     checked: tuple[Upload, IngestReport] | None = None
     committed: tuple[Upload, IngestReport] | None = None
     flash: str | None = None  # a message that survives one rerun (after an undo)
+    flash_level: str = "success"  # how the flash shows: success, or warning (an undo that was refused)
+    nothing_hint: str = "upload.nothing_to_commit"  # the line under the buttons when a file has nothing to add
 
     def ready(self, upload: Upload) -> bool:
         """Whether this very upload has been checked (so it may be committed)."""
@@ -56,7 +108,7 @@ class UploadFlow:
         if not ready and not (self.committed is not None and self.committed[0] == upload):
             return "upload.check_first"
         if ready and self.checked[1].nothing_to_add:
-            return "upload.nothing_to_commit"
+            return self.nothing_hint
         if ready and not uploader.strip():
             return "upload.name_required"
         return None
@@ -84,6 +136,11 @@ class UploadFlow:
         if upload is not None and self.ready(upload):
             return self.checked[1], False
         return None
+
+    def forget(self, batch_id: int) -> None:
+        """A batch was undone: its commit report is no longer what the database holds."""
+        if self.committed is not None and getattr(self.committed[1], "batch_id", None) == batch_id:
+            self.committed = None
 
     def take_flash(self) -> str | None:
         message, self.flash = self.flash, None

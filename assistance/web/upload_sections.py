@@ -1,4 +1,6 @@
 """The Upload page's sections: templates, the upload form (check, then commit), the report, the history with undo.
+The form, the file lines and errors of a report, and the history serve the Registry page's files as well
+(`ImportForm`: each kind of file its widget keys and job).
 
 Every decision about the file is in `assistance.ingest` (the same pipeline as the command line) and the
 page's state between reruns is an `UploadFlow` (`web/upload_flow.py`, no Streamlit). User-supplied text
@@ -12,15 +14,21 @@ import pandas as pd
 import streamlit as st
 
 from assistance.ingest import templates
-from assistance.ingest.batches import batch_rejected_csv, list_batches, undo_batch
+from assistance.ingest.batches import batch_rejected_csv, list_batches
 from assistance.ingest.decode import max_upload_bytes
 from assistance.ingest.errors import IngestFileError
-from assistance.ingest.pipeline import Ingest, IngestReport
+from assistance.ingest.pipeline import IngestReport
+from assistance.registry.undo import undo
 from assistance.web.shell import PageContext
 from assistance.web.text import plain
 from assistance.web.upload_flow import (
+    ACTIVITY_FORM,
+    ACTIVITY_HISTORY,
     AUTO_SHEET,
     MAX_ERRORS_SHOWN,
+    UNDO_LEVELS,
+    History,
+    ImportForm,
     Upload,
     UploadFlow,
     encoding_name,
@@ -29,13 +37,12 @@ from assistance.web.upload_flow import (
     size_text,
 )
 
-_FLOW = "_upload_flow"
 TEMPLATE_KEYS = ("xlsx_zh", "csv_zh", "xlsx_en", "csv_en")
 
 
-def flow_state() -> UploadFlow:
-    """This session's upload flow (created on first use)."""
-    return st.session_state.setdefault(_FLOW, UploadFlow())
+def flow_state(form: ImportForm = ACTIVITY_FORM) -> UploadFlow:
+    """This session's flow of one kind of upload (created on first use)."""
+    return st.session_state.setdefault(f"_{form.prefix}_flow", UploadFlow(nothing_hint=form.nothing_hint))
 
 
 @st.cache_data(ttl=600, show_spinner=False)
@@ -60,8 +67,10 @@ def templates_section(ctx: PageContext) -> None:
             )
 
 
-def _run_job(ctx: PageContext, data: bytes, upload: Upload, uploaded_by: str, commit: bool) -> IngestReport | None:
-    """Run the pipeline under a status box with a progress bar; None (and an error shown) if unusable."""
+def _run_job(
+    ctx: PageContext, form: ImportForm, data: bytes, upload: Upload, uploaded_by: str, commit: bool
+) -> IngestReport | None:
+    """Run the form's job under a status box with a progress bar; None (and an error shown) if unusable."""
     with st.status(plain(ctx.t("upload.progress_title", file=upload.name)), expanded=False) as status:
         bar = st.progress(0.0)
 
@@ -69,15 +78,7 @@ def _run_job(ctx: PageContext, data: bytes, upload: Upload, uploaded_by: str, co
             bar.progress(min(max(fraction, 0.0), 1.0), text=ctx.t(f"upload.progress.{step}"))
 
         try:
-            with Ingest(
-                ctx.con,
-                data,
-                upload.name,
-                sheet=upload.sheet,
-                uploaded_by=uploaded_by,
-                strict=upload.strict,
-                progress=report_progress,
-            ) as job:
+            with form.open_job(ctx.con, data, upload, uploaded_by, report_progress) as job:
                 report = job.run() if commit else job.validate()
         except IngestFileError as exc:
             message = plain(ctx.t("upload.file_error", reason=exc.message(ctx.lang)))
@@ -92,14 +93,22 @@ def _run_job(ctx: PageContext, data: bytes, upload: Upload, uploaded_by: str, co
     return report
 
 
-def upload_form(ctx: PageContext, flow: UploadFlow) -> Upload | None:
-    """Uploader's name, the file (and its sheet), strict mode, Check and Commit; returns the chosen upload."""
+def uploader_name(ctx: PageContext, key: str) -> str:
+    """The uploader's name, recorded with the batch."""
+    return st.text_input(ctx.t("upload.uploader_name"), key=key, help=ctx.t("upload.uploader_name_help"), max_chars=80)
+
+
+def upload_form(
+    ctx: PageContext, flow: UploadFlow, form: ImportForm = ACTIVITY_FORM, uploaded_by: str | None = None
+) -> Upload | None:
+    """Uploader's name (unless the page asked it already), the file (and its sheet), strict mode (if the form
+    offers it), Check and Commit; returns the chosen upload."""
     limit = max_upload_bytes()
-    uploaded_by = st.text_input(
-        ctx.t("upload.uploader_name"), key="upload_by", help=ctx.t("upload.uploader_name_help"), max_chars=80
-    )
+    key = form.prefix
+    if uploaded_by is None:
+        uploaded_by = uploader_name(ctx, f"{key}_by")
     uploaded = st.file_uploader(
-        ctx.t("upload.file"), key="upload_file", help=ctx.t("upload.file_help", limit_mb=f"{limit / 1024 / 1024:g}")
+        ctx.t("upload.file"), key=f"{key}_file", help=ctx.t("upload.file_help", limit_mb=f"{limit / 1024 / 1024:g}")
     )
     if uploaded is None:
         return None
@@ -112,18 +121,18 @@ def upload_form(ctx: PageContext, flow: UploadFlow) -> Upload | None:
                 ctx.t("upload.sheet"),
                 options=[AUTO_SHEET, *sheets],
                 format_func=lambda name: name or ctx.t("upload.sheet_auto"),
-                key="upload_sheet",
+                key=f"{key}_sheet",
                 help=ctx.t("upload.sheet_help"),
             )
             or None
         )
-    strict = st.checkbox(ctx.t("upload.strict"), key="upload_strict")
+    strict = form.strict and st.checkbox(ctx.t("upload.strict"), key=f"{key}_strict")
     upload = Upload(uploaded.file_id, uploaded.name, sheet, strict)
     check_col, commit_col = st.columns(2)
-    check = check_col.button(ctx.t("upload.check"), key="upload_check", type="secondary", width="stretch")
+    check = check_col.button(ctx.t("upload.check"), key=f"{key}_check", type="secondary", width="stretch")
     commit = commit_col.button(
         ctx.t("upload.commit"),
-        key="upload_commit",
+        key=f"{key}_commit",
         type="primary",
         disabled=not flow.can_commit(upload, uploaded_by),
         width="stretch",
@@ -132,19 +141,20 @@ def upload_form(ctx: PageContext, flow: UploadFlow) -> Upload | None:
     if hint:
         st.caption(ctx.t(hint))
     if check:
-        if flow.record_check(upload, _run_job(ctx, data, upload, uploaded_by, commit=False)):
+        if flow.record_check(upload, _run_job(ctx, form, data, upload, uploaded_by, commit=False)):
             st.rerun()
-    elif commit and flow.record_commit(upload, _run_job(ctx, data, upload, uploaded_by.strip(), commit=True)):
+    elif commit and flow.record_commit(upload, _run_job(ctx, form, data, upload, uploaded_by.strip(), commit=True)):
         st.cache_data.clear()
         st.rerun()
     return upload
 
 
-def report_section(ctx: PageContext, flow: UploadFlow, upload: Upload | None) -> None:
-    """The last commit's report, or the dry run of the chosen file, if there is one to show."""
+def report_section(ctx: PageContext, flow: UploadFlow, upload: Upload | None, render=None) -> None:
+    """The last commit's report, or the dry run of the chosen file, if there is one to show; `render(ctx, report,
+    committed)` draws it (default: an activity log's report)."""
     shown = flow.shown(upload)
     if shown is not None:
-        _report(ctx, *shown)
+        (render or _report)(ctx, *shown)
 
 
 def _report(ctx: PageContext, report: IngestReport, committed: bool) -> None:
@@ -171,6 +181,17 @@ def _report(ctx: PageContext, report: IngestReport, committed: bool) -> None:
     inserted.metric(ctx.t(inserted_label), f"{report.inserted:,}")
     duplicates.metric(ctx.t("upload.metric_duplicates"), f"{report.duplicates:,}")
     rejected.metric(ctx.t("upload.metric_rejected"), f"{report.rejected:,}")
+    file_lines(ctx, report)
+    if report.duplicates:
+        st.caption(ctx.t("upload.duplicates_detail", in_file=report.duplicates_in_file, in_db=report.duplicates_in_db))
+    if not report.rejected:
+        st.success(ctx.t("upload.all_good") if report.inserted else ctx.t("upload.nothing_to_insert"))
+        return
+    errors_section(ctx, report, f"upload_rejected_{'commit' if committed else 'check'}")
+
+
+def file_lines(ctx: PageContext, report: IngestReport) -> None:
+    """The file as read: name, size, format, encoding or sheet; the header's line; the columns ignored."""
     kind = ctx.t(f"ingest.format.{report.file_format}")
     summary = ctx.t(
         "upload.file_summary",
@@ -185,16 +206,10 @@ def _report(ctx: PageContext, report: IngestReport, committed: bool) -> None:
         st.caption(plain(ctx.t("upload.ignored_columns", columns="、".join(report.ignored_columns))))
     else:
         st.caption(ctx.t("upload.no_ignored_columns"))
-    if report.duplicates:
-        st.caption(ctx.t("upload.duplicates_detail", in_file=report.duplicates_in_file, in_db=report.duplicates_in_db))
-    if not report.rejected:
-        st.success(ctx.t("upload.all_good") if report.inserted else ctx.t("upload.nothing_to_insert"))
-        return
-    _errors(ctx, report, committed)
 
 
-def _errors(ctx: PageContext, report: IngestReport, committed: bool) -> None:
-    """The rejected rows' errors (the first MAX_ERRORS_SHOWN) and the fix-and-re-upload CSV."""
+def errors_section(ctx: PageContext, report: IngestReport, key: str) -> None:
+    """The rejected rows' errors (the first MAX_ERRORS_SHOWN) and the fix-and-re-upload CSV (button `key`)."""
     st.markdown(f"**{ctx.t('upload.errors_heading')}**")
     errors = report.errors_in(ctx.lang)
     if len(errors) > MAX_ERRORS_SHOWN:
@@ -211,33 +226,35 @@ def _errors(ctx: PageContext, report: IngestReport, committed: bool) -> None:
         report.rejected_csv(ctx.lang),
         file_name=rejected_file_name(report.file_name),
         mime="text/csv",
-        key=f"upload_rejected_{'commit' if committed else 'check'}",
+        key=key,
         on_click="ignore",
         icon=":material/download:",
     )
 
 
-def history_section(ctx: PageContext, flow: UploadFlow) -> None:
-    """Every batch, undo of an active one, and the rejected rows of a past batch."""
-    st.subheader(ctx.t("upload.history"))
-    flash = flow.take_flash()
+def history_section(ctx: PageContext, flow: UploadFlow, history: History = ACTIVITY_HISTORY) -> None:
+    """The batches of the history's kinds, undo of an active one, and the rejected rows of a past batch."""
+    st.subheader(ctx.t(history.title))
+    level, flash = flow.flash_level, flow.take_flash()
     if flash:
-        st.success(flash)
+        getattr(st, level)(flash)
     batches = list_batches(ctx.con)
+    batches = batches[batches["kind"].isin(history.kinds)]
     if batches.empty:
-        st.caption(ctx.t("upload.history_empty"))
+        st.caption(ctx.t(history.empty))
         return
-    st.dataframe(_history_table(ctx, batches), hide_index=True, width="stretch")
+    st.dataframe(_history_table(ctx, batches, history), hide_index=True, width="stretch")
     left, right = st.columns(2)
     with left:
-        _undo(ctx, flow, batches[~batches["undone"]])
+        _undo(ctx, flow, batches[~batches["undone"]], history)
     with right:
-        _batch_rejected(ctx, batches[batches["rejected"] > 0])
+        _batch_rejected(ctx, batches[batches["rejected"] > 0], history.prefix)
 
 
-def _history_table(ctx: PageContext, batches: pd.DataFrame) -> pd.DataFrame:
-    columns = ("batch_id", "file", "rows", "inserted", "duplicates", "rejected", "uploaded_by")
-    view = pd.DataFrame({ctx.t(f"upload.col_{name.removesuffix('_id')}"): batches[name] for name in columns})
+def _history_table(ctx: PageContext, batches: pd.DataFrame, history: History) -> pd.DataFrame:
+    view = pd.DataFrame({ctx.t(f"upload.col_{name.removesuffix('_id')}"): batches[name] for name in history.columns})
+    if "kind" in history.columns:
+        view[ctx.t("upload.col_kind")] = [ctx.t(f"registry.page.kind.{kind}") for kind in batches["kind"]]
     view[ctx.t("upload.col_uploaded_at")] = batches["uploaded_at"].dt.strftime("%Y-%m-%d %H:%M")
     view[ctx.t("upload.col_status")] = [
         ctx.t("upload.status_undone" if undone else "upload.status_active") for undone in batches["undone"]
@@ -245,42 +262,51 @@ def _history_table(ctx: PageContext, batches: pd.DataFrame) -> pd.DataFrame:
     return view
 
 
-def _undo(ctx: PageContext, flow: UploadFlow, active: pd.DataFrame) -> None:
+def _undo(ctx: PageContext, flow: UploadFlow, active: pd.DataFrame, history: History) -> None:
+    """Undo of one active batch of any kind (`registry.undo.undo`); a refusal (later batches build on it) shows
+    as a warning naming them."""
     if active.empty:
         st.caption(ctx.t("upload.undo_none"))
         return
-    inserted = dict(zip(active["batch_id"], active["inserted"], strict=True))
+    rows = active.set_index("batch_id")
+    key = history.prefix
     choice = st.selectbox(
         ctx.t("upload.undo_pick"),
         options=list(active["batch_id"]),
         format_func=lambda batch: f"#{batch}",
-        key="upload_undo_pick",
+        key=f"{key}_undo_pick",
     )
-    confirm = st.checkbox(
-        ctx.t("upload.undo_confirm", batch=choice, inserted=inserted.get(choice, 0)), key="upload_undo_confirm"
-    )
-    if st.button(ctx.t("upload.undo_button"), key="upload_undo", disabled=not confirm, type="secondary"):
-        flow.flash = undo_batch(ctx.con, int(choice)).message(ctx.lang)
-        st.session_state.pop("upload_undo_confirm", None)
+    row = rows.loc[choice]
+    kind = ctx.t(f"registry.page.kind.{row['kind']}")
+    label = ctx.t(history.confirm, batch=choice, inserted=row["inserted"], changed=row["changed"], kind=kind)
+    confirm = st.checkbox(label, key=f"{key}_undo_confirm")
+    if st.button(ctx.t("upload.undo_button"), key=f"{key}_undo", disabled=not confirm, type="secondary"):
+        result = undo(ctx.con, int(choice))
+        flow.flash, flow.flash_level = result.message(ctx.lang), UNDO_LEVELS[result.status]
+        if result.status == "done":  # no page keeps showing "committed as batch #N" once N is undone
+            for state in list(st.session_state.values()):
+                if isinstance(state, UploadFlow):
+                    state.forget(int(choice))
+        st.session_state.pop(f"{key}_undo_confirm", None)
         st.cache_data.clear()
         st.rerun()
 
 
-def _batch_rejected(ctx: PageContext, with_rejections: pd.DataFrame) -> None:
+def _batch_rejected(ctx: PageContext, with_rejections: pd.DataFrame, key: str) -> None:
     if with_rejections.empty:
         return
     pick = st.selectbox(
         ctx.t("upload.download_batch_rejected"),
         options=list(with_rejections["batch_id"]),
         format_func=lambda batch: f"#{batch}",
-        key="upload_rejected_pick",
+        key=f"{key}_rejected_pick",
     )
     st.download_button(
         ctx.t("upload.download_batch_rejected"),
         batch_rejected_csv(ctx.con, int(pick), ctx.lang),
         file_name=f"batch_{pick}_rejected.csv",
         mime="text/csv",
-        key="upload_batch_rejected",
+        key=f"{key}_batch_rejected",
         on_click="ignore",
         icon=":material/download:",
     )
