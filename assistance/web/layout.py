@@ -15,6 +15,7 @@ from __future__ import annotations
 import streamlit as st
 
 CARD_MIN_WIDTH = 172  # pixels per metric card, border and padding included
+FIGURE_MIN_WIDTH = 140  # pixels per unbordered figure (a row of plain metrics)
 NARROW = 1100  # window width (px) below which the menu drops its icons and the sidebar narrows
 SIDEBAR_NARROW = 248  # the open sidebar's width (px) in a narrow window (Streamlit's default: 300)
 
@@ -46,10 +47,11 @@ def page_style() -> None:
     st.html(f"<style>{_CSS}</style>")
 
 
-def card_grid(columns: int = 4):
-    """A grid of metric cards: `columns` to a row at most, fewer when a card would be narrower than
-    CARD_MIN_WIDTH. Each direct child (e.g. `grid.metric(...)`) is one card."""
-    return st.grid(columns, min_column_width=CARD_MIN_WIDTH)
+def card_grid(columns: int = 4, min_width: int = CARD_MIN_WIDTH):
+    """A grid of metric cards: `columns` to a row at most, fewer when a card would be narrower than `min_width`
+    pixels (CARD_MIN_WIDTH for bordered cards; plain figures need less). Each direct child (e.g.
+    `grid.metric(...)`) is one card."""
+    return st.grid(columns, min_column_width=min_width)
 
 
 def card(grid, label: str, value: str, **options) -> None:

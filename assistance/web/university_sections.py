@@ -14,7 +14,7 @@ import streamlit as st
 from assistance.analytics import universities
 from assistance.export.columns import ACTIVITY_COLUMNS, MEASURE_COUNT_COLUMNS, PAIRING_COLUMNS, UNIVERSITY_COLUMNS
 from assistance.figures import progress
-from assistance.web.layout import card_grid
+from assistance.web.layout import FIGURE_MIN_WIDTH, card_grid
 from assistance.web.shell import PLOTLY_CONFIG, PageContext, set_filters
 from assistance.web.tables import app_link, download_buttons, file_stem, small_table, table_with_downloads
 
@@ -51,7 +51,7 @@ def reach_metrics(ctx: PageContext, totals: dict, attention: dict[str, int]) -> 
     """Pairings, activities, teachers and students in the period, and the pairings that need attention."""
     values = [totals["pairings"], totals["activities"], totals["teachers"], totals["students"], attention["pairings"]]
     keys = ("pairings", "activities", "teachers", "students", "attention")
-    cards = card_grid(len(keys))
+    cards = card_grid(len(keys), FIGURE_MIN_WIDTH)  # five to a row, three in a narrow window
     for key, value in zip(keys, values, strict=True):
         cards.metric(ctx.t(f"univ.metric.{key}"), f"{value:,}")
     st.caption(ctx.t("univ.reach_caption"))
