@@ -1,24 +1,32 @@
-"""Entry point: the shared shell (language, filters, sample-data badge) and page routing."""
+"""Entry point: the shared shell (language, filters, sample-data badge) and page routing. An error no page
+expected shows a short message (the details go to the server log; `client.showErrorDetails` is "none" for
+what happens outside this script)."""
 
 import streamlit as st
 
 from assistance.i18n import t
-from assistance.web.shell import render_shell
+from assistance.web.shell import render_shell, unexpected_error
 
 st.set_page_config(page_title="县中托管帮扶 · County High School Trusteeship", page_icon="🏫", layout="wide")
 
-context = render_shell()
-lang = context.lang
-pages = [
-    st.Page("pages/overview.py", title=t("nav.overview", lang), icon=":material/dashboard:", default=True),
-    st.Page("pages/map.py", title=t("nav.map", lang), icon=":material/map:", url_path="map"),
-    st.Page(
-        "pages/universities.py", title=t("nav.universities", lang), icon=":material/school:", url_path="universities"
-    ),
-    st.Page("pages/schools.py", title=t("nav.schools", lang), icon=":material/fact_check:", url_path="schools"),
-    st.Page("pages/upload.py", title=t("nav.upload", lang), icon=":material/upload_file:", url_path="upload"),
-    st.Page("pages/registry.py", title=t("registry.nav", lang), icon=":material/list_alt:", url_path="registry"),
-    st.Page("pages/about.py", title=t("nav.about", lang), icon=":material/info:", url_path="about"),
-]
-st.sidebar.caption(t("app.subtitle", lang))
-st.navigation(pages, position="top").run()
+try:
+    context = render_shell()
+    lang = context.lang
+    pages = [
+        st.Page("pages/overview.py", title=t("nav.overview", lang), icon=":material/dashboard:", default=True),
+        st.Page("pages/map.py", title=t("nav.map", lang), icon=":material/map:", url_path="map"),
+        st.Page(
+            "pages/universities.py",
+            title=t("nav.universities", lang),
+            icon=":material/school:",
+            url_path="universities",
+        ),
+        st.Page("pages/schools.py", title=t("nav.schools", lang), icon=":material/fact_check:", url_path="schools"),
+        st.Page("pages/upload.py", title=t("nav.upload", lang), icon=":material/upload_file:", url_path="upload"),
+        st.Page("pages/registry.py", title=t("registry.nav", lang), icon=":material/list_alt:", url_path="registry"),
+        st.Page("pages/about.py", title=t("nav.about", lang), icon=":material/info:", url_path="about"),
+    ]
+    st.sidebar.caption(t("app.subtitle", lang))
+    st.navigation(pages, position="top").run()
+except Exception as error:  # the last line of defence: a short message, never a stack trace
+    unexpected_error(error)

@@ -13,6 +13,7 @@ st.subheader(ctx.t("about.counts"))
 counts = queries.provenance_counts(ctx.con)
 counts["data"] = counts["data"].map(lambda d: ctx.t(f"about.data.{d}"))
 counts["provenance"] = counts["provenance"].map(lambda p: ctx.t(f"provenance.{p}"))
+counts["n"] = counts["n"].map(ctx.number)
 st.dataframe(
     counts.rename(
         columns={
@@ -22,10 +23,11 @@ st.dataframe(
         }
     ),
     hide_index=True,
+    column_config={ctx.t("about.col.rows"): st.column_config.TextColumn(alignment="right")},
 )
 first, last, count = queries.activity_span(ctx.con)
 if count:
-    st.caption(ctx.t("about.span", count=f"{count:,}", first=first, last=last))
+    st.caption(ctx.t("about.span", count=ctx.number(count), first=first, last=last))
 st.caption(ctx.t("about.counts_caption"))
 
 verified = queries.verified_pairings(ctx.con, ctx.lang)

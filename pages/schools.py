@@ -1,6 +1,7 @@
 """Schools: the 一校一策 scorecard of one pairing, opened by link `schools?pairing=<id>` (issue 4).
 
-Without a (valid) `pairing` in the URL the page offers a searchable picker, which writes it there.
+Without a (valid) `pairing` in the URL the page offers a searchable picker, which writes it there, and lists the
+schools in view of the filters with their status, each opening its scorecard.
 """
 
 import streamlit as st
@@ -15,6 +16,7 @@ ctx = page_context()
 today = scorecard.today()
 info = sections.choose_pairing(ctx)
 if info is None:
+    sections.school_list(ctx, today)
     st.stop()
 pairing_id = int(info["pairing_id"])
 sections.school_header(ctx, info)

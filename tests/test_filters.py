@@ -2,18 +2,58 @@
 
 from datetime import date
 
-from assistance.filters import Filters, Period, current_semester, period_choices, previous_semester
+from assistance.filters import (
+    Filters,
+    LinkReading,
+    Period,
+    current_semester,
+    name_index,
+    period_choices,
+    previous_semester,
+    read_link,
+)
+
+UNIVERSITIES = name_index(
+    [("北京师范大学", ["Beijing Normal University", "北师大", "BNU"]), ("兰州大学", ["Lanzhou University"])]
+)
+PROVINCES = name_index([("620000", ["甘肃省", "甘肃", "Gansu"]), ("450000", ["广西壮族自治区", "Guangxi"])])
+MEASURES = name_index([("teacher_training", ["教师培训", "Teacher training"]), ("other", ["其他", "Other"])])
+PERIODS = [p.code for p in period_choices(date(2026, 11, 28))]
+
+
+def read(params) -> LinkReading:
+    return read_link(params, UNIVERSITIES, PROVINCES, MEASURES, PERIODS)
 
 
 def test_filters_round_trip_through_query_params():
     filters = Filters(("北京师范大学", "兰州大学"), "620000", "teacher_training", Period(2025, "autumn"))
-    assert Filters.from_query(filters.to_query()) == filters
+    assert read(filters.to_query()) == LinkReading(filters)
 
 
-def test_unknown_values_in_a_link_are_dropped():
+def test_unknown_values_in_a_link_are_dropped_and_named():
     params = {"university": ["北京师范大学", "不存在大学"], "province": "999999", "measure": "x", "period": "nonsense"}
-    filters = Filters.from_query(params, {"北京师范大学"}, {"620000"}, {"other"})
-    assert filters == Filters(("北京师范大学",))
+    reading = read(params)
+    assert reading.filters == Filters(("北京师范大学",))
+    assert reading.ignored == (("university", "不存在大学"), ("province", "999999"), ("measure", "x"),
+                               ("period", "nonsense"))  # fmt: skip
+
+
+def test_a_link_may_name_things_in_any_spelling():
+    params = {"university": "Beijing  Normal University,ＢＮＵ,lanzhou university", "province": "Gansu",
+              "measure": "教师培训", "period": "2025-Autumn"}  # fmt: skip
+    expected = Filters(("北京师范大学", "兰州大学"), "620000", "teacher_training", Period(2025, "autumn"))
+    assert read(params) == LinkReading(expected)
+
+
+def test_a_period_the_app_does_not_offer_is_named():
+    assert read({"period": "2099"}).ignored == (("period", "2099"),)
+    assert read({"period": "all"}) == LinkReading(Filters())
+
+
+def test_repeated_single_choice_keys_keep_the_first_and_name_the_rest():
+    reading = read({"province": ["620000", "620000", "Guangxi"]})
+    assert reading.filters.province == "620000"
+    assert reading.ignored == (("province", "450000"),)
 
 
 def test_period_bounds_partition_the_school_year():

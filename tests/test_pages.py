@@ -63,14 +63,18 @@ def test_unknown_link_values_are_ignored_not_fatal(app_db):
     assert "All universities · All time · All measures" in [c.value for c in app.caption]
 
 
-def test_first_start_builds_the_database_with_visible_progress(tmp_path, monkeypatch):
+def test_first_start_builds_the_database_and_leaves_no_box_behind(tmp_path, monkeypatch):
+    """The progress box shows while the database is built and is gone afterwards: a toast says it is ready,
+    so no "数据库已就绪" box greets the first visitor (issue 13, item 14)."""
     path = tmp_path / "fresh.duckdb"
     monkeypatch.setenv("ASSISTANCE_DB", str(path))
     app = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
     app.run()
     assert not app.exception
     assert path.exists()
-    assert "数据库已就绪" in [status.label for status in app.status]
+    assert [status.label for status in app.status] == []
+    assert "数据库已就绪" not in app_markdown(app)
+    assert [toast.value for toast in app.toast] == ["数据库已就绪"]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -79,5 +83,6 @@ def test_overview_lists_the_pairings_that_need_attention(app_db, lang):
 
     app = open_page(PAGES[0], lang)
     assert t("attention.title", lang) in [header.value for header in app.subheader]
-    links = [str(getattr(node, "proto", "")) for node in app.main]
-    assert any("schools?pairing=" in text for text in links), "each row links to its scorecard"
+    table = app.dataframe[-1].value
+    assert set(table[t("attention.open", lang)]) == {t("attention.open", lang) + " →"}, "each row opens its scorecard"
+    assert t("table.link_hint", lang) in [caption.value for caption in app.caption]

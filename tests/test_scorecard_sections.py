@@ -15,6 +15,9 @@ def test_only_a_number_in_the_link_names_a_pairing():
     assert requested_pairing("abc") is None
     assert requested_pairing("-1") is None
     assert requested_pairing(None) is None and requested_pairing("") is None
+    assert requested_pairing("999999999") == 999_999_999
+    for too_big_or_odd in ("2147483648", "9" * 40, "7" * 5000, "²", "٣", "1e3", "0x10"):
+        assert requested_pairing(too_big_or_odd) is None, too_big_or_odd
 
 
 def test_names_follow_the_language_and_fall_back_to_chinese():

@@ -1,5 +1,6 @@
 """The universities page and a scorecard in a real (offline) browser: a link opens one university and
-shows only its schools; the pickers write the URL; no request leaves the machine."""
+shows only its schools; the pickers write the URL; no request leaves the machine. A table's scorecard link:
+tests/test_navigation_browser.py."""
 
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ def test_university_link_shows_only_its_schools(streamlit_server, offline_page, 
     text += " ".join(page.locator("svg text").all_text_contents())  # chart labels (the timeline's rows)
     assert all(school in text for school in BNU_SCHOOLS)
     assert [school for school in other_schools if school in text] == []
-    assert "schools?pairing=1" in cells and "schools?pairing=38" in cells
+    assert "记分卡 →" in cells  # each row opens its scorecard here: tests/test_navigation_browser.py
 
     # The last CSV button on the page exports the activities in view: BOM, one row per activity.
     with page.expect_download() as download:
@@ -99,34 +100,3 @@ def test_scorecard_link_picker_and_way_back(streamlit_server, offline_page):
     settle(page)
     assert parse_qs(urlparse(page.url).query)["university"] == [BNU]
     assert offline_page.external_requests == []
-
-
-def test_table_link_opens_the_scorecard(streamlit_server, browser):
-    """The relative link in a table (`schools?pairing=<id>`) opens that school's scorecard."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-    try:
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT)
-        page.goto(f"{streamlit_server}/universities?university={quote(BNU)}")
-        wait_for_app(page, timeout=TIMEOUT)
-        page.wait_for_selector(GRID_CELLS, state="attached")
-        settle(page)
-        box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
-        row_y = box["y"] + 35 + 17  # the first data row, under the header
-        opened = []
-        context.on("page", lambda new_page: opened.append(new_page))
-        for x in range(150, 320, 20):  # the link column follows the school name, whose width varies
-            page.mouse.move(box["x"] + x, row_y)
-            page.mouse.click(box["x"] + x, row_y)
-            page.wait_for_timeout(400)
-            if opened:
-                break
-        assert opened, "clicking along the first row opened no scorecard"
-        scorecard = opened[0]
-        scorecard.wait_for_load_state()
-        assert urlparse(scorecard.url).path == "/schools"
-        assert parse_qs(urlparse(scorecard.url).query)["pairing"] == ["38"]
-        wait_for_app(scorecard, timeout=TIMEOUT)
-        scorecard.wait_for_selector("h1:has-text('融安县示例中学')")
-    finally:
-        context.close()

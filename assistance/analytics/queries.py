@@ -106,6 +106,16 @@ def universities(con, lang: str = "zh") -> pd.DataFrame:
     )
 
 
+def university_aliases(con) -> dict[str, str]:
+    """Every registered spelling of a supporting party (folded, as `reference.loader.normalise_name` folds it)
+    → its Chinese name, the key used everywhere; for reading links."""
+    rows = fetch_df(
+        con,
+        "SELECT a.alias, u.name_zh FROM university_aliases a JOIN universities u ON u.university_id = a.university_id",
+    )
+    return dict(zip(rows["alias"], rows["name_zh"], strict=True))
+
+
 def provinces(con, lang: str = "zh") -> pd.DataFrame:
     """Every province-level unit, in the order a reader of `lang` looks them up (as `universities`)."""
     order = "lower(p.name_en), p.code" if lang == "en" else "coalesce(k.pinyin, p.name_zh), p.code"

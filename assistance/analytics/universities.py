@@ -74,6 +74,14 @@ def reach_totals(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     return dict(zip(("pairings", "active_pairings", "activities", "teachers", "students", "hours"), row, strict=True))
 
 
+def parties_in_view(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """The supporting parties with a pairing in view and their kind (university, institution, high_school)."""
+    sql = f"""WITH {FILTER_CTES}
+    SELECT DISTINCT u.name_zh, u.kind FROM scoped_pairings sp JOIN universities u ON u.name_zh = sp.university
+    ORDER BY u.kind, u.name_zh"""
+    return fetch_df(con, sql, filter_params(filters))
+
+
 def measure_counts(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Activities, teacher and student participations by measure (every measure, zeros included)."""
     sql = f"""WITH {FILTER_CTES}

@@ -4,6 +4,7 @@ STRINGS = {
     "app.title": ("县中托管帮扶跟踪指导平台", "County High School Trusteeship Tracker"),
     "app.subtitle": ("部属高校县中托管帮扶项目", "MoE universities' county high school trusteeship programme"),
     "list.separator": ("、", ", "),
+    "number.count": ("{value:,}", "{value:,}"),
     "sidebar.language": ("语言 / Language", "Language / 语言"),
     "sidebar.filters": ("筛选", "Filters"),
     "sidebar.share": ("链接已包含当前筛选，可直接分享。", "The address bar link reproduces this view; share it."),
@@ -33,6 +34,17 @@ STRINGS = {
     ),
     "init.step.demo": ("生成示例活动记录", "Generating demo activity records"),
     "init.step.done": ("数据库已就绪", "Database ready"),
+    "app.error": (
+        "这个页面遇到意外错误，未能完整显示。可以返回上一页或清除筛选后重试；详细信息已记入服务器日志。",
+        "This page hit an unexpected error and could not be shown in full. Go back or clear the filters and try "
+        "again; the details are in the server's log.",
+    ),
+    "link.ignored": (
+        "链接中有无法识别的部分，已忽略：{parts}。链接的其余部分照常生效。",
+        "Part of the link was not understood and was ignored: {parts}. The rest of the link applies.",
+    ),
+    "link.part": ("{label}“{value}”", "{label} “{value}”"),
+    "link.lang": ("语言", "Language"),
     "db.busy": (
         "数据库正被其他进程占用：{detail}",
         "The database is in use by another process: {detail}",

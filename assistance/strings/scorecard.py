@@ -16,6 +16,16 @@ STRINGS = {
         "see a university's schools.",
     ),
     "univ.open": ("查看", "Open"),
+    "univ.parties_note": (
+        "本表共 {rows} 行：{universities} 所部属高校，另有 {others}。它不是高校，"
+        "所以总览的“帮扶高校”只计 {universities} 所。",
+        "This list has {rows} rows: {universities} ministry universities and {others}, which is not a university; "
+        "so the overview counts {universities} universities.",
+    ),
+    "univ.party": ("{name}（{kind}）", "{name} ({kind})"),
+    "party.kind.institution": ("机构", "an institution"),
+    "party.kind.high_school": ("中学", "a high school"),
+    "party.kind.university": ("高校", "a university"),
     "univ.metric.pairings": ("帮扶学校", "Schools supported"),
     "univ.metric.activities": ("活动数", "Activities"),
     "univ.metric.teachers": ("教师参与人次", "Teacher participations"),
@@ -55,6 +65,12 @@ STRINGS = {
     # School scorecard
     "school.pick_label": ("受援学校", "School"),
     "school.pick_placeholder": ("输入学校、高校或县名搜索…", "Type a school, university or county…"),
+    "school.list_title": ("范围内的受援学校", "Schools in view"),
+    "school.list_caption": (
+        "按侧边栏的高校和省份筛选；状态为截至今天（{today}）的本学年状态。",
+        "Filtered by the sidebar's universities and provinces; each status is this school year's, as of today "
+        "({today}).",
+    ),
     "school.pick_prompt": (
         "选择一所受援学校，查看其“一校一策”记分卡。列表按左侧的高校和省份筛选。",
         "Choose a school to see its one-school-one-policy scorecard. The list follows the university "
@@ -231,6 +247,11 @@ STRINGS = {
     "export.table.sort": ("排序", "Sort by"),
     "export.table.descending": ("降序", "Descending"),
     "export.table.page": ("页码", "Page"),
+    "table.link_hint": (
+        "点击名称或带 → 的一栏，即在本页打开，筛选保持不变；浏览器的“后退”可回到这里。",
+        "Click a name or a → cell to open it here, with the filters kept; the browser's Back returns here.",
+    ),
+    "table.link_help": ("点击打开（本页打开，筛选保持不变）", "Click to open (here, with the filters kept)"),
     "export.table.rows": ("共 {total} 行 · 第 {page} / {pages} 页", "{total} rows · page {page} of {pages}"),
     "export.col.date": ("日期", "Date"),
     "export.col.university": ("帮扶高校", "University"),

@@ -14,8 +14,8 @@ import streamlit as st
 from assistance.analytics import attention, coverage, scorecard
 from assistance.export.columns import ATTENTION_COLUMNS
 from assistance.filters import Period
-from assistance.web.shell import PageContext
-from assistance.web.tables import app_link, file_stem, table_with_downloads
+from assistance.web.shell import Destination, PageContext
+from assistance.web.tables import file_stem, table_with_downloads
 
 DISPLAY_COLUMNS = tuple(column for column in ATTENTION_COLUMNS if column.name != "pairing_id")
 SORT_KEYS = {
@@ -26,6 +26,11 @@ SORT_KEYS = {
     "measure": "export.col.measure",
     "progress": "export.col.progress",
 }
+
+
+def scorecard_of(row) -> Destination:
+    """The scorecard of a table row's pairing (the filters stay)."""
+    return Destination("pages/schools.py", {"pairing": int(row.pairing_id)})
 
 
 def render_needs_attention(
@@ -68,9 +73,7 @@ def render_needs_attention(
         ctx.t("attention.export"),
         file_stem(scope, ctx.t("export.file.attention")),
         "export.file.attention",
-        links={
-            "attention.open": (ctx.t("attention.open"), lambda row: app_link("schools", ctx, pairing=row.pairing_id))
-        },
+        links={"attention.open": (ctx.t("attention.open"), scorecard_of)},
         total=sum(summary[reason] for reason in attention.REASONS),
     )
     return summary["pairings"]

@@ -23,7 +23,14 @@ from assistance.i18n import t
 from assistance.reference.codes import CORPS_CODE
 from assistance.web.layout import card, card_grid
 from assistance.web.scope import mark_sample_figures, no_pairings_notice
-from assistance.web.shell import PLOTLY_CONFIG, PageContext, set_filters
+from assistance.web.shell import (
+    MAP_VIEWS,
+    PLOTLY_CONFIG,
+    PageContext,
+    address_moved,
+    address_written,
+    set_filters,
+)
 
 _FLASH = "_map_flash"
 _GENERATION = "_map_key_generation"
@@ -40,8 +47,11 @@ def assets() -> maps.GeoAssets:
 def _url_control(ctx: PageContext, param: str, options: list[str], prefix: str, key: str, **kwargs) -> str:
     """A segmented control whose value lives in the URL as `?param=<code>`: language-independent, so
     a shared link works in zh and en (Streamlit's own binding would write the translated label).
-    The URL gives the default; the widget key is per page so pages do not share a stale value."""
+    The URL gives the default; the widget key is per page so pages do not share a stale value. When the
+    browser's Back/Forward changed the parameter, the URL wins over the widget's last value."""
     wanted = st.query_params.get(param)
+    if address_moved(param):
+        st.session_state[key] = wanted if wanted in options else options[0]
     choice = st.segmented_control(
         ctx.t(prefix),
         options=options,
@@ -57,6 +67,7 @@ def _url_control(ctx: PageContext, param: str, options: list[str], prefix: str, 
             del st.query_params[param]
     elif wanted != choice:
         st.query_params[param] = choice
+    address_written(param)
     return choice
 
 
@@ -67,7 +78,7 @@ def metric_control(ctx: PageContext, key: str, **kwargs) -> str:
 
 def view_control(ctx: PageContext, key: str, **kwargs) -> str:
     """Coverage or link view (`?view=`)."""
-    return _url_control(ctx, "view", ["coverage", "links"], "map.view", key, **kwargs)
+    return _url_control(ctx, "view", list(MAP_VIEWS), "map.view", key, **kwargs)
 
 
 # ------------------------------------------------------------------------------ KPI cards

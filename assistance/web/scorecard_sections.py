@@ -7,6 +7,7 @@ Every figure comes from `analytics.scorecard` (SQL); these functions only choose
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -29,8 +30,9 @@ from assistance.figures.style import STATUS_BADGES
 from assistance.filters import Period
 from assistance.i18n import t
 from assistance.web.layout import card_grid
-from assistance.web.shell import PLOTLY_CONFIG, PROVENANCE_BADGES, PageContext, page_header, set_filters
+from assistance.web.shell import PLOTLY_CONFIG, PROVENANCE_BADGES, Destination, PageContext, go_to, page_header
 from assistance.web.tables import download_buttons, file_stem, paged_table, small_table, sort_controls, status_text
+from assistance.web.university_sections import pairings_table
 
 YEAR_PICKER_WIDTH = 300  # pixels
 ACTIVITY_SORT_KEYS = ("date", "measure", "title", "teachers", "students", "hours")
@@ -43,9 +45,13 @@ SHOWN_ACTIVITY_COLUMNS = tuple(
 # Plain helpers (no Streamlit)
 
 
+_PAIRING_ID = re.compile(r"[0-9]{1,9}")  # ASCII digits, below the INTEGER column's 2,147,483,647
+
+
 def requested_pairing(value: str | None) -> int | None:
-    """The pairing id of a `?pairing=` value, or None if it is not a number."""
-    return int(value) if value and value.strip().isdigit() else None
+    """The pairing id of a `?pairing=` value, or None if it is not a whole number the registry could hold."""
+    text = (value or "").strip()
+    return int(text) if _PAIRING_ID.fullmatch(text) else None
 
 
 def names_in(row: Mapping, lang: str) -> tuple[str, str]:
@@ -152,6 +158,13 @@ def choose_pairing(ctx: PageContext) -> dict | None:
     return info
 
 
+def school_list(ctx: PageContext, today: date) -> None:
+    """With no school chosen: the schools in view of the filters with their status, each opening its scorecard."""
+    st.subheader(ctx.t("school.list_title"))
+    st.caption(ctx.t("school.list_caption", today=today.isoformat()))
+    pairings_table(ctx, today, "school_list")
+
+
 def school_header(ctx: PageContext, info: dict) -> None:
     """Who, where, since when, where the pairing comes from, and the way back to its university."""
     university, province = names_in(info, ctx.lang)
@@ -180,8 +193,7 @@ def school_header(ctx: PageContext, info: dict) -> None:
         colour, icon = PROVENANCE_BADGES["demo"]
         st.badge(ctx.t("school.demo_activities", count=demo_rows), color=colour, icon=icon)
     if st.button(ctx.t("school.back", university=university), icon=":material/arrow_back:", type="tertiary"):
-        set_filters(university=[info["university"]])
-        st.switch_page("pages/universities.py")
+        go_to(ctx, Destination("pages/universities.py", changes={"universities": (info["university"],)}))
 
 
 def year_picker(ctx: PageContext, years: pd.DataFrame) -> pd.Series:

@@ -6,25 +6,52 @@ and gets everything it needs. Pages hold no SQL and no state of their own beyond
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import NoReturn
 
 import duckdb
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from assistance import bootstrap
-from assistance.analytics import queries
+from assistance.analytics import coverage, queries
 from assistance.figures.locale import chart_locale
-from assistance.filters import CYCLES, TIERS, Filters, Period, cycle_label, period_choices
+from assistance.filters import CYCLES, TIERS, Filters, Period, cycle_label, name_index, period_choices, read_link
 from assistance.i18n import DEFAULT_LANGUAGE, LANGUAGES, normalise_language, t
 from assistance.store import db
 from assistance.web.layout import page_style
+from assistance.web.text import plain
 
 FILTER_KEYS = ("university", "province", "tier", "cycle", "measure", "period")
+URL_KEYS = (*FILTER_KEYS, "lang")  # the address's part the shell owns
+MAP_VIEWS = ("coverage", "links")  # the map page's `?view=`
+# Page parameters with a fixed set of values: a link with another value gets a note (pages fall back to the first).
+URL_CHOICES = {"metric": tuple(coverage.METRICS), "view": MAP_VIEWS}
+# The label of each parameter a note about a link may name.
+PARAM_LABELS = {
+    "university": "filters.university",
+    "province": "filters.province",
+    "tier": "filters.tier",
+    "cycle": "filters.cycle",
+    "measure": "filters.measure",
+    "period": "filters.period",
+    "lang": "link.lang",
+    "metric": "map.metric",
+    "view": "map.view",
+}
 _PENDING = "_pending_filters"
 _CONTEXT = "_page_context"
+_WRITTEN = "_url_written"  # the address's filter and language part as the shell last wrote it
+_SEEN = "_url_seen"  # page parameters (metric, view) as the app last left them in the address
+_FOLLOW = "_follow_address"  # set by `go_to`: the next run takes the filters from the address it wrote
+_BARE_PAGES = "_bare_pages"  # the pages shown with no filter or language in the address (see `_source`)
+_NOTE = "_link_note"  # (the filters a link opened, the parts of it that were not understood)
+_NOTE_VALUE_CHARS = 40
 # The badge (Streamlit colour, icon) of each provenance: demo rows always look the same.
 PROVENANCE_BADGES = {
     "verified": ("green", ":material/verified:"),
@@ -47,6 +74,10 @@ class PageContext:
 
     def t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
+
+    def number(self, value: int) -> str:
+        """A count as the UI language writes it: 17,003 (both languages group thousands with commas)."""
+        return t("number.count", self.lang, value=value)
 
     def province_names(self) -> dict[str, str]:
         column = "name_zh" if self.lang == "zh" else "name_en"
@@ -75,17 +106,20 @@ def _connection(path: str) -> duckdb.DuckDBPyConnection:
 
 
 def _ensure_database(lang: str) -> duckdb.DuckDBPyConnection:
-    """Create the database with a visible progress bar on first start, then open it."""
+    """Create the database with a visible progress bar on first start (gone once done: a toast says so), then
+    open it."""
     path = db.default_db_path()
     if not Path(path).exists():
-        with st.status(t("init.running", lang), expanded=True) as status:
+        box = st.empty()
+        with box.container(), st.status(t("init.running", lang), expanded=True):
             bar = st.progress(0.0)
 
             def report(fraction: float, step: str) -> None:
                 bar.progress(fraction, text=t(f"init.step.{step}", lang))
 
             bootstrap.initialise(path, progress=report)
-            status.update(label=t("init.step.done", lang), state="complete", expanded=False)
+        box.empty()
+        st.toast(t("init.step.done", lang), icon=":material/check_circle:")
     try:
         return _connection(str(path))
     except db.DatabaseBusy as exc:
@@ -100,34 +134,101 @@ def _options(path: str, lang: str = "zh") -> tuple[pd.DataFrame, pd.DataFrame, p
     return queries.universities(con, lang), queries.provinces(con, lang), queries.measures(con)
 
 
+@st.cache_data(ttl=60, show_spinner=False)
+def _link_indices(path: str) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """The `filters.name_index` of universities (registered aliases too), provinces in the programme, measures."""
+    universities, provinces, measures = _options(path)
+    in_programme = provinces[provinces["in_programme"]]
+    university_names = name_index((row.name_zh, [row.name_en]) for row in universities.itertuples())
+    return (
+        university_names | queries.university_aliases(_connection(path)),
+        name_index((row.code, [row.name_zh, row.short_zh, row.name_en]) for row in in_programme.itertuples()),
+        name_index((row.code, [row.label_zh, row.label_en]) for row in measures.itertuples()),
+    )
+
+
 def set_filters(**changes: object) -> None:
     """Ask the shell to change filters on the next run (a page cannot edit the sidebar's widgets
     after they were drawn in this run); call `st.rerun()` afterwards."""
     st.session_state[_PENDING] = {**st.session_state.get(_PENDING, {}), **changes}
 
 
-def _read_language() -> str:
-    if "lang" not in st.session_state:
-        st.session_state["lang"] = normalise_language(st.query_params.get("lang"))
+def _address() -> dict[str, list[str]]:
+    """The address's filter and language part as this run received it."""
+    return {key: values for key in URL_KEYS if (values := st.query_params.get_all(key))}
+
+
+def _canonical(filters: Filters, lang: str) -> dict[str, list[str]]:
+    """The address's filter and language part for a view (empty filters and the default language left out)."""
+    query = {key: [value] if isinstance(value, str) else list(value) for key, value in filters.to_query().items()}
+    if lang != DEFAULT_LANGUAGE:
+        query["lang"] = [lang]
+    return query
+
+
+def _history_navigation() -> bool:
+    """Whether this run is the browser's Back or Forward (Streamlit reruns the page with that entry's address)."""
+    ctx = get_script_run_ctx()
+    return bool(ctx and ctx.is_history_navigation)
+
+
+def _source() -> str:
+    """Where this run takes the filters and the language from:
+
+    - "address": a session's first run; Back/Forward (the entry's address wins over the widgets' newer state);
+      a link inside the app (`go_to`); an address changed under the app; a page switch that dropped the widgets'
+      state (Streamlit does on `st.switch_page`) while the address still says the view.
+    - "session": the shell's last view, when the address lost its parameters although the view did not change:
+      Streamlit's page menu drops them on a page change, and Back to the entry that page change left behind
+      (before the shell wrote the filters back) must not read as "no filters".
+    - "widgets": otherwise (the sidebar's state, as the user left it).
+    """
+    written = st.session_state.get(_WRITTEN)
+    address = _address()
+    if written is None or st.session_state.pop(_FOLLOW, False):
+        return "address"
+    if _history_navigation():
+        return "address" if address or _page_hash() in st.session_state.get(_BARE_PAGES, set()) else "session"
+    if address == written:
+        return "widgets" if "f_university" in st.session_state else "address"
+    return "address" if address else "session"
+
+
+def _page_hash() -> str:
+    ctx = get_script_run_ctx()
+    return ctx.page_script_hash if ctx else ""
+
+
+def _read_language(source: str) -> str:
+    if source == "address" or "lang" not in st.session_state:
+        st.session_state["lang"] = st.session_state["_lang_choice"] = normalise_language(st.query_params.get("lang"))
     return st.session_state["lang"]
 
 
-def _initial_widget_state(universities, provinces, measures) -> None:
-    """On a session's first run the URL decides the filters; afterwards the widgets do."""
-    if "f_university" in st.session_state:
-        return
-    filters = Filters.from_query(
-        st.query_params,
-        known_universities=set(universities["name_zh"]),
-        known_provinces=set(provinces.loc[provinces["in_programme"], "code"]),
-        known_measures=set(measures["code"]),
-    )
+def _read_address(path: str, source: str) -> None:
+    """Set the filter widgets from the address (or from the shell's last view), and keep what a link says that
+    could not be understood for a note. The address counts as read at once: a widget changed while this run is
+    still going (a first run is slow) is the user's newer choice, not an address change, and wins on the next run."""
+    params = st.query_params if source == "address" else st.session_state[_WRITTEN]
+    st.session_state[_WRITTEN] = _address() if source == "address" else params
+    periods = [period.code for period in period_choices(date.today())]
+    reading = read_link(params, *_link_indices(path), periods)
+    filters = reading.filters
     st.session_state["f_university"] = list(filters.universities)
     st.session_state["f_province"] = filters.province
     st.session_state["f_tier"] = filters.tier
     st.session_state["f_cycle"] = filters.cycle
     st.session_state["f_measure"] = filters.measure
     st.session_state["f_period"] = filters.period.code
+    if source != "address":
+        return
+    ignored = list(reading.ignored)
+    language = st.query_params.get("lang")
+    if language is not None and language.strip().lower()[:2] not in LANGUAGES:
+        ignored.append(("lang", language))
+    for param, choices in URL_CHOICES.items():
+        ignored += [(param, value) for value in st.query_params.get_all(param) if value not in choices]
+    st.session_state[_NOTE] = (filters, tuple(ignored)) if ignored else None
 
 
 def _apply_pending() -> None:
@@ -146,19 +247,41 @@ def _clear_filters() -> None:
 
 
 def _write_url(filters: Filters, lang: str) -> None:
-    """Keep the address bar equal to the view: filter keys and language, other params untouched."""
-    wanted = filters.to_query()
-    if lang != DEFAULT_LANGUAGE:
-        wanted["lang"] = lang
-    for key in (*FILTER_KEYS, "lang"):
-        current = st.query_params.get_all(key)
-        value = wanted.get(key)
-        target = [] if value is None else ([value] if isinstance(value, str) else list(value))
-        if current != target:
-            if target:
-                st.query_params[key] = target if len(target) > 1 else target[0]
-            else:
-                del st.query_params[key]
+    """Keep the address bar equal to the view: filter keys and language, other params untouched. One update
+    for all keys: the browser records one history entry per update, so one change is one step of Back."""
+    wanted = _canonical(filters, lang)
+    if _address() != wanted:
+        kept = {key: st.query_params.get_all(key) for key in st.query_params if key not in URL_KEYS}
+        st.query_params.from_dict(kept | wanted)
+    st.session_state[_WRITTEN] = wanted
+
+
+def address_moved(param: str) -> bool:
+    """Whether a page parameter of the address (`?metric=`) differs from what the app last wrote there: the
+    browser's Back or Forward changed it, so the address wins over its widget's last value."""
+    seen = st.session_state.get(_SEEN, {})
+    return _history_navigation() and param in seen and seen[param] != st.query_params.get(param)
+
+
+def address_written(param: str) -> None:
+    """Remember a page parameter as the app left it in the address (see `address_moved`)."""
+    st.session_state.setdefault(_SEEN, {})[param] = st.query_params.get(param)
+
+
+def _link_note(filters: Filters, lang: str) -> None:
+    """While the view a link opened is shown, name the parts of the link that were not understood."""
+    note = st.session_state.get(_NOTE)
+    if not note:
+        return
+    opened, ignored = note
+    if opened != filters:  # the user moved on
+        st.session_state[_NOTE] = None
+        return
+    parts = []
+    for param, value in ignored:
+        shown = value if len(value) <= _NOTE_VALUE_CHARS else value[:_NOTE_VALUE_CHARS] + "…"
+        parts.append(t("link.part", lang, label=t(PARAM_LABELS[param], lang), value=plain(shown)))
+    st.warning(t("link.ignored", lang, parts=t("list.separator", lang).join(parts)), icon=":material/link_off:")
 
 
 def _on_language_change() -> None:
@@ -259,18 +382,47 @@ def _sidebar(lang: str, universities, provinces, measures) -> Filters:
 def render_shell() -> PageContext:
     """Draw what every page shares and remember the context for the page that runs next."""
     page_style()
-    lang = _read_language()
+    source = _source()
+    lang = _read_language(source)
     con = _ensure_database(lang)
-    universities, provinces, measures = _options(str(db.default_db_path()), lang)
-    _initial_widget_state(universities, provinces, measures)
+    path = str(db.default_db_path())
+    universities, provinces, measures = _options(path, lang)
+    if source != "widgets":
+        _read_address(path, source)
     _apply_pending()
     filters = _sidebar(lang, universities, provinces, measures)
     lang = st.session_state["lang"]
     _write_url(filters, lang)
+    _link_note(filters, lang)
     demo = queries.demo_in_view(con, filters)
     context = PageContext(lang, filters, con, universities, provinces, measures, demo)
     st.session_state[_CONTEXT] = context
     return context
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where a link in the app leads: a page file, the page's own parameters (e.g. the scorecard's pairing) and
+    filter changes (`Filters` field names, e.g. universities=("北京师范大学",)); the other filters stay."""
+
+    page: str
+    params: Mapping[str, object] = field(default_factory=dict)
+    changes: Mapping[str, object] = field(default_factory=dict)
+
+
+def go_to(ctx: PageContext, destination: Destination) -> NoReturn:
+    """Open a destination in this tab. Its address carries the filters and the language, so they survive, the
+    browser records the step and Back returns here."""
+    filters = replace(ctx.filters, **destination.changes)
+    query = _canonical(filters, ctx.lang) | {key: str(value) for key, value in destination.params.items()}
+    st.session_state[_FOLLOW] = True
+    st.switch_page(destination.page, query_params=query)
+
+
+def unexpected_error(error: Exception) -> None:
+    """An error no page expected: a short message in the UI language; the details go to the server's log only."""
+    logging.getLogger(__name__).error("unexpected error", exc_info=error)
+    st.error(t("app.error", st.session_state.get("lang", DEFAULT_LANGUAGE)), icon=":material/error:")
 
 
 def demo_badge(ctx: PageContext) -> None:
@@ -292,6 +444,8 @@ def page_context() -> PageContext:
 
         PagesManager.uses_pages_directory = False
         st.rerun()
+    if not st.session_state.get(_WRITTEN):  # this page shown with a bare address: Back to it means no filters
+        st.session_state.setdefault(_BARE_PAGES, set()).add(_page_hash())
     return st.session_state[_CONTEXT]
 
 

@@ -7,7 +7,6 @@ import math
 from collections.abc import Callable
 from datetime import date
 from functools import partial
-from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -20,7 +19,7 @@ from assistance.export.filenames import safe_stem
 from assistance.export.writers import reuploadable, table_bytes
 from assistance.figures.style import STATUS_BACKGROUNDS, STATUS_MARKERS, STATUS_TEXT
 from assistance.i18n import t
-from assistance.web.shell import PageContext
+from assistance.web.shell import Destination, PageContext, go_to
 
 PAGE_SIZE = 25
 ROW_HEIGHT = 35  # st.dataframe's default row height in pixels
@@ -29,12 +28,8 @@ DATE_WIDTH = 104  # pixels: a whole YYYY-MM-DD at any window width
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def app_link(page: str, ctx: PageContext, **params: object) -> str:
-    """A relative link to a page of this app that keeps the UI language (e.g. `schools?pairing=3`)."""
-    query = {key: value for key, value in params.items() if value is not None}
-    if ctx.lang != "zh":
-        query["lang"] = ctx.lang
-    return f"{page}?{urlencode(query)}" if query else page
+# Link columns of a table: header key → (the text each cell shows, function of a raw row → where it leads).
+Links = dict[str, tuple[str, Callable[[pd.Series], Destination]]]
 
 
 def present(df: pd.DataFrame, columns: tuple[Column, ...], ctx: PageContext) -> tuple[pd.DataFrame, dict]:
@@ -149,12 +144,14 @@ def paged_table(
     key: str,
     sort: str | None = None,
     descending: bool | None = None,
-    links: dict[str, tuple[str, Callable[[pd.Series], str]]] | None = None,
+    links: Links | None = None,
     total: int | None = None,
 ) -> int:
     """Show one page of the table (LIMIT/OFFSET in SQL) with a pager under it; return the row count.
 
-    `links` adds link columns: header key → (display text, function of a raw row → relative URL).
+    `links` adds link columns. A click on a link cell, or on the row's name (the school, else the first column),
+    opens the destination in this tab with the filters kept (`shell.go_to`; Back returns). Streamlit's own link
+    column always opens a new tab, so the table takes cell clicks instead.
     """
     total = query.count(ctx.con) if total is None else total
     pages = max(1, math.ceil(total / PAGE_SIZE))
@@ -167,18 +164,27 @@ def paged_table(
     # Link columns go right after the school (or first) column, where the eye looks for them.
     anchor = next((c for c in columns if c.name == "school"), columns[0])
     position = list(shown.columns).index(ctx.t(anchor.key)) + 1
+    targets: dict[str, Callable[[pd.Series], Destination]] = {}
     for header_key, (text, build) in (links or {}).items():
         label = ctx.t(header_key)
-        shown.insert(position, label, [build(row) for _, row in frame.iterrows()])  # one page of rows
-        config[label] = st.column_config.LinkColumn(label, display_text=text, width="small")
+        shown.insert(position, label, [f"{text} →"] * len(shown))
+        config[label] = st.column_config.TextColumn(label, width="small", help=ctx.t("table.link_help"))
+        targets.setdefault(ctx.t(anchor.key), build)
+        targets[label] = build
         position += 1
-    st.dataframe(
+    event = st.dataframe(
         styled(shown, columns, ctx),
         hide_index=True,
         column_config=config,
         height=(len(shown) + 1) * ROW_HEIGHT + 3 if len(shown) else "auto",
         placeholder="—",
+        key=f"{key}_grid_{page}" if targets else None,
+        on_select="rerun" if targets else "ignore",
+        selection_mode="single-cell",
     )
+    if targets:
+        st.caption(ctx.t("table.link_hint"))
+        _follow_link(ctx, event, frame, targets)
     if pages > 1:
         left, right = st.columns([1, 4], vertical_alignment="center")
         left.number_input(ctx.t("export.table.page"), 1, pages, step=1, key=page_key, label_visibility="collapsed")
@@ -186,6 +192,14 @@ def paged_table(
     else:
         st.caption(ctx.t("export.table.rows", total=f"{total:,}", page=1, pages=1))
     return total
+
+
+def _follow_link(ctx: PageContext, event, frame: pd.DataFrame, targets: dict) -> None:
+    """Go where the clicked cell leads, if it is a link cell or a row's name (positions are the frame's rows,
+    whatever order the user sorted the grid in)."""
+    for row, column in event.selection.cells:
+        if column in targets and 0 <= int(row) < len(frame):
+            go_to(ctx, targets[column](frame.iloc[int(row)]))
 
 
 def file_stem(*parts: str) -> str:
@@ -295,7 +309,7 @@ def table_with_downloads(
     export_label: str,
     stem: str,
     sheet_key: str,
-    links: dict[str, tuple[str, Callable[[pd.Series], str]]] | None = None,
+    links: Links | None = None,
     total: int | None = None,
 ) -> int:
     """A paged table of the `shown` columns and CSV/XLSX buttons for all `columns`; return the row count.

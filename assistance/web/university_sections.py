@@ -14,9 +14,10 @@ import streamlit as st
 from assistance.analytics import universities
 from assistance.export.columns import ACTIVITY_COLUMNS, MEASURE_COUNT_COLUMNS, PAIRING_COLUMNS, UNIVERSITY_COLUMNS
 from assistance.figures import progress
+from assistance.web.attention import scorecard_of
 from assistance.web.layout import FIGURE_MIN_WIDTH, card_grid
-from assistance.web.shell import PLOTLY_CONFIG, PageContext, set_filters
-from assistance.web.tables import app_link, download_buttons, file_stem, small_table, table_with_downloads
+from assistance.web.shell import PLOTLY_CONFIG, Destination, PageContext, set_filters
+from assistance.web.tables import download_buttons, file_stem, small_table, table_with_downloads
 
 PAIRING_SORT_KEYS = ("university", "school", "province", "last_date", "activities", "status")
 UNIVERSITY_SORT_KEYS = ("university", "pairings", "activities", "last_date", "red_pairings")
@@ -61,33 +62,50 @@ def _sort_keys(names: tuple[str, ...]) -> dict[str, str]:
     return {name: f"export.col.{name}" for name in names}
 
 
+def pairings_table(ctx: PageContext, today: date, key: str) -> int:
+    """The pairings in view of the filters with their status today, each row opening its scorecard (in this tab,
+    the filters kept), and its downloads; returns the row count."""
+    hidden = ("pairing_id", "university") if len(ctx.filters.universities) == 1 else ("pairing_id",)
+    return table_with_downloads(
+        ctx,
+        universities.pairings_query(ctx.filters, today, ctx.lang),
+        key,
+        _sort_keys(PAIRING_SORT_KEYS),
+        tuple(c for c in PAIRING_COLUMNS if c.name not in hidden),
+        PAIRING_COLUMNS,
+        ctx.t("univ.export.pairings"),
+        file_stem(scope_label(ctx), ctx.t("export.file.pairings")),
+        "export.file.pairings",
+        links={"export.col.scorecard": (ctx.t("attention.open"), scorecard_of)},
+    )
+
+
+def parties_note(ctx: PageContext) -> None:
+    """Why the list of universities can have more rows than the overview counts universities: a supporting party
+    that is not a university (创新人才教育研究会 is an institution) has a row but is not counted."""
+    parties = universities.parties_in_view(ctx.con, ctx.filters)
+    others = parties[parties["kind"] != "university"]
+    if others.empty:
+        return
+    names = ctx.university_names()
+    listed = ctx.t("list.separator").join(
+        ctx.t("univ.party", name=names.get(name, name), kind=ctx.t(f"party.kind.{kind}"))
+        for name, kind in zip(others["name_zh"], others["kind"], strict=True)
+    )
+    count = len(parties) - len(others)
+    st.caption(ctx.t("univ.parties_note", rows=len(parties), universities=count, others=listed))
+
+
 def view_table(ctx: PageContext, today: date) -> None:
     """The pairings of the chosen universities, or one row per university when none is chosen."""
-    chosen = ctx.filters.universities
-    if chosen:
+    if ctx.filters.universities:
         st.subheader(ctx.t("univ.pairings"))
         st.caption(ctx.t("univ.pairings_caption", today=today.isoformat()))
-        hidden = ("pairing_id", "university") if len(chosen) == 1 else ("pairing_id",)
-        table_with_downloads(
-            ctx,
-            universities.pairings_query(ctx.filters, today, ctx.lang),
-            "univ_pairings",
-            _sort_keys(PAIRING_SORT_KEYS),
-            tuple(c for c in PAIRING_COLUMNS if c.name not in hidden),
-            PAIRING_COLUMNS,
-            ctx.t("univ.export.pairings"),
-            file_stem(scope_label(ctx), ctx.t("export.file.pairings")),
-            "export.file.pairings",
-            links={
-                "export.col.scorecard": (
-                    ctx.t("attention.open"),
-                    lambda row: app_link("schools", ctx, pairing=row.pairing_id),
-                )
-            },
-        )
+        pairings_table(ctx, today, "univ_pairings")
         return
     st.subheader(ctx.t("univ.all_title"))
     st.caption(ctx.t("univ.all_caption"))
+    parties_note(ctx)
     table_with_downloads(
         ctx,
         universities.universities_query(ctx.filters, today, ctx.lang),
@@ -101,7 +119,7 @@ def view_table(ctx: PageContext, today: date) -> None:
         links={
             "export.col.open": (
                 ctx.t("univ.open"),
-                lambda row: app_link("universities", ctx, university=row.university),
+                lambda row: Destination("pages/universities.py", changes={"universities": (row.university,)}),
             )
         },
     )
