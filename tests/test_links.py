@@ -16,15 +16,9 @@ from streamlit.testing.v1 import AppTest
 
 from assistance.i18n import t
 from tests.conftest import REPO, open_page
+from tests.test_pages import PAGES as SHARED_PAGES
 
-PAGES = (
-    "pages/overview.py",
-    "pages/map.py",
-    "pages/universities.py",
-    "pages/schools.py",
-    "pages/upload.py",
-    "pages/about.py",
-)
+PAGES = (*SHARED_PAGES, "pages/registry.py")
 PARAMS = ("pairing", "university", "province", "measure", "period", "metric", "view", "lang", "page", "sort")
 BAD_VALUES = {
     "int32 + 1": "2147483648",

@@ -22,6 +22,15 @@ SIDEBAR = '[data-testid="stSidebar"]'
 ROW_HEIGHT = 35  # st.dataframe's row height (web/tables.ROW_HEIGHT)
 
 
+def open_at(offline_page, url: str):
+    """The test's browser page at `url`, the app idle."""
+    page = offline_page.page
+    page.set_default_timeout(TIMEOUT)
+    page.goto(url)
+    wait_for_app(page, timeout=TIMEOUT)
+    return page
+
+
 def settle(page) -> None:
     """Let the rerun a click or a history step started begin, then wait until the app is idle."""
     page.wait_for_timeout(800)
@@ -62,10 +71,7 @@ def click_row(page, name: str) -> None:
 
 
 def test_a_link_with_an_out_of_range_number_shows_a_message_not_a_trace(streamlit_server, offline_page):
-    page = offline_page.page
-    page.set_default_timeout(TIMEOUT)
-    page.goto(f"{streamlit_server}/schools?pairing=2147483648&province={'9' * 30}")
-    wait_for_app(page, timeout=TIMEOUT)
+    page = open_at(offline_page, f"{streamlit_server}/schools?pairing=2147483648&province={'9' * 30}")
     page.get_by_text("2147483648").first.wait_for()
     text = page.locator(MAIN).inner_text()
     for leak in ("Traceback", "Exception", "Error", "duckdb", ".py", "Ask Google", "Ask ChatGPT"):
@@ -76,10 +82,7 @@ def test_a_link_with_an_out_of_range_number_shows_a_message_not_a_trace(streamli
 
 
 def test_back_and_forward_undo_and_redo_filter_changes(streamlit_server, offline_page):
-    page = offline_page.page
-    page.set_default_timeout(TIMEOUT)
-    page.goto(f"{streamlit_server}/?lang=en")
-    wait_for_app(page, timeout=TIMEOUT)
+    page = open_at(offline_page, f"{streamlit_server}/?lang=en")
     assert description(page) == "All universities · All time · All measures"
     choose_university(page, "Beijing Normal University")
     assert query(page)["university"] == [BNU]
@@ -110,10 +113,7 @@ def test_back_and_forward_undo_and_redo_filter_changes(streamlit_server, offline
 
 def test_clearing_two_filters_is_one_step_back(streamlit_server, offline_page):
     """The shell writes the address once per change, so the browser records one entry per change."""
-    page = offline_page.page
-    page.set_default_timeout(TIMEOUT)
-    page.goto(f"{streamlit_server}/about?lang=en&university={quote(BNU)}&province=130000")
-    wait_for_app(page, timeout=TIMEOUT)
+    page = open_at(offline_page, f"{streamlit_server}/about?lang=en&university={quote(BNU)}&province=130000")
     page.locator(SIDEBAR).get_by_role("button", name="Clear filters").click()
     page.wait_for_function("!location.search.includes('university=')")
     settle(page)
@@ -126,10 +126,7 @@ def test_clearing_two_filters_is_one_step_back(streamlit_server, offline_page):
 
 
 def test_back_undoes_a_drill_down_and_a_metric_change(streamlit_server, offline_page):
-    page = offline_page.page
-    page.set_default_timeout(TIMEOUT)
-    page.goto(f"{streamlit_server}/map")
-    wait_for_app(page, timeout=TIMEOUT)
+    page = open_at(offline_page, f"{streamlit_server}/map")
     wait_for_map(page, 44)
     page.get_by_role("radio", name="活动数", exact=True).click()
     page.wait_for_function("location.search.includes('metric=activities')")
@@ -156,10 +153,7 @@ def test_back_undoes_a_drill_down_and_a_metric_change(streamlit_server, offline_
 
 
 def test_a_scorecard_link_opens_in_this_tab_with_the_filters_and_back_returns(streamlit_server, offline_page):
-    page = offline_page.page
-    page.set_default_timeout(TIMEOUT)
-    page.goto(f"{streamlit_server}/universities?university={quote(BNU)}&period=2025-autumn")
-    wait_for_app(page, timeout=TIMEOUT)
+    page = open_at(offline_page, f"{streamlit_server}/universities?university={quote(BNU)}&period=2025-autumn")
     page.locator(f"{MAIN} [data-testid=stDataFrame] td").first.wait_for(state="attached")
     settle(page)
     click_row(page, "融安县示例中学")
@@ -182,10 +176,7 @@ def test_a_scorecard_link_opens_in_this_tab_with_the_filters_and_back_returns(st
 
 
 def test_the_schools_page_lists_the_schools_in_view_and_opens_one(streamlit_server, offline_page):
-    page = offline_page.page
-    page.set_default_timeout(TIMEOUT)
-    page.goto(f"{streamlit_server}/schools?university={quote(BNU)}")
-    wait_for_app(page, timeout=TIMEOUT)
+    page = open_at(offline_page, f"{streamlit_server}/schools?university={quote(BNU)}")
     page.get_by_role("heading", name="范围内的受援学校").wait_for()
     page.locator(f"{MAIN} [data-testid=stDataFrame] td").first.wait_for(state="attached")
     settle(page)
