@@ -23,7 +23,9 @@ from assistance.web.shell import Destination, PageContext, go_to
 
 PAGE_SIZE = 25
 ROW_HEIGHT = 35  # st.dataframe's default row height in pixels
-NUMBER_FORMATS = {"id": "%d", "int": "localized", "days": "%d", "float": "%.1f", "percent": "%.0f%%"}
+# Days-since have no column format: Streamlit shows a styled table's display text (今天, 昨天, 3 天前) only in number
+# columns without one (`styled` words them; the cells keep their numbers, so the grid still sorts them as numbers).
+NUMBER_FORMATS = {"id": "%d", "int": "localized", "days": None, "float": "%.1f", "percent": "%.0f%%"}
 DATE_WIDTH = 104  # pixels: a whole YYYY-MM-DD at any window width
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
