@@ -1,14 +1,19 @@
-"""Shared fixtures: a demo database built once per run, AppTest runs that start at app.py as the server's do,
-a live Streamlit server, a Playwright page that aborts and counts every request not addressed to this machine."""
+"""Shared fixtures: a demo database and an `init --empty` one built once per run (and connections to private
+copies), AppTest runs that start at app.py as the server's do, a live Streamlit server, a Playwright page that
+aborts and counts every request not addressed to this machine; the command line run in-process; table
+snapshots for "nothing changed" checks."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+import duckdb
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
@@ -25,7 +30,10 @@ from scripts.devserver import (  # noqa: E402
     wait_for_app,
 )
 
-__all__ = ["DEMO_TODAY", "REPO", "OfflinePage", "open_page", "serve_streamlit", "wait_for_app"]
+__all__ = [
+    "DEMO_TODAY", "REPO", "OfflinePage", "cli_process", "database_held", "open_page", "run_cli", "serve_streamlit",
+    "snapshot", "wait_for_app",
+]  # fmt: skip
 OVERVIEW = "pages/overview.py"
 
 
@@ -67,6 +75,80 @@ def demo_db(demo_db_template, tmp_path) -> Path:
     path = tmp_path / "demo.duckdb"
     shutil.copy(demo_db_template, path)
     return path
+
+
+@pytest.fixture
+def demo_con(demo_db) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to this test's private copy of the demo database."""
+    connection = duckdb.connect(str(demo_db))
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="session")
+def empty_db_template(tmp_path_factory) -> Path:
+    """`init --empty`, built once per test session: reference data and the 115 national pairings (29 verified,
+    86 demo), no plans, no activities. Copy it, never write to it."""
+    path = tmp_path_factory.mktemp("empty") / "empty.duckdb"
+    initialise(path, empty=True)
+    return path
+
+
+@pytest.fixture
+def empty_con(empty_db_template, tmp_path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to a private, writable copy of the `init --empty` database for one test."""
+    path = tmp_path / "empty.duckdb"
+    shutil.copy(empty_db_template, path)
+    connection = duckdb.connect(str(path))
+    yield connection
+    connection.close()
+
+
+def run_cli(capsys, *args: str) -> tuple[int, str, str]:
+    """`python -m assistance ARGS` through `cli.main` in this process (the same code without an interpreter
+    start-up): (exit status, stdout, stderr)."""
+    from assistance.cli.main import main
+
+    status = main(list(args))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def cli_process(*args: str, timeout: float = 180) -> subprocess.CompletedProcess:
+    """`python -m assistance ARGS` in a real subprocess, as a user runs it: English messages, and the database
+    only as `--db` names it (not this test run's ASSISTANCE_DB)."""
+    env = {**os.environ, "ASSISTANCE_LANG": "en"}
+    env.pop("ASSISTANCE_DB", None)
+    return subprocess.run(
+        [sys.executable, "-m", "assistance", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+@contextlib.contextmanager
+def database_held(path: Path) -> Iterator[None]:
+    """Another process holds the database at `path` open (DuckDB's file lock) for the block."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); "
+         "sys.stdin.read()", str(path)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        yield
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
+
+
+def snapshot(target: duckdb.DuckDBPyConnection | Path, tables: Sequence[str]) -> dict[str, tuple]:
+    """Each table's (row count, hash of its rows), read through a connection or from a database file (opened
+    read-only), so that a test can say "nothing changed"."""
+    con = target if isinstance(target, duckdb.DuckDBPyConnection) else duckdb.connect(str(target), read_only=True)
+    try:
+        return {table: con.execute(f"SELECT count(*), sum(hash(x)) FROM {table} x").fetchone() for table in tables}
+    finally:
+        if con is not target:
+            con.close()
 
 
 @pytest.fixture(scope="session")

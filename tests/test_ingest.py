@@ -17,7 +17,8 @@ from assistance.i18n import t
 from assistance.ingest.batches import batch_rejected_csv, list_batches, undo_batch
 from assistance.ingest.decode import max_upload_bytes
 from assistance.ingest.errors import IngestFileError
-from assistance.ingest.headers import HEADER_ALIASES, field_for_header
+from assistance.ingest.fields import ACTIVITIES
+from assistance.ingest.headers import HEADER_ALIASES
 from assistance.ingest.pipeline import Ingest
 from assistance.ingest.templates import all_templates, csv_template, headers
 from assistance.store import db
@@ -154,6 +155,31 @@ def test_unusable_files_are_refused_with_a_reason_and_change_nothing(con, name, 
     for lang in ("zh", "en"):
         assert raised.value.message(lang).strip()
     assert counts(con) == before
+
+
+REGISTRY_FILE = "帮扶单位,省份,受援县,受援学校,层级\n北京师范大学,河北,青龙,青龙一中,国家示范\n".encode()
+PLANS_FILE = "帮扶高校,受援学校,学年,帮扶举措,目标次数\n北师大,青龙一中,2023,教研,6\n".encode()
+
+
+@pytest.mark.parametrize(("data", "command"), [(REGISTRY_FILE, "registry import"), (PLANS_FILE, "plans import")])
+def test_a_registry_or_plan_file_is_refused_naming_the_registry_page(con, data, command):
+    """The activity import finds its header with the one matcher every kind of file uses (ingest.fields), so a
+    registry or plan file is refused naming where it belongs, and nothing is written."""
+    before = counts(con)
+    with pytest.raises(IngestFileError) as raised:
+        Ingest(con, data, "f.csv", today=TODAY).run()
+    assert raised.value.code == "wrong_kind" and raised.value.params["line"] == 1
+    assert "名册管理" in raised.value.message("zh") and "Registry page" in raised.value.message("en")
+    assert command in raised.value.message("en")
+    assert counts(con) == before
+
+
+def test_an_activity_log_missing_a_column_is_not_taken_for_a_registry(con):
+    """帮扶高校, 受援学校 and 受援县 make a complete registry header, but a log without 活动名称 lacks a column."""
+    with pytest.raises(IngestFileError) as raised:
+        Ingest(con, to_csv([ZH[:5], VALID[0][:5]]).encode(), "f.csv", today=TODAY).validate()
+    assert raised.value.code == "missing_columns"
+    assert "活动名称" in raised.value.message("zh") and "title" in raised.value.message("en")
 
 
 def test_rows_already_in_the_database_are_duplicates(con):
@@ -335,11 +361,11 @@ def test_a_large_file_keeps_the_files_own_line_numbers(con):
 def test_every_header_alias_maps_to_its_field():
     for name, aliases in HEADER_ALIASES.items():
         for alias in aliases:
-            assert field_for_header(alias) == name
-            assert field_for_header(f" {alias.upper()} ") == name
-    assert field_for_header("参与教师人数（人）") == "teachers"
-    assert field_for_header("日期（YYYY-MM-DD）") == "date"
-    assert field_for_header("联系电话") is None
+            assert ACTIVITIES.field_for(alias) == name
+            assert ACTIVITIES.field_for(f" {alias.upper()} ") == name
+    assert ACTIVITIES.field_for("参与教师人数（人）") == "teachers"
+    assert ACTIVITIES.field_for("日期（YYYY-MM-DD）") == "date"
+    assert ACTIVITIES.field_for("联系电话") is None
 
 
 def test_templates_have_the_canonical_headers_and_drop_downs(con):

@@ -7,14 +7,10 @@ Exit codes and the lock are checked in real subprocesses; the output details run
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
-import duckdb
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import cli_process, database_held, run_cli, snapshot
 from tests.corpus import VALID, ZH, to_csv
 
 INGEST_KEYS = {"file", "rows", "inserted", "duplicates", "rejected", "batch_id", "errors"}
@@ -23,32 +19,7 @@ BATCH_KEYS = {"batch_id", "file", "sha256", "rows", "inserted", "duplicates", "r
               "uploaded_at", "undone"}  # fmt: skip
 
 
-def cli(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "ASSISTANCE_LANG": "en"}
-    env.pop("ASSISTANCE_DB", None)
-    return subprocess.run(
-        [sys.executable, "-m", "assistance", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=180
-    )
-
-
-def main(capsys, *args: str) -> tuple[int, str, str]:
-    """`cli.main` in this process: (exit status, stdout, stderr)."""
-    from assistance.cli.main import main as cli_main
-
-    status = cli_main(list(args))
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
-
-
-def snapshot(path) -> tuple:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return tuple(
-            con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
-            for table in ("activities", "upload_batches", "rejected_rows")
-        )
-    finally:
-        con.close()
+TABLES = ("activities", "upload_batches", "rejected_rows")
 
 
 @pytest.fixture
@@ -65,12 +36,12 @@ def files(tmp_path):
 
 def test_ingest_exit_codes_in_a_subprocess(demo_db, files):
     good, bad, junk = files
-    done = cli("ingest", str(good), "--db", str(demo_db))
+    done = cli_process("ingest", str(good), "--db", str(demo_db))
     assert done.returncode == 0, done.stderr
     assert f"{len(VALID)} inserted" in done.stdout
-    done = cli("ingest", str(bad), "--db", str(demo_db))
+    done = cli_process("ingest", str(bad), "--db", str(demo_db))
     assert done.returncode == 1 and "line 3" in done.stdout
-    done = cli("ingest", str(junk), "--db", str(demo_db))
+    done = cli_process("ingest", str(junk), "--db", str(demo_db))
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1 and "junk.csv" in done.stderr
     assert "Traceback" not in done.stderr
 
@@ -78,13 +49,13 @@ def test_ingest_exit_codes_in_a_subprocess(demo_db, files):
 def test_ingest_json_one_object_per_file(demo_db, files, capsys, monkeypatch):
     monkeypatch.setenv("ASSISTANCE_LANG", "en")
     good, bad, junk = files
-    status, out, _err = main(capsys, "ingest", str(good), "--db", str(demo_db), "--json")
+    status, out, _err = run_cli(capsys, "ingest", str(good), "--db", str(demo_db), "--json")
     assert status == 0
     (report,) = [json.loads(line) for line in out.splitlines()]
     assert set(report) == INGEST_KEYS
     assert (report["rows"], report["inserted"], report["rejected"], report["errors"]) == (len(VALID), len(VALID), 0, [])
 
-    status, out, err = main(capsys, "ingest", str(good), str(bad), str(junk), "--db", str(demo_db), "--json")
+    status, out, err = run_cli(capsys, "ingest", str(good), str(bad), str(junk), "--db", str(demo_db), "--json")
     assert status == 2
     reports = [json.loads(line) for line in out.splitlines()]
     assert [r["file"] for r in reports] == ["good.csv", "bad.csv", "junk.csv"]
@@ -98,27 +69,27 @@ def test_ingest_json_one_object_per_file(demo_db, files, capsys, monkeypatch):
     assert unusable["batch_id"] is None
     assert len(err.strip().splitlines()) == 1 and "junk.csv" in err
 
-    status, _out, err = main(capsys, "ingest", str(good.with_name("missing.csv")), "--db", str(demo_db))
+    status, _out, err = run_cli(capsys, "ingest", str(good.with_name("missing.csv")), "--db", str(demo_db))
     assert status == 2 and len(err.strip().splitlines()) == 1
 
 
 def test_dry_run_and_strict_write_nothing(demo_db, files, capsys, monkeypatch):
     monkeypatch.setenv("ASSISTANCE_LANG", "en")
     good, bad, _junk = files
-    before = snapshot(demo_db)
-    status, out, _err = main(capsys, "ingest", str(good), str(bad), "--db", str(demo_db), "--dry-run", "--json")
+    before = snapshot(demo_db, TABLES)
+    status, out, _err = run_cli(capsys, "ingest", str(good), str(bad), "--db", str(demo_db), "--dry-run", "--json")
     assert status == 1
     assert [json.loads(line)["inserted"] for line in out.splitlines()] == [len(VALID), 1]
-    status, out, _err = main(capsys, "ingest", str(bad), "--db", str(demo_db), "--strict")
+    status, out, _err = run_cli(capsys, "ingest", str(bad), "--db", str(demo_db), "--strict")
     assert status == 1 and "nothing was committed" in out
-    assert snapshot(demo_db) == before
+    assert snapshot(demo_db, TABLES) == before
 
 
 def test_batches_and_undo(demo_db, files, capsys, monkeypatch):
     monkeypatch.setenv("ASSISTANCE_LANG", "en")
     good, bad, _junk = files
-    assert main(capsys, "ingest", str(good), str(bad), "--db", str(demo_db), "--uploaded-by", "张老师")[0] == 1
-    status, out, _err = main(capsys, "batches", "--db", str(demo_db), "--json")
+    assert run_cli(capsys, "ingest", str(good), str(bad), "--db", str(demo_db), "--uploaded-by", "张老师")[0] == 1
+    status, out, _err = run_cli(capsys, "batches", "--db", str(demo_db), "--json")
     assert status == 0
     batches = json.loads(out)
     # bad.csv's one valid row is also in good.csv: nothing to add, so no (empty) batch for it.
@@ -126,44 +97,35 @@ def test_batches_and_undo(demo_db, files, capsys, monkeypatch):
     assert all(set(b) == BATCH_KEYS for b in batches)
     assert batches[0]["uploaded_by"] == "张老师" and batches[0]["undone"] is False
     good_batch = batches[0]["batch_id"]
-    before = snapshot(demo_db)
-    status, out, _err = main(capsys, "undo", str(good_batch), "--db", str(demo_db))
+    before = snapshot(demo_db, TABLES)
+    status, out, _err = run_cli(capsys, "undo", str(good_batch), "--db", str(demo_db))
     assert status == 0 and f"removed {len(VALID)}" in out
-    assert snapshot(demo_db)[0] == before[0] - len(VALID)
-    status, out, err = main(capsys, "undo", str(good_batch), "--db", str(demo_db))
+    assert snapshot(demo_db, TABLES)["activities"][0] == before["activities"][0] - len(VALID)
+    status, out, err = run_cli(capsys, "undo", str(good_batch), "--db", str(demo_db))
     assert status == 0 and "already undone" in out and not err
-    status, _out, err = main(capsys, "undo", "99999", "--db", str(demo_db))
+    status, _out, err = run_cli(capsys, "undo", "99999", "--db", str(demo_db))
     assert status == 1 and len(err.strip().splitlines()) == 1
-    status, out, _err = main(capsys, "batches", "--db", str(demo_db))
+    status, out, _err = run_cli(capsys, "batches", "--db", str(demo_db))
     assert status == 0 and "Undone" in out and "张老师" in out
-    assert json.loads(main(capsys, "batches", "--db", str(demo_db), "--json")[1])[0]["undone"] is True
+    assert json.loads(run_cli(capsys, "batches", "--db", str(demo_db), "--json")[1])[0]["undone"] is True
 
 
 def test_a_database_held_by_another_process_gives_exit_2_and_changes_nothing(demo_db, files):
     good, _bad, _junk = files
-    before = snapshot(demo_db)
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); "
-         "sys.stdin.read()", str(demo_db)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        assert holder.stdout.readline().strip() == "ready"
+    before = snapshot(demo_db, TABLES)
+    with database_held(demo_db):
         for args in (("ingest", str(good)), ("ingest", str(good), "--dry-run"), ("undo", "1")):
-            done = cli(*args, "--db", str(demo_db))
+            done = cli_process(*args, "--db", str(demo_db))
             assert done.returncode == 2, (args, done.stdout, done.stderr)
             lines = done.stderr.strip().splitlines()
             assert len(lines) == 1 and "in use" in lines[0], lines
             assert "Traceback" not in done.stderr
-    finally:
-        holder.stdin.close()
-        holder.wait(timeout=30)
-    assert snapshot(demo_db) == before
+    assert snapshot(demo_db, TABLES) == before
 
 
 def test_a_missing_database_is_not_created(tmp_path, files, capsys):
     good, _bad, _junk = files
     target = tmp_path / "nowhere.duckdb"
-    status, _out, err = main(capsys, "ingest", str(good), "--db", str(target))
+    status, _out, err = run_cli(capsys, "ingest", str(good), "--db", str(target))
     assert status == 2 and "init" in err
     assert not target.exists()

@@ -144,7 +144,23 @@ def test_a_workbook_without_any_header_points_to_the_sheet_choice(page_db, lang)
     (error,) = [e.value for e in app.error]
     assert "填写说明" in error and "选项" in error
     assert ("“工作表”" in error) if lang == "zh" else ('"Sheet"' in error)
-    assert "前 30 行中找不到表头（" not in error
+    assert "的表头（应含" not in error and "no header of" not in error  # not the single-sheet refusal
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_registry_file_is_refused_naming_the_registry_page(page_db, lang):
+    """A registry (or plan) file dropped here is refused with one message naming the page it belongs on."""
+    registry = "帮扶单位,省份,受援县,受援学校,层级\n北京师范大学,河北,青龙,青龙一中,国家示范\n".encode()
+    app = open_upload(lang)
+    app.file_uploader(key="upload_file").set_value(("名册.csv", registry, "text/csv"))
+    app.run()
+    app.button(key="upload_check").click()
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    (error,) = [e.value for e in app.error]
+    assert ("“名册管理”" in error) if lang == "zh" else ("Registry page" in error)
+    assert "registry import" in error
+    assert app.button(key="upload_commit").disabled
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

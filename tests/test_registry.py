@@ -8,51 +8,27 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 
-import duckdb
 import pytest
 
-from assistance.bootstrap import initialise
 from assistance.ingest.errors import IngestFileError
 from assistance.registry import places
 from assistance.registry.importer import RegistryImport
 from assistance.registry.undo import undo
+from tests.conftest import snapshot
 
 TABLES = ("universities", "university_aliases", "schools", "school_aliases", "pairings", "plan_targets", "activities")
 HEADER = "帮扶单位,省份,市/州,受援县,受援学校,学校简称,层级,协议开始日期,协议结束日期,周期,来源"
 
 
-@pytest.fixture(scope="session")
-def empty_template(tmp_path_factory):
+@pytest.fixture
+def con(empty_con):
     """`init --empty`: reference data and the 115 national pairings (29 verified, 86 demo), no history."""
-    path = tmp_path_factory.mktemp("registry") / "empty.duckdb"
-    initialise(path, empty=True)
-    return path
-
-
-@pytest.fixture
-def con(empty_template, tmp_path):
-    path = tmp_path / "r.duckdb"
-    shutil.copy(empty_template, path)
-    connection = duckdb.connect(str(path))
-    yield connection
-    connection.close()
-
-
-@pytest.fixture
-def demo_con(demo_db):
-    connection = duckdb.connect(str(demo_db))
-    yield connection
-    connection.close()
+    return empty_con
 
 
 def csv(*rows: str, header: str = HEADER) -> bytes:
     return ("\n".join([header, *rows]) + "\n").encode("utf-8")
-
-
-def snapshot(con) -> dict:
-    return {t: con.execute(f"SELECT count(*), sum(hash(x)) FROM {t} x").fetchone() for t in TABLES}
 
 
 def dry(con, data: bytes, name: str = "r.csv"):
@@ -249,7 +225,7 @@ def test_tier_names_and_the_national_default(con):
 
 
 def test_the_same_pairing_twice_in_one_file_rejects_the_second_naming_the_first(con):
-    before = snapshot(con)
+    before = snapshot(con, TABLES)
     rows = [
         "复旦大学,,,临洮,临洮中学,,,,,,",
         "北京师范大学,,,青龙,青龙满族自治县第一中学,,,,,,",
@@ -260,7 +236,7 @@ def test_the_same_pairing_twice_in_one_file_rejects_the_second_naming_the_first(
     [(line, column, message)] = errors(report)
     assert (line, column) == (4, "受援学校") and "第 2 行" in message
     assert "as line 2" in errors(report, "en")[0][2]
-    assert snapshot(con)["pairings"][0] == before["pairings"][0] + 1 - 86  # one new; the demo ones replaced
+    assert snapshot(con, TABLES)["pairings"][0] == before["pairings"][0] + 1 - 86  # one new; the demo ones replaced
 
 
 def test_end_date_before_start_is_rejected(con):
@@ -287,10 +263,10 @@ def test_resigning_is_a_change_of_the_same_pairing_shown_before_and_after(con):
 def test_an_absent_column_or_an_empty_cell_leaves_a_field_and_nothing_is_deleted(con):
     commit(con, csv("北京师范大学,,,青龙,青龙满族自治县第一中学,,,,2025-08-31,,"))
     minimal = csv("北京师范大学,青龙,青龙满族自治县第一中学", header="帮扶单位,受援县,受援学校")
-    before = snapshot(con)
+    before = snapshot(con, TABLES)
     report = commit(con, minimal)
     assert (report.unchanged, report.changed) == (1, 0)
-    assert snapshot(con)["pairings"] == before["pairings"]  # the other pairings stay
+    assert snapshot(con, TABLES)["pairings"] == before["pairings"]  # the other pairings stay
     assert str(con.execute("SELECT end_date FROM pairings WHERE pairing_id = 1").fetchone()[0]) == "2025-08-31"
 
 
@@ -331,10 +307,10 @@ def test_an_xlsx_registry_with_english_headers_and_date_cells(con):
 
 
 def _refused(con, data: bytes, name: str = "r.csv", **kwargs) -> IngestFileError:
-    before = snapshot(con)
+    before = snapshot(con, TABLES)
     with pytest.raises(IngestFileError) as caught:
         RegistryImport(con, data, name, **kwargs).run()
-    assert snapshot(con) == before
+    assert snapshot(con, TABLES) == before
     for lang in ("zh", "en"):
         assert "\n" not in caught.value.message(lang) and caught.value.message(lang)
     return caught.value
@@ -375,13 +351,13 @@ def test_a_20_mb_file_is_refused_before_it_is_read(con, tmp_path):
 
 def test_real_rows_replace_demo_rows_of_their_tier_and_undo_puts_them_back(demo_con):
     con = demo_con
-    before = snapshot(con)
+    before = snapshot(con, TABLES)
     # An uploaded activity on a demo pairing keeps that pairing (uploads are never removed).
     con.execute(
         "INSERT INTO activities (pairing_id, date, measure, title, title_key, provenance, batch_id) "
         "VALUES (40, DATE '2025-03-01', 'other', '上传的活动', '上传的活动', 'imported', 999)"
     )
-    before = snapshot(con)
+    before = snapshot(con, TABLES)
     demo_national = con.execute("SELECT count(*) FROM pairings WHERE provenance = 'demo'").fetchone()[0]
     demo_activities = con.execute("SELECT count(*) FROM activities WHERE provenance = 'demo'").fetchone()[
         0
@@ -394,7 +370,7 @@ def test_real_rows_replace_demo_rows_of_their_tier_and_undo_puts_them_back(demo_
     assert (
         report.demo["plans"] == con.execute("SELECT count(*) FROM plan_targets WHERE provenance='demo'").fetchone()[0]
     )
-    assert snapshot(con) == before  # a dry run writes nothing
+    assert snapshot(con, TABLES) == before  # a dry run writes nothing
 
     done = commit(con, data)
     assert done.inserted == 1 and done.batch_id
@@ -406,7 +382,7 @@ def test_real_rows_replace_demo_rows_of_their_tier_and_undo_puts_them_back(demo_
 
     result = undo(con, done.batch_id)
     assert result.status == "done" and "restored" in result.message("en")
-    assert snapshot(con) == before
+    assert snapshot(con, TABLES) == before
     assert undo(con, done.batch_id).status == "already"
 
 

@@ -4,9 +4,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import date
 
 import duckdb
@@ -16,27 +13,11 @@ from assistance.bootstrap import initialise
 from assistance.registry.export import export_registry
 from assistance.registry.importer import RegistryImport
 from assistance.store import db
-from tests.conftest import REPO
+from tests.conftest import cli_process, database_held, run_cli, snapshot
 
 IMPORT_KEYS = {"file", "kind", "rows", "inserted", "changed", "unchanged", "rejected", "batch_id", "errors"}
 ERROR_KEYS = {"line", "column", "value", "message"}
 TABLES = ("universities", "university_aliases", "schools", "school_aliases", "pairings", "plan_targets", "activities")
-
-
-def main(capsys, *args: str) -> tuple[int, str, str]:
-    from assistance.cli.main import main as cli_main
-
-    status = cli_main(list(args))
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
-
-
-def snapshot(path) -> dict:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return {t: con.execute(f"SELECT count(*), sum(hash(x)) FROM {t} x").fetchone() for t in TABLES}
-    finally:
-        con.close()
 
 
 @pytest.fixture
@@ -53,29 +34,29 @@ def registry_file(tmp_path):
 
 def test_registry_import_json_exit_codes_and_undo(demo_db, registry_file, capsys, monkeypatch):
     monkeypatch.setenv("ASSISTANCE_LANG", "en")
-    before = snapshot(demo_db)
-    status, out, _err = main(capsys, "registry", "import", str(registry_file), "--db", str(demo_db), "--dry-run",
+    before = snapshot(demo_db, TABLES)
+    status, out, _err = run_cli(capsys, "registry", "import", str(registry_file), "--db", str(demo_db), "--dry-run",
                              "--json")  # fmt: skip
     record = json.loads(out)
     assert status == 1 and set(record) == IMPORT_KEYS and record["kind"] == "registry"
     assert (record["rows"], record["inserted"], record["rejected"], record["batch_id"]) == (2, 1, 1, None)
     assert set(record["errors"][0]) == ERROR_KEYS and record["errors"][0]["line"] == 3
-    assert snapshot(demo_db) == before
+    assert snapshot(demo_db, TABLES) == before
 
-    status, out, _err = main(capsys, "registry", "import", str(registry_file), "--db", str(demo_db))
+    status, out, _err = run_cli(capsys, "registry", "import", str(registry_file), "--db", str(demo_db))
     assert status == 1 and "1 inserted" in out and "line 3" in out and "new supporting party: 甘肃农业大学" in out
-    batches = json.loads(main(capsys, "batches", "--db", str(demo_db), "--json")[1])
+    batches = json.loads(run_cli(capsys, "batches", "--db", str(demo_db), "--json")[1])
     assert batches[0]["file"] == "registry.csv"
-    status, out, _err = main(capsys, "undo", str(batches[0]["batch_id"]), "--db", str(demo_db))
+    status, out, _err = run_cli(capsys, "undo", str(batches[0]["batch_id"]), "--db", str(demo_db))
     assert status == 0 and "Undid batch" in out
-    assert snapshot(demo_db) == before
+    assert snapshot(demo_db, TABLES) == before
 
 
 def test_plans_import_from_the_command_line(demo_db, tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("ASSISTANCE_LANG", "en")
     path = tmp_path / "plans.csv"
     path.write_text("帮扶高校,受援学校,学年,帮扶举措,目标次数\n北师大,青龙一中,2023-2024,教研,6\n", encoding="utf-8")
-    status, out, _err = main(capsys, "plans", "import", str(path), "--db", str(demo_db), "--json")
+    status, out, _err = run_cli(capsys, "plans", "import", str(path), "--db", str(demo_db), "--json")
     record = json.loads(out)
     assert status == 0 and record["kind"] == "plans" and (record["inserted"], record["rejected"]) == (1, 0)
 
@@ -86,36 +67,22 @@ def test_an_unusable_file_is_one_line_and_exit_2(demo_db, tmp_path, capsys, monk
     log.write_text(
         "日期,帮扶高校,受援学校,帮扶举措,活动名称\n2023-09-01,北师大,青龙一中,教研,集体备课\n", encoding="utf-8"
     )
-    status, out, err = main(capsys, "registry", "import", str(log), "--db", str(demo_db), "--json")
+    status, out, err = run_cli(capsys, "registry", "import", str(log), "--db", str(demo_db), "--json")
     assert status == 2 and len(err.strip().splitlines()) == 1 and "Upload activities" in err
     assert json.loads(out)["errors"][0]["line"] is None
-    status, _out, err = main(capsys, "registry", "import", str(tmp_path / "missing.csv"), "--db", str(demo_db))
+    status, _out, err = run_cli(capsys, "registry", "import", str(tmp_path / "missing.csv"), "--db", str(demo_db))
     assert status == 2 and len(err.strip().splitlines()) == 1
 
 
 def test_a_database_held_by_another_process_gives_exit_2(demo_db, registry_file, tmp_path):
-    before = snapshot(demo_db)
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); "
-         "sys.stdin.read()", str(demo_db)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    env = {**os.environ, "ASSISTANCE_LANG": "en"}
-    env.pop("ASSISTANCE_DB", None)
-    try:
-        assert holder.stdout.readline().strip() == "ready"
+    before = snapshot(demo_db, TABLES)
+    with database_held(demo_db):
         for args in (("registry", "import", str(registry_file)), ("plans", "import", str(registry_file)),
                      ("registry", "export", "-o", str(tmp_path / "x.csv")), ("undo", "1")):  # fmt: skip
-            done = subprocess.run(
-                [sys.executable, "-m", "assistance", *args, "--db", str(demo_db)],
-                cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
-            )  # fmt: skip
+            done = cli_process(*args, "--db", str(demo_db), timeout=120)
             lines = done.stderr.strip().splitlines()
             assert done.returncode == 2 and len(lines) == 1 and "in use" in lines[0], (args, done.stderr)
-    finally:
-        holder.stdin.close()
-        holder.wait(timeout=30)
-    assert snapshot(demo_db) == before
+    assert snapshot(demo_db, TABLES) == before
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -131,17 +98,17 @@ def test_exporting_then_importing_changes_nothing(demo_db, tmp_path, capsys, fmt
     finally:
         con.close()
     output = tmp_path / f"registry.{fmt}"
-    status, out, _err = main(capsys, "registry", "export", "--db", str(demo_db), "-o", str(output))
+    status, out, _err = run_cli(capsys, "registry", "export", "--db", str(demo_db), "-o", str(output))
     assert status == 0 and "31" in out  # 29 verified + 2 imported; demo pairings are not the registry
-    before = snapshot(demo_db)
-    status, out, _err = main(capsys, "registry", "import", str(output), "--db", str(demo_db), "--json")
+    before = snapshot(demo_db, TABLES)
+    status, out, _err = run_cli(capsys, "registry", "import", str(output), "--db", str(demo_db), "--json")
     record = json.loads(out)
     assert status == 0 and (record["rows"], record["unchanged"]) == (31, 31), record
-    assert snapshot(demo_db) == before
-    status, out, _err = main(capsys, "registry", "export", "--db", str(demo_db), "--tier", "省级", "-o",
+    assert snapshot(demo_db, TABLES) == before
+    status, out, _err = run_cli(capsys, "registry", "export", "--db", str(demo_db), "--tier", "省级", "-o",
                              str(tmp_path / "p.csv"))  # fmt: skip
     assert status == 0 and (tmp_path / "p.csv").read_text(encoding="utf-8-sig").count("\n") == 2
-    assert main(capsys, "registry", "export", "--db", str(demo_db), "--tier", "县级", "-o", str(output))[0] == 2
+    assert run_cli(capsys, "registry", "export", "--db", str(demo_db), "--tier", "县级", "-o", str(output))[0] == 2
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -3,7 +3,6 @@ replaced, a batch that undo reverses."""
 
 from __future__ import annotations
 
-import duckdb
 import pytest
 
 from assistance.ingest.errors import IngestFileError
@@ -14,10 +13,8 @@ HEADER = "帮扶高校,受援学校,受援县,学年,帮扶举措,目标次数,�
 
 
 @pytest.fixture
-def con(demo_db):
-    connection = duckdb.connect(str(demo_db))
-    yield connection
-    connection.close()
+def con(demo_con):
+    return demo_con
 
 
 def csv(*rows: str, header: str = HEADER) -> bytes:

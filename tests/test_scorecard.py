@@ -4,14 +4,11 @@ the not-yet-due and never-reported cases. Each test builds a tiny history on an 
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, timedelta
 
-import duckdb
 import pytest
 
 from assistance.analytics import attention, scorecard, universities
-from assistance.bootstrap import initialise
 from assistance.filters import Filters
 
 TODAY = date(2026, 11, 28)  # school year 2026 (2026-09-01 – 2027-08-31): day 89 of 365
@@ -19,20 +16,15 @@ BNU = Filters(universities=("北京师范大学",))  # pairings 1 (青龙, verif
 QINGLONG = 1
 
 
-@pytest.fixture(scope="module")
-def empty_template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("empty") / "empty.duckdb"
-    initialise(path, empty=True)
-    return path
-
-
 @pytest.fixture
-def con(empty_template, tmp_path):
-    path = tmp_path / "case.duckdb"
-    shutil.copy(empty_template, path)
-    connection = duckdb.connect(str(path))
-    yield connection
-    connection.close()
+def con(empty_con):
+    return empty_con
+
+
+@pytest.fixture(scope="session")
+def empty_template(empty_db_template):
+    """conftest's `--empty` template under the name test_scorecard_span takes it by."""
+    return empty_db_template
 
 
 def add_activity(con, pairing_id: int, day: date, measure: str = "teacher_training", title: str | None = None):

@@ -13,16 +13,10 @@ import sys
 from pathlib import Path
 
 from assistance.analytics.exports import resolve_university
+from assistance.cli.common import format_for
 from assistance.export.writers import export_activities
 from assistance.filters import Filters
 from assistance.store import db
-
-
-def format_for(output: Path, requested: str | None) -> str:
-    """The requested format, else the output's suffix decides (.xlsx, anything else CSV)."""
-    if requested:
-        return requested
-    return "xlsx" if output.suffix.lower() == ".xlsx" else "csv"
 
 
 def cli_export(args: argparse.Namespace) -> int:

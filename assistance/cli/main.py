@@ -28,19 +28,13 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--empty", action="store_true", help="reference data only, no demo history")
 
     ingest = sub.add_parser("ingest", help="import activity log files (CSV or XLSX)")
-    ingest.add_argument("files", nargs="+", metavar="FILE")
-    _add_db(ingest)
-    ingest.add_argument("--dry-run", action="store_true", help="validate and report; write nothing")
+    registry_commands.add_import_arguments(ingest, _add_db)
     ingest.add_argument("--strict", action="store_true", help="commit nothing from a file with a rejected row")
-    ingest.add_argument("--json", action="store_true", help="one JSON object per file on stdout")
-    ingest.add_argument("--sheet", help="XLSX sheet name (default: the first sheet with a header)")
-    ingest.add_argument("--uploaded-by", default="cli", help="name recorded on the upload batch")
 
     export = sub.add_parser("export", help="export activities as CSV (UTF-8 with BOM) or XLSX")
     _add_db(export)
     export.add_argument("--university", help="only this university's activities")
-    export.add_argument("--format", choices=("csv", "xlsx"), default=None, help="default: from -o's suffix")
-    export.add_argument("-o", "--output", required=True, metavar="FILE")
+    registry_commands.add_output_arguments(export)
 
     batches = sub.add_parser("batches", help="list upload batches, newest first")
     _add_db(batches)
@@ -77,9 +71,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return registry_commands.undo(args)
     from assistance.cli import ingest as ingest_cli
 
-    return {"ingest": ingest_cli.cli_ingest, "batches": ingest_cli.cli_batches, "undo": ingest_cli.cli_undo}[
-        args.command
-    ](args)
+    return {"ingest": ingest_cli.cli_ingest, "batches": ingest_cli.cli_batches}[args.command](args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -33,8 +33,7 @@ import numpy as np
 import pyarrow as pa
 
 from assistance.ingest.errors import IngestFileError
-from assistance.ingest.fields import KINDS, FileKind, recognise
-from assistance.ingest.headers import HEADER_SCAN_ROWS, match_header
+from assistance.ingest.fields import ACTIVITIES, HEADER_SCAN_ROWS, KINDS, FileKind, match_row, recognise
 
 Progress = Callable[[float, str], None]
 
@@ -187,13 +186,13 @@ def _head_rows(text: str, delimiter: str) -> list[list[str | None]]:
     return rows
 
 
-def _sniff_delimiter(head_text: str) -> str:
-    """Comma or tab: whichever makes a header with the most recognised columns (then: more cells)."""
+def _sniff_delimiter(head_text: str, kind: FileKind) -> str:
+    """Comma or tab: whichever makes a header of `kind` with the most recognised columns (then: more cells)."""
     best, best_score = ",", (-1, -1)
     for delimiter in (",", "\t"):
         score = (-1, -1)
         for cells in _head_rows(head_text, delimiter)[:HEADER_SCAN_ROWS]:
-            match = match_header(0, cells)
+            match = match_row(kind, 0, cells)
             score = max(score, (len(match.fields) + (100 if match.complete else 0), len(cells)))
         if score > best_score:
             best, best_score = delimiter, score
@@ -408,29 +407,31 @@ def parse(
     kind: FileKind | None = None,
 ) -> ParsedFile:
     """Recognise the file and plan its reading; `path` is where `data` came from (None for an upload). Without
-    a chosen `sheet`, a workbook is read from its first sheet with a header of `kind` (any kind if None)."""
+    a chosen `sheet`, a workbook is read from its first sheet with a header of `kind` (any kind if None); a CSV's
+    delimiter is the one that makes the best header of `kind` (of an activity log if None)."""
     if sniff_format(data) == "xlsx":
         table, sheet_name = _read_xlsx(data, sheet, progress, kind)
         return ParsedFile("xlsx", sheet=sheet_name, width=table.num_columns - 1, table=table)
+    kind = kind or ACTIVITIES
     plain_utf8 = not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and b"\x00" not in data
     head = _utf8_prefix(data[3:] if data.startswith(codecs.BOM_UTF8) else data) if plain_utf8 else None
     lone_cr = b"\r" in data and data.count(b"\r") != data.count(b"\r\n")
     if csv_engine == "auto" and head is not None and b'"' not in data and not lone_cr:
         _check_text(head)
         encoding = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
-        return _fast_plan(data, head, encoding, path)
+        return _fast_plan(data, head, encoding, path, kind)
     text, encoding = decode_text(data)
     _check_text(text)
     if csv_engine == "auto" and '"' not in text and "\r" not in text.replace("\r\n", ""):
-        return _fast_plan(text.encode("utf-8"), text[:65536], encoding, None)
-    delimiter = _sniff_delimiter(text[:65536])
+        return _fast_plan(text.encode("utf-8"), text[:65536], encoding, None, kind)
+    delimiter = _sniff_delimiter(text[:65536], kind)
     progress(0.1, "parse")
     return ParsedFile("csv", encoding=encoding, delimiter=delimiter, table=read_csv_python(text, delimiter))
 
 
-def _fast_plan(buffer: bytes, head: str, encoding: str, path: Path | None) -> ParsedFile:
+def _fast_plan(buffer: bytes, head: str, encoding: str, path: Path | None, kind: FileKind) -> ParsedFile:
     """DuckDB will read the file itself: choose the delimiter, count lines, find the widest row."""
-    delimiter = _sniff_delimiter(head)
+    delimiter = _sniff_delimiter(head, kind)
     head_width = max((len(row) for row in _head_rows(head, delimiter)), default=1)
     count, width, exact = _line_layout(buffer, delimiter, head_width)
     temporary = path is None

@@ -1,11 +1,12 @@
-"""Which column is which, for every kind of uploaded file: a field spec per kind and one header matcher.
+"""Which column is which, for every kind of uploaded file: a field spec per kind and the one header matcher.
 
 Each kind of file (activities, registry, plans, …) is a `FileKind`: its fields, the required ones, groups of which
-one is enough (school or county), and the Chinese and English header names it accepts. `find_header` reads the
-leading rows of a file the way headers.find_header does for activities (title rows above the header are skipped,
-headers are folded by headers.header_key, a bracketed hint is ignored) and also notices when the header belongs
-to ANOTHER kind, so that an activity log uploaded as a registry is refused with a message that names the page
-where it belongs.
+one is enough (school or county), and the Chinese and English header names it accepts. Coordinators' headers come
+in Chinese or English, full-width or not, with hints in brackets and title rows above them: `header_key` folds
+those variations away, `find_header` skips the title rows and also notices when the header belongs to ANOTHER
+kind, so that a file uploaded in the wrong place (an activity log as a registry, a registry on the Upload page)
+is refused with a message that names the page where it belongs. The same matching decides a CSV's delimiter and
+a workbook's sheet (ingest.decode).
 """
 
 from __future__ import annotations
@@ -18,9 +19,29 @@ from dataclasses import dataclass, field
 from assistance.i18n import t
 from assistance.ingest.errors import IngestFileError
 from assistance.ingest.headers import FIELDS as ACTIVITY_FIELDS
-from assistance.ingest.headers import HEADER_ALIASES, HEADER_SCAN_ROWS, PLACE_FIELDS, REQUIRED, cell_name, header_key
+from assistance.ingest.headers import HEADER_ALIASES, PLACE_FIELDS, REQUIRED
 
+HEADER_SCAN_ROWS = 30  # how far down a title block may push the header
+
+# Whitespace stripped from header cells (Python str.strip), full-width and zero-width spaces included.
+_WS = (
+    " \t\n\r\x0b\x0c\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+_HEADER_STRIP = re.compile(r"[\s*:_\-—–·.,/\\、|()\[\]【】<>《》\"'“”‘’#№]+")
 _BRACKETED = re.compile(r"[(\[【<《][^)\]】>》]*[)\]】>》]")
+
+
+def header_key(text: object) -> str:
+    """Fold a header cell so that 时长（小时）, ' 时长(小时) ' and 'HOURS' compare equal to their aliases."""
+    return _HEADER_STRIP.sub("", unicodedata.normalize("NFKC", str(text)).casefold())
+
+
+def cell_name(cell: object) -> str | None:
+    """A header cell's text without surrounding whitespace; None for an empty or blank cell."""
+    if cell is None:
+        return None
+    return str(cell).strip(_WS) or None
 
 
 class KindFileError(IngestFileError):
@@ -98,18 +119,25 @@ class FieldMatch:
         """Field → the file's own header text, for messages that name the user's column."""
         return {name: cell_name(self.cells[position]) for name, position in self.fields.items()}
 
+    def unnamed(self, width: int) -> list[int]:
+        """Positions (of `width` columns) that have no header text."""
+        return [position for position in range(width) if cell_name(self._cell(position)) is None]
+
     def unique_names(self, width: int) -> list[str]:
         """Column names for a rejected-rows CSV: the file's header made unique, '#n' for unnamed columns."""
         names: list[str] = []
         seen: set[str] = set()
         for position in range(width):
-            base = cell_name(self.cells[position] if position < len(self.cells) else None) or f"#{position + 1}"
+            base = cell_name(self._cell(position)) or f"#{position + 1}"
             name, counter = base, 2
             while name in seen:
                 name, counter = f"{base} ({counter})", counter + 1
             seen.add(name)
             names.append(name)
         return names
+
+    def _cell(self, position: int) -> str | None:
+        return self.cells[position] if position < len(self.cells) else None
 
 
 def match_row(kind: FileKind, index: int, cells: Sequence[str | None]) -> FieldMatch:
@@ -140,25 +168,29 @@ def recognise(cells: Sequence[str | None], kinds: Sequence[FileKind]) -> FieldMa
 
 
 def find_header(rows: list[list[str | None]], lines: list[int], kind: FileKind) -> FieldMatch:
-    """The first of the leading rows that is a complete header; a header of another kind is refused with a
-    message naming where that file belongs; no header at all names the columns that are missing."""
-    others = [kind, *(k for k in KINDS if k.name != kind.name)]
+    """The first of the leading rows that is a complete header of `kind`; a header of another kind is refused
+    with a message naming where that file belongs; no header at all names the columns that are missing.
+
+    A row that is a complete header of several kinds is the kind that names the most of its columns (`kind` wins
+    a tie). A row that is an incomplete header of `kind` but a complete one of another kind is refused as that
+    kind unless `kind` recognises more of its columns: an activity log without its 活动名称 column lacks a
+    column, it is no registry (although 帮扶高校, 受援学校 and 受援县 make a complete registry header)."""
+    others = [k for k in KINDS if k.name != kind.name]
     best: FieldMatch | None = None
     for index, cells in enumerate(rows[:HEADER_SCAN_ROWS]):
-        found = recognise(cells, others)
-        if found is not None:
-            if found.kind.name != kind.name:
-                raise KindFileError(
-                    "wrong_kind",
-                    line=lines[index],
-                    expected=lambda lang: t(f"fields.kind.{kind.name}", lang),
-                    found=lambda lang, k=found.kind: t(f"fields.kind.{k.name}", lang),
-                    page=lambda lang, k=found.kind: t(k.page, lang),
-                    command=found.kind.command,
-                )
-            found.index = index
-            return found
         match = match_row(kind, index, cells)
+        other = recognise(cells, others)
+        if other is not None and len(other.fields) >= len(match.fields) + match.complete:
+            raise KindFileError(
+                "wrong_kind",
+                line=lines[index],
+                expected=lambda lang: t(f"fields.kind.{kind.name}", lang),
+                found=lambda lang, k=other.kind: t(f"fields.kind.{k.name}", lang),
+                page=lambda lang, k=other.kind: t(k.page, lang),
+                command=other.kind.command,
+            )
+        if match.complete:
+            return match
         if match.fields and (best is None or len(match.fields) > len(best.fields)):
             best = match
     if best is None:

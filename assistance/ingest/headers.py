@@ -1,24 +1,18 @@
-"""Which column is which: the importer's fields, the header names it accepts, and finding the header row.
+"""The activity log's columns: its ten fields, the required ones, and the header names each is recognised by.
 
-Coordinators' files come with headers in Chinese or English, full-width or not, with hints in brackets and
-title rows above them; everything here folds those variations onto the ten fields so that the rest of the
-import only deals in field names. The same matching also decides a CSV's delimiter (ingest_decode).
+A declaration table, apart from the matcher because the template (templates), the row checks (validate) and the
+re-uploadable exports (export.writers) read it too. The one header matcher, and the registry's and plans' tables
+beside the activity kind built from this one, are ingest.fields; the layout is docs/contracts.md, "Activity log
+file".
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from dataclasses import dataclass
-
-from assistance.ingest.errors import IngestFileError
-
 FIELDS = ("date", "university", "school", "county", "measure", "title", "teachers", "students", "hours", "notes")
 REQUIRED = ("date", "university", "measure", "title")
 PLACE_FIELDS = ("school", "county")
-HEADER_SCAN_ROWS = 30  # how far down a title block may push the header
 
-# Header aliases, compared after `header_key` (NFKC, case folded, spaces and punctuation removed).
+# Header aliases, compared after fields.header_key (NFKC, case folded, spaces and punctuation removed).
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "date": ("日期", "活动日期", "开展日期", "时间", "活动时间", "开展时间", "日期(年月日)", "date", "activity date",
              "day"),
@@ -40,122 +34,3 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
               "duration (hours)", "hours (h)"),
     "notes": ("备注", "说明", "附注", "备注说明", "notes", "note", "remarks", "remark", "comment", "comments"),
 }  # fmt: skip
-
-# Whitespace stripped from header cells (Python str.strip), full-width and zero-width spaces included.
-_WS = (
-    " \t\n\r\x0b\x0c\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-    "\u2028\u2029\u202f\u205f\u3000\ufeff"
-)
-_HEADER_STRIP = re.compile(r"[\s*:_\-—–·.,/\\、|()\[\]【】<>《》\"'“”‘’#№]+")
-_BRACKETED = re.compile(r"[(\[【<《][^)\]】>》]*[)\]】>》]")
-
-
-def header_key(text: object) -> str:
-    """Fold a header cell so that 时长（小时）, ' 时长(小时) ' and 'HOURS' compare equal to their aliases."""
-    return _HEADER_STRIP.sub("", unicodedata.normalize("NFKC", str(text)).casefold())
-
-
-def _alias_table() -> dict[str, str]:
-    table: dict[str, str] = {}
-    for name, aliases in HEADER_ALIASES.items():
-        for alias in aliases:
-            key = header_key(alias)
-            if table.get(key, name) != name:
-                raise ValueError(f"header alias {alias!r} is claimed by {table[key]} and {name}")
-            table[key] = name
-    return table
-
-
-_HEADER_LOOKUP = _alias_table()
-
-
-def field_for_header(text: object) -> str | None:
-    """The field a header cell names, trying it whole and then without a bracketed hint (日期（年-月-日）)."""
-    if text is None:
-        return None
-    key = header_key(text)
-    if key in _HEADER_LOOKUP:
-        return _HEADER_LOOKUP[key]
-    bare = header_key(_BRACKETED.sub("", unicodedata.normalize("NFKC", str(text))))
-    return _HEADER_LOOKUP.get(bare)
-
-
-def cell_name(cell: object) -> str | None:
-    """A header cell's text without surrounding whitespace; None for an empty or blank cell."""
-    if cell is None:
-        return None
-    return str(cell).strip(_WS) or None
-
-
-@dataclass
-class HeaderMatch:
-    index: int  # position of the header among the scanned rows
-    cells: list[str | None]
-    fields: dict[str, int]  # field → column position
-    ignored: list[str]  # named columns that are not ours (or a second column for the same field)
-
-    @property
-    def complete(self) -> bool:
-        return all(f in self.fields for f in REQUIRED) and any(f in self.fields for f in PLACE_FIELDS)
-
-    def missing(self) -> list[str]:
-        absent = [f for f in REQUIRED if f not in self.fields]
-        if not any(f in self.fields for f in PLACE_FIELDS):
-            absent.append("school/county")
-        return absent
-
-    def columns(self) -> dict[str, str]:
-        """Field → the file's own header text, for messages that name the user's column."""
-        return {name: cell_name(self.cells[position]) for name, position in self.fields.items()}
-
-    def unnamed(self, width: int) -> list[int]:
-        """Positions (of `width` columns) that have no header text."""
-        return [position for position in range(width) if cell_name(self._cell(position)) is None]
-
-    def unique_names(self, width: int) -> list[str]:
-        """Column names for the rejected-rows CSV: the file's header, made unique, '#n' for unnamed columns."""
-        names: list[str] = []
-        seen: set[str] = set()
-        for position in range(width):
-            base = cell_name(self._cell(position)) or f"#{position + 1}"
-            name, counter = base, 2
-            while name in seen:
-                name, counter = f"{base} ({counter})", counter + 1
-            seen.add(name)
-            names.append(name)
-        return names
-
-    def _cell(self, position: int) -> str | None:
-        return self.cells[position] if position < len(self.cells) else None
-
-
-def match_header(index: int, cells: list[str | None]) -> HeaderMatch:
-    """How well one row reads as the header: the fields it names and the named columns it does not use."""
-    fields: dict[str, int] = {}
-    ignored: list[str] = []
-    for position, cell in enumerate(cells):
-        text = cell_name(cell)
-        if text is None:
-            continue
-        name = field_for_header(cell)
-        if name is not None and name not in fields:
-            fields[name] = position
-        else:
-            ignored.append(text)
-    return HeaderMatch(index, list(cells), fields, ignored)
-
-
-def find_header(rows: list[list[str | None]], lines: list[int]) -> HeaderMatch:
-    """The first of the leading rows that names every required column (title rows above it are skipped)."""
-    best: HeaderMatch | None = None
-    for index, cells in enumerate(rows[:HEADER_SCAN_ROWS]):
-        match = match_header(index, cells)
-        if match.complete:
-            return match
-        if match.fields and (best is None or len(match.fields) > len(best.fields)):
-            best = match
-    if best is None:
-        raise IngestFileError("no_header", scan=HEADER_SCAN_ROWS)
-    missing = "、".join(best.missing())
-    found = "、".join(text for text in map(cell_name, best.cells) if text is not None) or "-"
-    raise IngestFileError("missing_columns", line=lines[best.index], missing=missing, found=found)

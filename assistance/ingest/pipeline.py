@@ -11,169 +11,109 @@ same errors wherever it is loaded. `Ingest.validate()` is the dry run (a full re
 5. commit (ingest.commit): the fresh rows and the batch, unless it is a dry run, strict mode forbids it or
    there is no row to add (no empty batches).
 
-The file layout this reads is docs/contracts.md, "Activity log file"; the upload history and undo are
-ingest.batches.
+What every kind of file's import shares around these steps (read and decode once, dry run or commit under the
+write lock, the temporary copy removed) is ingest.job.FileJob. The file layout this reads is docs/contracts.md,
+"Activity log file"; the upload history and undo are ingest.batches.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import os
-import threading
 import time
-import weakref
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
 import duckdb
 
 from assistance.ingest.commit import commit_batch
-from assistance.ingest.decode import ParsedFile, Progress, max_upload_bytes, parse, read_source
+from assistance.ingest.decode import ParsedFile, Progress
 from assistance.ingest.fields import ACTIVITIES
+from assistance.ingest.job import FileJob, silent
 from assistance.ingest.report import IngestReport, build_report
-from assistance.ingest.stage import stage
+from assistance.ingest.stage import Staged, stage
 from assistance.ingest.validate import validate
-from assistance.store.transaction import WRITE_LOCK, Rollback, transaction
 
 __all__ = ["Ingest", "IngestReport"]
 
 
-def _silent(_fraction: float, _step: str) -> None:
-    return None
+class Ingest(FileJob):
+    """One activity log's import. `validate()` is the dry run; `run()` commits in one transaction.
 
-
-class Ingest:
-    """One file's import. `validate()` is the dry run; `run()` commits in one transaction.
-
-    `source` is the file's bytes or a path; `max_bytes` is the size cap (default `max_upload_bytes()`, 0 = no
-    cap); `today` fixes "not after today" (tests); `progress(fraction, step)` hears about long files, `step`
-    being read/parse/validate/commit/done; `csv_engine='python'` forces the Python CSV reader instead of
-    choosing ('auto'), so tests can compare the two readers.
+    The arguments are FileJob's (`con`, `source`: the file's bytes or a path, `file_name`, `sheet`, `uploaded_by`,
+    `max_bytes`: the size cap, default `max_upload_bytes()`, 0 = no cap) and: `strict` commits nothing from a
+    file with a rejected row; `today` fixes "not after today" (tests); `progress(fraction, step)` hears about long
+    files, `step` being read/parse/validate/commit/done; `csv_engine='python'` forces the Python CSV reader
+    instead of choosing ('auto'), so tests can compare the two readers.
     """
+
+    kind = ACTIVITIES
 
     def __init__(
         self,
-        con: duckdb.DuckDBPyConnection,
-        source: bytes | str | Path,
-        file_name: str | None = None,
-        *,
-        sheet: str | None = None,
-        uploaded_by: str | None = None,
+        *args,
         strict: bool = False,
-        max_bytes: int | None = None,
         today: date | None = None,
         progress: Progress | None = None,
         csv_engine: str = "auto",
+        **kwargs,
     ):
-        self.con = con
-        self.source = source
-        self.path = None if isinstance(source, bytes) else Path(source)
-        self.file_name = file_name or (self.path.name if self.path else "upload")
-        self.sheet = sheet or None
-        self.uploaded_by = (uploaded_by or "").strip() or None
+        super().__init__(*args, **kwargs)
         self.strict = strict
-        self.max_bytes = max_upload_bytes() if max_bytes is None else max_bytes
         self.today = today or date.today()
-        self.progress = progress or _silent
+        self.progress = progress or silent
         self.csv_engine = csv_engine
-        self._data: bytes | None = None
-        self._parsed: ParsedFile | None = None
         self.timings: list[tuple[str, float]] = []  # (step, seconds) of the last run, for the benchmark
         self._clock = time.perf_counter()
-        self._finalizer = weakref.finalize(self, _remove_file, None)
-
-    def validate(self) -> IngestReport:
-        """Dry run: the full report; the database is left exactly as it was."""
-        return self._execute(commit=False)
-
-    def run(self) -> IngestReport:
-        """Validate again inside one transaction and commit (or, in strict mode with rejections, commit nothing)."""
-        with WRITE_LOCK:
-            return self._execute(commit=True)
-
-    def close(self) -> None:
-        """Remove the temporary copy a large upload may have needed."""
-        self._finalizer()
-
-    def __enter__(self) -> Ingest:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
 
     def _execute(self, commit: bool) -> IngestReport:
-        """The steps in order, inside one transaction that is committed only by a commit the rules allow."""
-        started = self._clock = time.perf_counter()
+        """The steps in order (FileJob's skeleton), timed for the benchmark and reported to `progress`."""
+        self._clock = time.perf_counter()
         self.timings = []
-        data = self._read()
-        parsed = self._decode(data)
-        sha256 = _hash_in_background(data)  # hashlib releases the GIL: hash while DuckDB works
-        with transaction(self.con) as cur:
-            self.progress(0.4, "parse")
-            staged = stage(cur, parsed)
-            self._parsed = staged.parsed  # a plan DuckDB could not follow is not tried again
-            self._mark("stage")
-            self.progress(0.5, "validate")
-            validate(cur, staged.columns, self.today, self._mark)
-            self._mark("validate")
-            self.progress(0.7, "validate")
-            report = build_report(
-                cur, staged, file_name=self.file_name, sha256=sha256(), size_bytes=len(data),
-                strict=self.strict, dry_run=not commit,
-            )  # fmt: skip
-            self._mark("report")
-            if report.dry_run or report.strict_blocked or report.nothing_to_add:
-                raise Rollback
-            self.progress(0.8, "commit")
-            commit_batch(cur, report, staged, self.uploaded_by)
-            self._mark("insert")
-            report.committed = True
+        report = super()._execute(commit)
         if report.committed:
             self._mark("commit")
-        report.seconds = time.perf_counter() - started
         self.progress(1.0, "done")
         return report
 
-    # -- read and decode, cached between validate() and run()
-
-    def _read(self) -> bytes:
-        if self._data is None:
-            self._data = read_source(self.source if self.path is None else self.path, self.max_bytes)
+    def read(self) -> bytes:
+        data = super().read()
         self._mark("read")
-        return self._data
+        return data
 
-    def _decode(self, data: bytes) -> ParsedFile:
+    def decode(self, data: bytes, csv_engine: str = "auto", progress: Progress = silent) -> ParsedFile:
         if self._parsed is None:
             self.progress(0.02, "read")
-            self._parsed = parse(data, self.path, self.sheet, self.csv_engine, self.progress, ACTIVITIES)
-            if self._parsed.temporary:
-                self._finalizer.detach()
-                self._finalizer = weakref.finalize(self, _remove_file, self._parsed.csv_path)
+        parsed = super().decode(data, self.csv_engine, self.progress)
         self._mark("decode")
-        return self._parsed
+        return parsed
+
+    def stage(self, cur: duckdb.DuckDBPyConnection, parsed: ParsedFile) -> Staged:
+        self.progress(0.4, "parse")
+        staged = stage(cur, parsed)
+        self._mark("stage")
+        return staged
+
+    def steps(
+        self, cur: duckdb.DuckDBPyConnection, staged: Staged, sha256: Callable[[], str], size: int, commit: bool
+    ) -> IngestReport:
+        """Validate, report, and commit unless it is a dry run, strict mode forbids it or nothing is new."""
+        self.progress(0.5, "validate")
+        validate(cur, staged.columns, self.today, self._mark)
+        self._mark("validate")
+        self.progress(0.7, "validate")
+        report = build_report(
+            cur, staged, file_name=self.file_name, sha256=sha256(), size_bytes=size, strict=self.strict,
+            dry_run=not commit,
+        )  # fmt: skip
+        self._mark("report")
+        if report.dry_run or report.strict_blocked or report.nothing_to_add:
+            return report
+        self.progress(0.8, "commit")
+        commit_batch(cur, report, staged, self.uploaded_by)
+        self._mark("insert")
+        report.committed = True
+        return report
 
     def _mark(self, step: str) -> None:
         now = time.perf_counter()
         self.timings.append((step, now - self._clock))
         self._clock = now
-
-
-def _hash_in_background(data: bytes) -> Callable[[], str]:
-    """Start hashing `data` in a thread; the returned function waits for the SHA-256 hex digest."""
-    digest: list[str] = []
-    thread = threading.Thread(target=lambda: digest.append(hashlib.sha256(data).hexdigest()), daemon=True)
-    thread.start()
-
-    def result() -> str:
-        thread.join()
-        return digest[0]
-
-    return result
-
-
-def _remove_file(path: str | None) -> None:
-    if path:
-        with contextlib.suppress(OSError):
-            os.unlink(path)

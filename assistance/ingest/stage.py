@@ -1,10 +1,13 @@
 """Step 2 of an import, stage: the decoded file into DuckDB, its header found, its cells named by field.
 
-After `stage`, the cursor holds `ing_raw(line, c0…cN)` (every non-empty line, the file's own numbering) and
-`ing_cells(line, date, university, …, notes)`: one text cell per field for each line below the header,
-'' where the file has no such column. Rows above the header (a title such as "XX大学帮扶活动记录表") are
-not data. DuckDB reads a plain CSV itself (`read_csv`, the fastest reader there is) and its rows are checked
-against the file's own line count; any other file arrives as the rows decode parsed in Python.
+`stage_file` is what every kind of file shares: the rows under their own line numbers in `ing_raw(line, c0…cN)`
+(every non-empty line), the header of the kind found by ingest.fields (which refuses a file of another kind,
+naming where it belongs). `stage` then names an activity log's cells, registry.common.stage_cells a registry or
+plan file's. After `stage`, the cursor also holds `ing_cells(line, date, university, …, notes)`: one text cell
+per field for each line below the header, '' where the file has no such column. Rows above the header (a title
+such as "XX大学帮扶活动记录表") are not data. DuckDB reads a plain CSV itself (`read_csv`, the fastest reader
+there is) and its rows are checked against the file's own line count; any other file arrives as the rows decode
+parsed in Python.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import duckdb
 import pyarrow as pa
 
 from assistance.ingest.decode import ParsedFile, decode_text, physical_lines, read_csv_python
-from assistance.ingest.headers import FIELDS, HEADER_SCAN_ROWS, HeaderMatch, find_header
+from assistance.ingest.fields import ACTIVITIES, HEADER_SCAN_ROWS, FieldMatch, FileKind, find_header
 from assistance.store.transaction import registered
 
 VISIBLE = "[^\\s\\x{a0}\\x{3000}\\x{feff}\\x{200b}]"  # RE2: a cell holding anything but spaces
@@ -27,10 +30,10 @@ class Staged:
     """What staging learnt about the file; the rows themselves are in ing_raw and ing_cells."""
 
     parsed: ParsedFile  # the reading plan used (kept for the next run of the same file)
-    header: HeaderMatch
+    header: FieldMatch
     header_line: int  # the header's line in the file
     names: list[str]  # display names of c0…cN, unique (for the rejected rows)
-    ignored: list[str]  # named columns that are not ours, then '#n' for unnamed columns holding data
+    ignored: list[str]  # named columns that are not ours (activities: then '#n' for unnamed columns holding data)
 
     @property
     def width(self) -> int:
@@ -42,24 +45,25 @@ class Staged:
         return self.header.columns()
 
 
-def stage(cur: duckdb.DuckDBPyConnection, parsed: ParsedFile) -> Staged:
-    """Stage the file's rows (ing_raw), find the header among the leading rows, name the cells (ing_cells)."""
+def stage_file(cur: duckdb.DuckDBPyConnection, parsed: ParsedFile, kind: FileKind) -> Staged:
+    """Stage the file's rows (ing_raw) and find the header of `kind` among the leading rows (a header of another
+    kind, or none, is refused with an IngestFileError)."""
     parsed = stage_raw(cur, parsed)
-    header, header_line = _find_header(cur)
-    ignored = [*header.ignored, *_unnamed_with_data(cur, header, parsed.width, header_line)]
-    _name_cells(cur, header, header_line)
-    return Staged(parsed, header, header_line, header.unique_names(parsed.width), ignored)
-
-
-def _find_header(cur: duckdb.DuckDBPyConnection) -> tuple[HeaderMatch, int]:
-    """The header among the leading rows of ing_raw, and its line."""
     head = cur.execute(f"SELECT * FROM ing_raw ORDER BY line LIMIT {HEADER_SCAN_ROWS}").fetchall()
-    lines = [row[0] for row in head]
-    header = find_header([list(row[1:]) for row in head], lines)
-    return header, int(lines[header.index])
+    header = find_header([list(row[1:]) for row in head], [row[0] for row in head], kind)
+    header_line = int(head[header.index][0])
+    return Staged(parsed, header, header_line, header.unique_names(parsed.width), list(header.ignored))
 
 
-def _unnamed_with_data(cur: duckdb.DuckDBPyConnection, header: HeaderMatch, width: int, header_line: int) -> list[str]:
+def stage(cur: duckdb.DuckDBPyConnection, parsed: ParsedFile) -> Staged:
+    """Stage an activity log: its rows (ing_raw), its header, its cells named by field (ing_cells)."""
+    staged = stage_file(cur, parsed, ACTIVITIES)
+    staged.ignored += _unnamed_with_data(cur, staged.header, staged.width, staged.header_line)
+    _name_cells(cur, staged.header, staged.header_line)
+    return staged
+
+
+def _unnamed_with_data(cur: duckdb.DuckDBPyConnection, header: FieldMatch, width: int, header_line: int) -> list[str]:
     """'#n' for each column without a header that holds something below it (reported as ignored)."""
     unnamed = header.unnamed(width)
     if not unnamed:
@@ -71,7 +75,7 @@ def _unnamed_with_data(cur: duckdb.DuckDBPyConnection, header: HeaderMatch, widt
     return [f"#{position + 1}" for position, n in zip(unnamed, counts, strict=True) if n]
 
 
-def _name_cells(cur: duckdb.DuckDBPyConnection, header: HeaderMatch, header_line: int) -> None:
+def _name_cells(cur: duckdb.DuckDBPyConnection, header: FieldMatch, header_line: int) -> None:
     """The view ing_cells: one text column per field ('' where the file has none), for the lines below the header."""
 
     def cell(name: str) -> str:
@@ -80,7 +84,7 @@ def _name_cells(cur: duckdb.DuckDBPyConnection, header: HeaderMatch, header_line
 
     cur.execute(
         "CREATE TEMP VIEW ing_cells AS SELECT line, "
-        + ", ".join(f"{cell(name)} AS {name}" for name in FIELDS)
+        + ", ".join(f"{cell(name)} AS {name}" for name in ACTIVITIES.fields)
         + f" FROM ing_raw WHERE line > {header_line}"
     )
 

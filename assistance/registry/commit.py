@@ -41,40 +41,35 @@ def _log(cur: duckdb.DuckDBPyConnection, batch: int | None, select: str) -> None
         )
 
 
-_PAIRING_COLUMNS = (
-    "pairing_id, university_id, school_id, tier, start_date, provenance, confidence, source, end_date, cycle, batch_id"
-)
-_PLAN_COLUMNS = "pairing_id, school_year, measure, target, provenance, batch_id, notes"
-_ACTIVITY_COLUMNS = (
-    "activity_id, pairing_id, date, measure, title, title_key, teachers, students, hours, notes, provenance, batch_id"
-)
+# The stored columns of the tables a commit archives rows of (archived_<table> holds them, then archived_by) and
+# undo restores (registry.undo).
+COLUMNS = {
+    "schools": "school_id, name_zh, county_adcode",
+    "school_aliases": "alias, school_id",
+    "pairings": "pairing_id, university_id, school_id, tier, start_date, provenance, confidence, source, end_date, "
+    "cycle, batch_id",
+    "plan_targets": "pairing_id, school_year, measure, target, provenance, batch_id, notes",
+    "activities": "activity_id, pairing_id, date, measure, title, title_key, teachers, students, hours, notes, "
+    "provenance, batch_id",
+}
+PLAN_COLUMNS = COLUMNS["plan_targets"]
+
+
+def archive_demo(cur: duckdb.DuckDBPyConnection, table: str, batch: int, pairings: str) -> None:
+    """Archive (archived_by = batch) and delete the demo rows of `table` (activities, plan_targets, pairings) whose
+    pairing is among `pairings`, a SELECT of pairing_id."""
+    where = f"provenance = 'demo' AND pairing_id IN ({pairings})"
+    cur.execute(f"INSERT INTO archived_{table} SELECT {COLUMNS[table]}, {batch} FROM {table} WHERE {where}")
+    cur.execute(f"DELETE FROM {table} WHERE {where}")
 
 
 def remove_demo(cur: duckdb.DuckDBPyConnection, batch: int) -> None:
     """Archive (archived_by = batch) and delete the demo activities and plans of the file's tiers and their demo
     pairings that nothing real refers to."""
-    cur.execute(
-        f"INSERT INTO archived_activities SELECT {_ACTIVITY_COLUMNS}, {batch} FROM activities "
-        "WHERE provenance = 'demo' AND pairing_id IN (SELECT pairing_id FROM pairings SEMI JOIN reg_tiers USING (tier))"
-    )
-    cur.execute(
-        "DELETE FROM activities WHERE provenance = 'demo' AND pairing_id IN "
-        "(SELECT pairing_id FROM pairings SEMI JOIN reg_tiers USING (tier))"
-    )
-    cur.execute(
-        f"INSERT INTO archived_plan_targets SELECT {_PLAN_COLUMNS}, {batch} FROM plan_targets "
-        "WHERE provenance = 'demo' AND pairing_id IN (SELECT pairing_id FROM pairings SEMI JOIN reg_tiers USING (tier))"
-    )
-    cur.execute(
-        "DELETE FROM plan_targets WHERE provenance = 'demo' AND pairing_id IN "
-        "(SELECT pairing_id FROM pairings SEMI JOIN reg_tiers USING (tier))"
-    )
-    removed = "SELECT pairing_id FROM reg_demo"
-    cur.execute(
-        f"INSERT INTO archived_pairings SELECT {_PAIRING_COLUMNS}, {batch} FROM pairings "
-        f"WHERE pairing_id IN ({removed})"
-    )
-    cur.execute(f"DELETE FROM pairings WHERE pairing_id IN ({removed})")
+    of_tiers = "SELECT pairing_id FROM pairings SEMI JOIN reg_tiers USING (tier)"
+    archive_demo(cur, "activities", batch, of_tiers)
+    archive_demo(cur, "plan_targets", batch, of_tiers)
+    archive_demo(cur, "pairings", batch, "SELECT pairing_id FROM reg_demo")
 
 
 def _remove_orphan_demo_schools(cur: duckdb.DuckDBPyConnection, batch: int) -> None:
@@ -83,16 +78,10 @@ def _remove_orphan_demo_schools(cur: duckdb.DuckDBPyConnection, batch: int) -> N
         f"SELECT school_id FROM archived_pairings WHERE archived_by = {batch} "
         "AND school_id NOT IN (SELECT school_id FROM pairings)"
     )
-    cur.execute(
-        f"INSERT INTO archived_school_aliases SELECT alias, school_id, {batch} FROM school_aliases "
-        f"WHERE school_id IN ({orphans})"
-    )
-    cur.execute(
-        f"INSERT INTO archived_schools SELECT school_id, name_zh, county_adcode, {batch} FROM schools "
-        f"WHERE school_id IN ({orphans})"
-    )
-    cur.execute(f"DELETE FROM school_aliases WHERE school_id IN ({orphans})")
-    cur.execute(f"DELETE FROM schools WHERE school_id IN ({orphans})")
+    for table in ("school_aliases", "schools"):
+        where = f"school_id IN ({orphans})"
+        cur.execute(f"INSERT INTO archived_{table} SELECT {COLUMNS[table]}, {batch} FROM {table} WHERE {where}")
+        cur.execute(f"DELETE FROM {table} WHERE {where}")
 
 
 def _insert_parties(cur: duckdb.DuckDBPyConnection, report: ImportReport, batch: int | None) -> None:
@@ -176,7 +165,7 @@ def _insert_pairings(cur: duckdb.DuckDBPyConnection, batch: int | None, provenan
         LEFT JOIN reg_new_school ns ON ns.adcode = f.adcode AND ns.school_fold = f.school_fold
         WHERE f.status = 'new'"""
     )
-    cur.execute(f"INSERT INTO pairings ({_PAIRING_COLUMNS}) SELECT {_PAIRING_COLUMNS} FROM reg_new_pairing")
+    cur.execute(f"INSERT INTO pairings ({COLUMNS['pairings']}) SELECT {COLUMNS['pairings']} FROM reg_new_pairing")
     _log(
         cur, batch,
         "SELECT 'pairing', CAST(pairing_id AS VARCHAR), 'insert', NULL::JSON, CAST(to_json({'university_id': "

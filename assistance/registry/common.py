@@ -1,25 +1,19 @@
-"""What the registry and plan imports share: reading a file into named cells, the report, messages and the batch.
+"""What the registry and plan imports share: their cells, the import-job skeleton, messages and the report.
 
-Both imports read the file exactly as the activity upload does (ingest.decode: format from the content, any
-usual encoding, the file's own line numbers), find the header with ingest.fields (which also refuses a file of
-another kind), and leave the cells in the temp table `reg_cells(line, <field>, <field>_raw, …)`: `<field>` is the
-cell NFKC-folded and trimmed (the form values are checked in), `<field>_raw` the user's text trimmed (the form
-new names are stored in). A column absent from the file is NULL in every row, like an empty cell: both leave a
-stored field as it is.
+Both imports are ingest.job.FileJobs: the file is read exactly as the activity upload reads it (ingest.decode:
+format from the content, any usual encoding, the file's own line numbers), staged and its header found by
+ingest.stage.stage_file (ingest.fields, which also refuses a file of another kind), and the cells left in the
+temp table `reg_cells(line, <field>, <field>_raw, …)`: `<field>` is the cell NFKC-folded and trimmed (the form
+values are checked in), `<field>_raw` the user's text trimmed (the form new names are stored in). A column absent
+from the file is NULL in every row, like an empty cell: both leave a stored field as it is. `FileImport` is the
+steps both run (classify, count, describe, apply, record the batch); the report's rejected rows, exit status and
+batch record are the activity upload's own (ingest.report, ingest.commit).
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import json
-import os
-import time
-import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -27,49 +21,19 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from assistance.i18n import t
-from assistance.ingest.decode import ParsedFile, max_upload_bytes, parse, read_source
-from assistance.ingest.fields import FieldMatch, FileKind, find_header
-from assistance.ingest.headers import HEADER_SCAN_ROWS
-from assistance.ingest.report import rejected_csv_bytes
-from assistance.ingest.stage import stage_raw
-from assistance.store.transaction import WRITE_LOCK, Rollback, registered, transaction
-
-Progress = Callable[[float, str], None]
+from assistance.ingest.commit import next_batch_id, record_batch
+from assistance.ingest.decode import ParsedFile
+from assistance.ingest.fields import FileKind
+from assistance.ingest.job import FileJob
+from assistance.ingest.report import FileReport, previous_batch, read_errors
+from assistance.ingest.stage import Staged, stage_file
+from assistance.store.transaction import registered
 
 # A cell exported with the formula guard (export.cells: a leading apostrophe before = + - @) reads back as its text.
 _GUARDED = "^'([=+\\-@])"
 _INVISIBLE = "[\u200b-\u200d\u2060\ufeff]"
 # A total row at the bottom of a spreadsheet (合计/总计/小计) is never a record.
 TOTAL_ROW = "^(合计|总计|小计|total)"
-
-
-def silent(_fraction: float, _step: str) -> None:
-    return None
-
-
-@dataclass
-class Staged:
-    """A file read and its header found; the cells are in reg_cells, the raw rows in ing_raw."""
-
-    parsed: ParsedFile
-    header: FieldMatch
-    header_line: int
-    names: list[str]  # display names of c0…cN, unique (for the rejected rows)
-
-    @property
-    def width(self) -> int:
-        return self.parsed.width
-
-    @property
-    def columns(self) -> dict[str, str]:
-        return self.header.columns()
-
-
-def read_file(source: bytes | str | Path, max_bytes: int | None) -> tuple[bytes, Path | None]:
-    """The file's bytes (refused over the size cap before reading) and its path when it is a file on disk."""
-    path = None if isinstance(source, bytes | bytearray) else Path(source)
-    cap = max_upload_bytes() if max_bytes is None else max_bytes
-    return read_source(path if path is not None else bytes(source), cap), path
 
 
 def _clean(array: pa.ChunkedArray, fold: bool) -> pa.ChunkedArray:
@@ -86,10 +50,8 @@ def _clean(array: pa.ChunkedArray, fold: bool) -> pa.ChunkedArray:
 def stage_cells(cur: duckdb.DuckDBPyConnection, parsed: ParsedFile, kind: FileKind) -> Staged:
     """Stage the file (ing_raw), find the header of `kind` and make reg_cells(line, blank, total, <field>,
     <field>_raw …) of the rows below it."""
-    parsed = stage_raw(cur, parsed)
-    head = cur.execute(f"SELECT * FROM ing_raw ORDER BY line LIMIT {HEADER_SCAN_ROWS}").fetchall()
-    header = find_header([list(row[1:]) for row in head], [row[0] for row in head], kind)
-    header_line = int(head[header.index][0])
+    staged = stage_file(cur, parsed, kind)
+    parsed, header, header_line = staged.parsed, staged.header, staged.header_line
     present = [(name, position) for name, position in header.fields.items()]
     select = "".join(f", CAST(c{position} AS VARCHAR) AS {name}" for name, position in present)
     # The row's first non-empty cell among its leading columns, for a total row (合计 under 序号, say).
@@ -114,88 +76,66 @@ def stage_cells(cur: duckdb.DuckDBPyConnection, parsed: ParsedFile, kind: FileKi
             f"coalesce(regexp_matches(lower({first}), '{TOTAL_ROW}'), false) "
             f"OR coalesce(regexp_matches(lower(leading_cell), '{TOTAL_ROW}'), false) AS total FROM reg_in"
         )
-    return Staged(parsed, header, header_line, header.unique_names(parsed.width))
+    return staged
 
 
-class FileImport:
-    """One file's import, shared by the registry and plan imports: `validate()` is the dry run (the full report,
-    nothing written), `run()` repeats the steps in one transaction under the write lock and commits them.
+class FileImport(FileJob):
+    """One registry or plan file's import (see ingest.job.FileJob for the arguments, `validate()` and `run()`).
 
-    `source` is the file's bytes or path; `max_bytes` the size cap (default ingest.decode.max_upload_bytes(), 0 =
-    none). A subclass names its `kind` (ingest.fields) and implements `steps(cur, staged, report, commit)`: classify,
-    fill the report and, when `commit`, write. The file is read and decoded once, however often it is validated;
-    `close()` (or leaving a `with` block, or garbage collection) removes a temporary copy decoding needed."""
+    A subclass names its `kind` (ingest.fields) and `final`, the table its classification ends in (one row per
+    line with its `status`: new, changed, unchanged or rejected), and implements `classify` (reg_problems →
+    reg_errors via `collect_errors`, and `final`), `describe` (the report's changes, statuses, new names and demo
+    rows) and `apply` (the commit's writes). A commit records a batch unless `records` is False (init's
+    reference load)."""
 
-    kind: FileKind
+    final: str
+    records: bool = True
 
-    def __init__(
-        self,
-        con: duckdb.DuckDBPyConnection,
-        source: bytes | str | Path,
-        file_name: str | None = None,
-        *,
-        sheet: str | None = None,
-        uploaded_by: str | None = None,
-        max_bytes: int | None = None,
-    ):
-        self.con = con
-        self.source = source
-        path = None if isinstance(source, bytes | bytearray) else Path(source)
-        self.file_name = file_name or (path.name if path else "upload")
-        self.sheet = sheet or None
-        self.uploaded_by = (uploaded_by or "").strip() or None
-        self.max_bytes = max_bytes
-        self._data: bytes | None = None
-        self._path: Path | None = None
-        self._parsed: ParsedFile | None = None
-        self._finalizer = weakref.finalize(self, _remove_file, None)
-
-    def validate(self) -> ImportReport:
-        """Dry run: the full report; the database is left exactly as it was."""
-        return self._execute(commit=False)
-
-    def run(self) -> ImportReport:
-        """Validate again inside one transaction and commit the valid rows as one batch."""
-        with WRITE_LOCK:
-            return self._execute(commit=True)
-
-    def close(self) -> None:
-        self._finalizer()
-
-    def __enter__(self) -> FileImport:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
-
-    def steps(self, cur: duckdb.DuckDBPyConnection, staged: Staged, report: ImportReport, commit: bool) -> None:
+    def classify(self, cur: duckdb.DuckDBPyConnection, staged: Staged) -> None:
         raise NotImplementedError
 
-    def _execute(self, commit: bool) -> ImportReport:
-        started = time.perf_counter()
-        if self._data is None:
-            self._data, self._path = read_file(self.source, self.max_bytes)
-        if self._parsed is None:
-            self._parsed = parse(self._data, self._path, self.sheet, "auto", silent)
-            if self._parsed.temporary:
-                self._finalizer.detach()
-                self._finalizer = weakref.finalize(self, _remove_file, self._parsed.csv_path)
-        with transaction(self.con) as cur:
-            staged = stage_cells(cur, self._parsed, self.kind)
-            self._parsed = staged.parsed  # a plan DuckDB could not follow is not tried again
-            report = new_report(self.kind.name, self.file_name, self._data, staged, dry_run=not commit)
-            self.steps(cur, staged, report, commit)
-            if not commit:
-                raise Rollback
+    def describe(self, cur: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
+        raise NotImplementedError
+
+    def apply(self, cur: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
+        raise NotImplementedError
+
+    def stage(self, cur: duckdb.DuckDBPyConnection, parsed: ParsedFile) -> Staged:
+        return stage_cells(cur, parsed, self.kind)
+
+    def steps(
+        self, cur: duckdb.DuckDBPyConnection, staged: Staged, sha256: Callable[[], str], size: int, commit: bool
+    ) -> ImportReport:
+        """Classify, report and, when `commit`, write and record the batch (its valid rows, whatever was
+        rejected)."""
+        report = ImportReport.of(staged, self.file_name, sha256(), size, not commit, kind=self.kind.name)
+        self.classify(cur, staged)
+        _count(cur, report, staged, self.final)
+        self.describe(cur, report)
+        if commit:
+            report.batch_id = next_batch_id(cur) if self.records else None
+            self.apply(cur, report)
+            if self.records:
+                record_batch(
+                    cur, report.batch_id, report, staged, self.uploaded_by, duplicates=report.unchanged,
+                    kind=report.kind, changed=report.changed, unchanged=report.unchanged, errors="reg_errors",
+                )  # fmt: skip
             report.committed = True
-        report.seconds = time.perf_counter() - started
         return report
 
 
-def _remove_file(path: str | None) -> None:
-    if path:
-        with contextlib.suppress(OSError):
-            os.unlink(path)
+def _count(cur: duckdb.DuckDBPyConnection, report: ImportReport, staged: Staged, final: str) -> None:
+    """The report's counts by status (total rows skipped apart), an earlier batch of the same file, the errors and
+    rejected rows."""
+    (
+        report.rows, report.inserted, report.changed, report.unchanged, report.rejected, report.total_rows,
+    ) = cur.execute(
+        "SELECT count(*), count(*) FILTER (status = 'new'), count(*) FILTER (status = 'changed'), "
+        "count(*) FILTER (status = 'unchanged'), count(*) FILTER (status = 'rejected'), "
+        f"(SELECT count(*) FROM reg_cells WHERE total AND NOT blank) FROM {final}"
+    ).fetchall()[0]  # fmt: skip
+    report.previous_batch_id = previous_batch(cur, report.sha256, report.kind)
+    report.errors, report.rejected_rows = read_errors(cur, "reg_errors", staged.width)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -249,44 +189,20 @@ def collect_errors(cur: duckdb.DuckDBPyConnection, messages: pa.Table) -> None:
 
 
 @dataclass
-class ImportReport:
+class ImportReport(FileReport):
     """What a registry or plan import found (a dry run) or did (a commit). rows = inserted + changed +
     unchanged + rejected; blank lines and total rows are not rows."""
 
-    kind: str  # registry | plans
-    file_name: str
-    sha256: str
-    size_bytes: int
-    file_format: str = "csv"
-    encoding: str | None = None
-    sheet: str | None = None
-    header_line: int = 0
-    columns: dict[str, str] = field(default_factory=dict)
-    ignored_columns: list[str] = field(default_factory=list)
-    rows: int = 0
-    inserted: int = 0
+    kind: str = field(kw_only=True)  # registry | plans
     changed: int = 0
     unchanged: int = 0
-    rejected: int = 0
     total_rows: int = 0  # 合计/总计 rows skipped
-    errors: pd.DataFrame = field(default_factory=pd.DataFrame)  # line, column, value, message_zh, message_en, …
     changes: pd.DataFrame = field(default_factory=pd.DataFrame)  # line, field, before, after
     statuses: pd.DataFrame = field(default_factory=pd.DataFrame)  # line, status, and what the row names
     new_parties: pd.DataFrame = field(default_factory=pd.DataFrame)  # name, kind, similar
     new_schools: pd.DataFrame = field(default_factory=pd.DataFrame)  # school, county, adcode
     demo: dict[str, int] = field(default_factory=dict)  # pairings, plans, activities, kept: what a commit removes
     demo_tiers: list[str] = field(default_factory=list)
-    rejected_rows: pd.DataFrame = field(default_factory=pd.DataFrame)
-    rejected_columns: list[str] = field(default_factory=list)
-    dry_run: bool = True
-    committed: bool = False
-    batch_id: int | None = None
-    previous_batch_id: int | None = None
-    seconds: float = 0.0
-
-    @property
-    def exit_code(self) -> int:
-        return 1 if self.rejected else 0
 
     @property
     def nothing_to_add(self) -> bool:
@@ -308,13 +224,6 @@ class ImportReport:
             notes.append(t("registry.demo.kept", lang, kept=demo["kept"]))
         return notes
 
-    def errors_in(self, lang: str) -> pd.DataFrame:
-        """line, column, value, message (in `lang`), ordered by line."""
-        if self.errors.empty:
-            return pd.DataFrame({"line": [], "column": [], "value": [], "message": []})
-        message = "message_en" if lang == "en" else "message_zh"
-        return self.errors[["line", "column", "value", message]].rename(columns={message: "message"})
-
     def to_dict(self, lang: str) -> dict:
         """The JSON object of `registry import --json` / `plans import --json` (docs/contracts.md)."""
         return {
@@ -326,105 +235,13 @@ class ImportReport:
             "unchanged": self.unchanged,
             "rejected": self.rejected,
             "batch_id": self.batch_id,
-            "errors": [
-                {"line": int(line), "column": column, "value": _text(value), "message": message}
-                for line, column, value, message in self.errors_in(lang).itertuples(index=False)
-            ],
+            "errors": self.error_records(lang),
         }
-
-    def rejected_csv(self, lang: str) -> bytes:
-        """The rejected rows in the file's own columns plus the reasons: fix them and import again."""
-        frame = self.rejected_rows
-        if frame.empty:
-            return rejected_csv_bytes(self.rejected_columns, [], lang)
-        positions = [f"c{p}" for p in range(len(self.rejected_columns))]
-        cells = frame[positions].astype(object).where(frame[positions].notna(), "")
-        rows = zip(
-            map(int, frame["line"]), cells.itertuples(index=False), frame["message_zh"], frame["message_en"],
-            strict=True,
-        )  # fmt: skip
-        return rejected_csv_bytes(self.rejected_columns, rows, lang)
-
-
-def _text(value: object) -> str | None:
-    """A cell for JSON: None for an empty cell (pandas gives NaN)."""
-    return value if isinstance(value, str) else None
 
 
 def without_nan(frame: pd.DataFrame) -> pd.DataFrame:
     """Empty values as None (not NaN), so that `before`/`after` read as "no value"."""
     return frame.astype(object).where(frame.notna(), None)
-
-
-def fill_errors(cur: duckdb.DuckDBPyConnection, report: ImportReport, staged: Staged) -> None:
-    """The report's errors and rejected rows from reg_errors and ing_raw."""
-    report.errors = cur.execute(
-        "SELECT line, column_name AS column, value, message_zh, message_en, field, code FROM reg_errors "
-        "ORDER BY line, field_order"
-    ).df()
-    if report.errors.empty:
-        return
-    select_cells = "".join(f", r.c{p} AS c{p}" for p in range(staged.width))
-    report.rejected_rows = cur.execute(
-        "WITH agg AS (SELECT line, string_agg(message_zh, '；' ORDER BY field_order) AS message_zh, "
-        "string_agg(message_en, '; ' ORDER BY field_order) AS message_en FROM reg_errors GROUP BY line) "
-        f"SELECT a.line{select_cells}, a.message_zh, a.message_en "
-        "FROM agg a JOIN ing_raw r ON r.line = a.line ORDER BY a.line"
-    ).df()
-
-
-def new_report(kind: str, file_name: str, data: bytes, staged: Staged, dry_run: bool) -> ImportReport:
-    parsed = staged.parsed
-    return ImportReport(
-        kind=kind,
-        file_name=file_name,
-        sha256=hashlib.sha256(data).hexdigest(),
-        size_bytes=len(data),
-        file_format=parsed.file_format,
-        encoding=parsed.encoding,
-        sheet=parsed.sheet,
-        header_line=staged.header_line,
-        columns=staged.columns,
-        ignored_columns=list(staged.header.ignored),
-        rejected_columns=staged.names,
-        dry_run=dry_run,
-    )
-
-
-def previous_batch(cur: duckdb.DuckDBPyConnection, sha256: str, kind: str) -> int | None:
-    return cur.execute(
-        "SELECT max(batch_id) FROM upload_batches WHERE sha256 = ? AND kind = ? AND undone_at IS NULL", [sha256, kind]
-    ).fetchall()[0][0]
-
-
-def record_batch(
-    cur: duckdb.DuckDBPyConnection, report: ImportReport, staged: Staged, batch_id: int, uploaded_by: str | None
-) -> None:
-    """The batch row (who, when, sha256, kind, counts) and the rejected rows kept with it."""
-    cur.execute(
-        "INSERT INTO upload_batches (batch_id, file_name, sha256, size_bytes, rows, inserted, duplicates, rejected, "
-        "uploaded_by, uploaded_at, undone_at, ignored_columns, sheet, kind, changed, unchanged) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)",
-        [
-            batch_id, report.file_name, report.sha256, report.size_bytes, report.rows, report.inserted,
-            report.unchanged, report.rejected, uploaded_by, datetime.now().replace(microsecond=0),
-            json.dumps(report.ignored_columns, ensure_ascii=False), report.sheet, report.kind, report.changed,
-            report.unchanged,
-        ],
-    )  # fmt: skip
-    if report.rejected and staged.width:
-        pairs = ", ".join(f"?, r.c{p}" for p in range(staged.width))
-        cur.execute(
-            "INSERT INTO rejected_rows (batch_id, line, column_name, value, message_zh, message_en, raw_row) "
-            f"SELECT ?, e.line, e.column_name, e.value, e.message_zh, e.message_en, "
-            f"CAST(json_object({pairs}) AS VARCHAR) FROM reg_errors e JOIN ing_raw r USING (line) "
-            "ORDER BY e.line, e.field_order",
-            [batch_id, *staged.names],
-        )
-
-
-def next_batch_id(cur: duckdb.DuckDBPyConnection) -> int:
-    return cur.execute("SELECT nextval('seq_batch')").fetchall()[0][0]
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -14,25 +14,14 @@ from pathlib import Path
 import duckdb
 
 from assistance.export.writers import csv_bytes, write_xlsx
+from assistance.ingest.fields import REGISTRY
 from assistance.registry import places
 from assistance.store.transaction import cursor
 
-# (field, Chinese header, English header): the registry file's columns, in the order an export writes them.
-COLUMNS = (
-    ("supporter", "帮扶单位", "supporter"),
-    ("province", "省份", "province"),
-    ("city", "市/州", "city"),
-    ("county", "受援县", "county"),
-    ("county_code", "县代码", "county_code"),
-    ("school", "受援学校", "school"),
-    ("school_short", "学校简称", "school_short"),
-    ("tier", "层级", "tier"),
-    ("start_date", "协议开始日期", "start_date"),
-    ("end_date", "协议结束日期", "end_date"),
-    ("cycle", "周期", "cycle"),
-    ("source", "来源", "source"),
-    ("confidence", "可信度", "confidence"),
-)
+# (field, Chinese header, English header): the registry file's columns, in the order an export writes them; the
+# Chinese header is the field's first name in the import's spec (ingest.fields.REGISTRY), so an export always
+# reads back. The province is written by name, not code.
+COLUMNS = tuple((f, REGISTRY.field_label(f, "zh"), f) for f in REGISTRY.fields if f != "province_code")
 TIER_LABELS = {"national": "国家示范", "provincial": "省级", "municipal": "市级"}
 TIERS = tuple(TIER_LABELS)
 

@@ -7,7 +7,7 @@ transaction and commits them as one batch (who, when, sha256, kind 'registry') t
 2. header: the registry's columns found (ingest.fields), a file of another kind refused naming its page;
 3. resolve names over the file's distinct values (registry.resolve): county, supporting party, school;
 4. classify every row: new, unchanged, changed (each field before → after) or rejected (line, column, reason);
-5. report (registry.common.ImportReport);
+5. report (registry.common.ImportReport: counts and errors as for every registry or plan file, then `describe`);
 6. commit (registry.commit): demo rows of the tiers the file brings new real rows for archived and removed, new
    parties and schools created, pairings inserted and updated, every change logged for undo; the batch recorded.
 
@@ -18,7 +18,6 @@ import never deletes a pairing the file does not name. The layout is docs/contra
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -35,11 +34,7 @@ from assistance.registry.common import (
     Staged,
     collect_errors,
     date_sql,
-    fill_errors,
     message_table,
-    next_batch_id,
-    previous_batch,
-    record_batch,
     whole_sql,
     without_nan,
 )
@@ -79,19 +74,21 @@ class RegistryImport(FileImport):
     reference files with 'verified' and 'demo' and `record=False`: no batch, nothing to undo."""
 
     kind = REGISTRY
+    final = "reg_final"
 
     def __init__(self, *args, provenance: str = "imported", record: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.options = Options(provenance, record)
+        self.records = record
 
-    def steps(self, cur: duckdb.DuckDBPyConnection, staged: Staged, report: ImportReport, commit: bool) -> None:
+    def classify(self, cur: duckdb.DuckDBPyConnection, staged: Staged) -> None:
         classify(cur, staged, self.options)
-        build_report(cur, report, staged, self.options)
-        if commit:
-            report.batch_id = next_batch_id(cur) if self.options.record else None
-            apply(cur, report, self.options.provenance)
-            if self.options.record:
-                record_batch(cur, report, staged, report.batch_id, self.uploaded_by)
+
+    def describe(self, cur: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
+        describe(cur, report, self.options)
+
+    def apply(self, cur: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
+        apply(cur, report, self.options.provenance)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -306,18 +303,9 @@ _CHANGE_VALUES = {
 }
 
 
-def build_report(cur: duckdb.DuckDBPyConnection, report: ImportReport, staged: Staged, options: Options) -> None:
-    """Counts, errors, rejected rows, the changes (before → after), new parties and schools, and the demo rows a
-    commit would remove."""
-    (
-        report.rows, report.inserted, report.changed, report.unchanged, report.rejected, report.total_rows,
-    ) = cur.execute(
-        "SELECT count(*), count(*) FILTER (status = 'new'), count(*) FILTER (status = 'changed'), "
-        "count(*) FILTER (status = 'unchanged'), count(*) FILTER (status = 'rejected'), "
-        "(SELECT count(*) FROM reg_cells WHERE total AND NOT blank) FROM reg_final"
-    ).fetchall()[0]  # fmt: skip
-    report.previous_batch_id = previous_batch(cur, report.sha256, report.kind)
-    fill_errors(cur, report, staged)
+def describe(cur: duckdb.DuckDBPyConnection, report: ImportReport, options: Options) -> None:
+    """Beyond the counts and errors: the changes (before → after), each line's status, new parties and schools,
+    and the demo rows a commit would remove."""
     provenance = options.provenance
     selects = " UNION ALL ".join(
         f"SELECT line, '{name}' AS field, {before.format(provenance=provenance)} AS before, "
@@ -366,20 +354,3 @@ def _demo_counts(cur: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
     ).fetchall()[0]
     report.demo = {"pairings": pairings, "plans": plans, "activities": activities, "kept": kept}
     report.demo_tiers = [r[0] for r in cur.execute("SELECT tier FROM reg_tiers ORDER BY tier").fetchall()]
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Convenience
-
-
-def import_registry(
-    con: duckdb.DuckDBPyConnection,
-    source: bytes | str | Path,
-    file_name: str | None = None,
-    *,
-    dry_run: bool = False,
-    **options,
-) -> ImportReport:
-    """Validate (dry run) or import one registry file; see `RegistryImport`."""
-    job = RegistryImport(con, source, file_name, **options)
-    return job.validate() if dry_run else job.run()

@@ -17,8 +17,6 @@ batch. The layout is docs/contracts.md, "Plan file".
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import duckdb
 import pandas as pd
 import pyarrow as pa
@@ -26,16 +24,13 @@ import pyarrow as pa
 from assistance.ingest.checks import MEASURE_SYNONYMS
 from assistance.ingest.fields import PLANS
 from assistance.registry import places
+from assistance.registry.commit import PLAN_COLUMNS, archive_demo
 from assistance.registry.common import (
     FileImport,
     ImportReport,
     Staged,
     collect_errors,
-    fill_errors,
     message_table,
-    next_batch_id,
-    previous_batch,
-    record_batch,
     whole_sql,
     without_nan,
 )
@@ -64,14 +59,16 @@ class PlansImport(FileImport):
     registry.common.FileImport for the arguments)."""
 
     kind = PLANS
+    final = "plan_final"
 
-    def steps(self, cur: duckdb.DuckDBPyConnection, staged: Staged, report: ImportReport, commit: bool) -> None:
+    def classify(self, cur: duckdb.DuckDBPyConnection, staged: Staged) -> None:
         classify(cur, staged)
-        build_report(cur, report, staged)
-        if commit:
-            report.batch_id = next_batch_id(cur)
-            apply(cur, report.batch_id)
-            record_batch(cur, report, staged, report.batch_id, self.uploaded_by)
+
+    def describe(self, cur: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
+        describe(cur, report)
+
+    def apply(self, cur: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
+        apply(cur, report.batch_id)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -286,16 +283,9 @@ def _problems(cur: duckdb.DuckDBPyConnection) -> None:
 # Report and commit
 
 
-def build_report(cur: duckdb.DuckDBPyConnection, report: ImportReport, staged: Staged) -> None:
-    (
-        report.rows, report.inserted, report.changed, report.unchanged, report.rejected, report.total_rows,
-    ) = cur.execute(
-        "SELECT count(*), count(*) FILTER (status = 'new'), count(*) FILTER (status = 'changed'), "
-        "count(*) FILTER (status = 'unchanged'), count(*) FILTER (status = 'rejected'), "
-        "(SELECT count(*) FROM reg_cells WHERE total AND NOT blank) FROM plan_final"
-    ).fetchall()[0]  # fmt: skip
-    report.previous_batch_id = previous_batch(cur, report.sha256, report.kind)
-    fill_errors(cur, report, staged)
+def describe(cur: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
+    """Beyond the counts and errors: the changes (before → after), each line's status, and the demo targets a
+    commit would replace."""
     report.changes = without_nan(
         cur.execute(
             """SELECT * FROM (
@@ -325,22 +315,13 @@ def build_report(cur: duckdb.DuckDBPyConnection, report: ImportReport, staged: S
     report.new_schools = pd.DataFrame(columns=["school", "county", "county_adcode", "line"])
 
 
-_PLAN_COLUMNS = "pairing_id, school_year, measure, target, provenance, batch_id, notes"
-
-
 def apply(cur: duckdb.DuckDBPyConnection, batch: int) -> None:
     """Archive and remove the demo targets of the planned pairings, insert new targets, update changed ones,
     and log each change for undo."""
-    cur.execute(
-        f"INSERT INTO archived_plan_targets SELECT {_PLAN_COLUMNS}, {batch} FROM plan_targets "
-        "WHERE provenance = 'demo' AND pairing_id IN (SELECT pairing_id FROM plan_demo)"
-    )
-    cur.execute(
-        "DELETE FROM plan_targets WHERE provenance = 'demo' AND pairing_id IN (SELECT pairing_id FROM plan_demo)"
-    )
+    archive_demo(cur, "plan_targets", batch, "SELECT pairing_id FROM plan_demo")
     key = "CAST(pairing_id AS VARCHAR) || '|' || school_year || '|' || measure"
     cur.execute(
-        f"INSERT INTO plan_targets ({_PLAN_COLUMNS}) SELECT pairing_id, school_year, measure, target, 'imported', "
+        f"INSERT INTO plan_targets ({PLAN_COLUMNS}) SELECT pairing_id, school_year, measure, target, 'imported', "
         f"{batch}, notes FROM plan_final WHERE status = 'new' ORDER BY pairing_id, school_year, measure"
     )
     cur.execute(
@@ -359,16 +340,3 @@ def apply(cur: duckdb.DuckDBPyConnection, batch: int) -> None:
         f"batch_id = {batch} FROM plan_final f WHERE f.status = 'changed' AND t.pairing_id = f.pairing_id "
         "AND t.school_year = f.school_year AND t.measure = f.measure"
     )
-
-
-def import_plans(
-    con: duckdb.DuckDBPyConnection,
-    source: bytes | str | Path,
-    file_name: str | None = None,
-    *,
-    dry_run: bool = False,
-    **options,
-) -> ImportReport:
-    """Validate (dry run) or import one plan file; see `PlansImport`."""
-    job = PlansImport(con, source, file_name, **options)
-    return job.validate() if dry_run else job.run()

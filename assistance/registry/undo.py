@@ -19,6 +19,7 @@ import duckdb
 
 from assistance.i18n import t
 from assistance.ingest.batches import UndoResult, undo_batch
+from assistance.registry.commit import COLUMNS
 from assistance.store.transaction import WRITE_LOCK, Rollback, cursor, transaction
 
 REGISTRY_KINDS = ("registry", "plans")
@@ -178,29 +179,27 @@ def _reverse(cur: duckdb.DuckDBPyConnection, batch: int) -> None:
     cur.execute(f"DELETE FROM universities WHERE university_id IN ({_ids('party')})", params)
 
 
+# Restored in this order (schools before the pairings that name them); a demo plan or activity that a real row has
+# taken the place of stays out.
 _RESTORE = (
-    ("schools", "archived_schools", "school_id, name_zh, county_adcode", ""),
-    ("school_aliases", "archived_school_aliases", "alias, school_id", ""),
-    ("pairings", "archived_pairings",
-     "pairing_id, university_id, school_id, tier, start_date, provenance, confidence, source, end_date, cycle, "
-     "batch_id", ""),
-    ("plan_targets", "archived_plan_targets", "pairing_id, school_year, measure, target, provenance, batch_id, notes",
-     " ON CONFLICT DO NOTHING"),
-    ("activities", "archived_activities",
-     "activity_id, pairing_id, date, measure, title, title_key, teachers, students, hours, notes, provenance, "
-     "batch_id", " ON CONFLICT DO NOTHING"),
-)  # fmt: skip
+    ("schools", ""),
+    ("school_aliases", ""),
+    ("pairings", ""),
+    ("plan_targets", " ON CONFLICT DO NOTHING"),
+    ("activities", " ON CONFLICT DO NOTHING"),
+)
 
 
 def _restore(cur: duckdb.DuckDBPyConnection, batch: int) -> int:
     """Put back the demo rows this batch archived (a demo plan or activity that a real row has taken the place of
     stays out); returns how many rows came back."""
     restored = 0
-    for table, archive, columns, conflict in _RESTORE:
+    for table, conflict in _RESTORE:
+        columns = COLUMNS[table]
         restored += cur.execute(
-            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {archive} WHERE archived_by = ? "
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM archived_{table} WHERE archived_by = ? "
             f"ORDER BY 1{conflict}",
             [batch],
         ).fetchall()[0][0]
-        cur.execute(f"DELETE FROM {archive} WHERE archived_by = ?", [batch])
+        cur.execute(f"DELETE FROM archived_{table} WHERE archived_by = ?", [batch])
     return restored

@@ -208,14 +208,6 @@ STRINGS = {
         "none of the workbook's {count} sheets ({sheets}) has a header in its first {scan} rows. Choose the sheet "
         'that holds the data under "Sheet" and check again (command line: --sheet NAME)',
     ),
-    "ingest.file.no_header": (
-        "前 {scan} 行中找不到表头（应含：日期、帮扶高校、受援学校或受援县、帮扶举措、活动名称）",
-        "no header row in the first {scan} rows (expected: date, university, school or county, measure, title)",
-    ),
-    "ingest.file.missing_columns": (
-        "表头（第 {line} 行）缺少必填列：{missing}；找到的列：{found}",
-        "the header (line {line}) lacks required columns: {missing}; columns found: {found}",
-    ),
     "ingest.file.csv_malformed": (
         "CSV 格式错误（第 {line} 行附近）：{detail}",
         "malformed CSV near line {line}: {detail}",
