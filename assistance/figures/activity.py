@@ -39,9 +39,30 @@ def monthly_chart(monthly: pd.DataFrame, measures: Mapping[str, str], lang: str,
         **chart_layout(height),
         barmode="stack",
         hovermode="x unified",
-        legend={"orientation": "h", "y": -0.15, "x": 0, "font": {"size": 11}, "traceorder": "normal"},
-        xaxis={"type": "date", "tickformat": month_format(lang), "hoverformat": month_format(lang), "dtick": "M3"},
+        # The legend above the bars: below them it covered the month labels, which may be turned on a narrow chart.
+        legend={
+            "orientation": "h",
+            "y": 1.02,
+            "yanchor": "bottom",
+            "x": 0,
+            "font": {"size": 11},
+            "traceorder": "normal",
+        },
+        xaxis={
+            "type": "date",
+            "tickformat": month_format(lang),
+            "hoverformat": month_format(lang),
+            "dtick": _month_step(monthly["month"]),
+            "automargin": True,
+        },
         yaxis={"title": {"text": t("map.metric.activities", lang)}, "tickformat": ",d", "gridcolor": GRID},
         bargap=0.15,
     )
     return fig.figure()
+
+
+def _month_step(months: pd.Series) -> str:
+    """Ticks every quarter, or every half year over more than 30 months (whole month labels side by side)."""
+    dates = pd.to_datetime(months)
+    span = (dates.max().year - dates.min().year) * 12 + dates.max().month - dates.min().month if len(dates) else 0
+    return "M6" if span > 30 else "M3"
