@@ -21,10 +21,11 @@ import pytest
 from assistance.analytics import attention, universities
 from assistance.export.columns import ACTIVITY_COLUMNS, ATTENTION_COLUMNS, PAIRING_COLUMNS
 from assistance.export.filenames import safe_stem
-from assistance.export.writers import reuploadable, table_bytes
+from assistance.export.writers import table_bytes
 from assistance.figures.locale import chart_locale
 from assistance.filters import Filters
 from assistance.ingest.pipeline import Ingest
+from assistance.ingest.templates import reuploadable
 from tests.conftest import DEMO_TODAY, open_page, wait_for_app
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

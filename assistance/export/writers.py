@@ -25,7 +25,6 @@ from assistance.export.cells import formula_like, guard_sql, inert
 from assistance.export.columns import ACTIVITY_COLUMNS, EXPORT_LANGUAGE, Column, code_labels
 from assistance.filters import Filters
 from assistance.i18n import t
-from assistance.ingest.headers import REQUIRED
 from assistance.store.transaction import cursor
 
 CHUNK_ROWS = 10_000
@@ -145,13 +144,6 @@ def write_table(
                 yield from chunk
 
         return write_xlsx(headers, rows(), out, sheet, columns)
-
-
-def reuploadable(columns: tuple[Column, ...]) -> bool:
-    """Whether a table's Chinese export can be uploaded again as an activity log: it has the upload's required
-    columns and a school (ingest.headers.REQUIRED, PLACE_FIELDS)."""
-    names = {column.name for column in columns}
-    return all(field in names for field in (*REQUIRED, "school"))
 
 
 def table_bytes(

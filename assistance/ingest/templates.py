@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from assistance.export.columns import Column
 from assistance.export.writers import csv_bytes
 from assistance.i18n import t
 from assistance.ingest.headers import FIELDS, PLACE_FIELDS, REQUIRED
@@ -149,3 +150,10 @@ def all_templates(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, bytes,
         for lang in ("zh", "en")
         for kind in ("csv", "xlsx")
     }
+
+
+def reuploadable(columns: tuple[Column, ...]) -> bool:
+    """Whether a table's Chinese export can be uploaded again as an activity log: it has the upload's required
+    columns and a school (headers.REQUIRED). Asked here, by the upload's side, so export never imports ingest."""
+    names = {column.name for column in columns}
+    return all(field in names for field in (*REQUIRED, "school"))

@@ -16,9 +16,10 @@ from assistance.analytics.tables import TableQuery
 from assistance.export.columns import EXPORT_LANGUAGE, RULE_VALUES, Column, days_text, formatter
 from assistance.export.columns import label as code_label
 from assistance.export.filenames import safe_stem
-from assistance.export.writers import reuploadable, table_bytes
+from assistance.export.writers import table_bytes
 from assistance.figures.style import STATUS_BACKGROUNDS, STATUS_MARKERS, STATUS_TEXT
 from assistance.i18n import t
+from assistance.ingest.templates import reuploadable
 from assistance.web.shell import Destination, PageContext, go_to
 
 PAGE_SIZE = 25
