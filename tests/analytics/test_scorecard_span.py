@@ -11,8 +11,8 @@ import pytest
 
 from assistance.analytics import scorecard, universities
 from assistance.web.scorecard_sections import agreement_span, outside_agreement
-from tests import test_scorecard as base
-from tests.test_scorecard import BNU, QINGLONG, TODAY, add_activity, add_target, measure_row, reasons
+from tests.analytics import test_scorecard as base
+from tests.analytics.test_scorecard import BNU, QINGLONG, TODAY, add_activity, add_target, measure_row, reasons
 
 empty_template, con = base.empty_template, base.con  # the fixtures: a fresh `--empty` database per test
 

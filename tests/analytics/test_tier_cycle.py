@@ -12,8 +12,8 @@ import pytest
 from assistance.analytics import coverage, queries, universities
 from assistance.filters import CYCLES, Filters, LinkReading, Period, cycle_label, name_index, read_link
 from assistance.registry.importer import RegistryImport
+from tests.analytics.test_ended_pairings_pages import database_after
 from tests.conftest import open_page
-from tests.test_ended_pairings_pages import database_after
 
 HEADER = "帮扶单位,省份,市/州,受援县,受援学校,学校简称,层级,协议开始日期,协议结束日期,周期,来源"
 # Provincial and municipal demo pairings beside the 115 national ones (loaded as init loads the demo list).

@@ -12,8 +12,8 @@ from __future__ import annotations
 from urllib.parse import parse_qs, quote, urlparse
 
 from tests.conftest import wait_for_app
-from tests.test_map_browser import click_unit
-from tests.test_offline_browser import wait_for_map
+from tests.web.test_map_browser import click_unit
+from tests.web.test_offline_browser import wait_for_map
 
 TIMEOUT = 60_000  # the machine may be busy with other test runs
 BNU = "北京师范大学"
