@@ -220,11 +220,55 @@ _V4_SORT_KEYS = (
     "CREATE TABLE name_keys (name VARCHAR PRIMARY KEY, pinyin VARCHAR NOT NULL)",
 )
 
+_V5_ACCESS = (
+    # Accounts (issue 12). A role's scope is one column: `province_code` for province, `university_id` for
+    # university, `school_id` for school; a viewer has at most one of the three (none: national). `identity` is
+    # the OIDC email or subject an identity provider signs in as; `password_hash` is argon2 (NULL: OIDC only).
+    """CREATE TABLE accounts (
+        username VARCHAR PRIMARY KEY,
+        role VARCHAR NOT NULL CHECK (role IN ('ministry', 'province', 'university', 'school', 'viewer')),
+        province_code VARCHAR,
+        university_id INTEGER,
+        school_id INTEGER,
+        identity VARCHAR UNIQUE,
+        password_hash VARCHAR,
+        disabled BOOLEAN NOT NULL DEFAULT false,
+        created_at TIMESTAMP NOT NULL,
+        CHECK ((role = 'ministry' AND province_code IS NULL AND university_id IS NULL AND school_id IS NULL)
+            OR (role = 'province' AND province_code IS NOT NULL AND university_id IS NULL AND school_id IS NULL)
+            OR (role = 'university' AND university_id IS NOT NULL AND province_code IS NULL AND school_id IS NULL)
+            OR (role = 'school' AND school_id IS NOT NULL AND province_code IS NULL AND university_id IS NULL)
+            OR (role = 'viewer' AND school_id IS NULL
+                AND (province_code IS NULL OR university_id IS NULL))))""",
+    # Failed sign-ins per name typed (known or not, so that the delay says nothing about which names exist).
+    """CREATE TABLE sign_in_failures (
+        name_key VARCHAR PRIMARY KEY, failures INTEGER NOT NULL, last_failure TIMESTAMP NOT NULL)""",
+    # Signed-in browser sessions: the sha256 of the cookie's token, never the token itself.
+    """CREATE TABLE sessions (
+        token_hash VARCHAR PRIMARY KEY,
+        username VARCHAR NOT NULL,
+        started_at TIMESTAMP NOT NULL,
+        last_seen TIMESTAMP NOT NULL,
+        ended_at TIMESTAMP)""",
+    # The audit trail: append-only (nothing in the app updates or deletes a row).
+    "CREATE SEQUENCE seq_audit START 1",
+    """CREATE TABLE audit_log (
+        audit_id BIGINT PRIMARY KEY DEFAULT nextval('seq_audit'),
+        at TIMESTAMP NOT NULL,
+        username VARCHAR NOT NULL,
+        role VARCHAR NOT NULL,
+        action VARCHAR NOT NULL,
+        target VARCHAR,
+        batch_id INTEGER,
+        detail JSON)""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core registry and activity tables", _V1_CORE),
     Migration(2, "upload quarantine and batch details", _V2_QUARANTINE),
     Migration(3, "registry tiers, agreement cycles, plan batches, change log and demo archive", _V3_REGISTRY),
     Migration(4, "pinyin sort keys of names", _V4_SORT_KEYS),
+    Migration(5, "accounts, sign-in sessions and the audit trail", _V5_ACCESS),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -249,6 +293,9 @@ VIEWS = (
     JOIN universities u ON u.university_id = p.university_id
     JOIN schools s ON s.school_id = p.school_id
     LEFT JOIN counties c ON c.adcode = s.county_adcode""",
+    """CREATE OR REPLACE VIEW audit_overview AS
+    SELECT audit_id, at, username, role, action, target, batch_id, CAST(detail AS VARCHAR) AS detail
+    FROM audit_log""",
     """CREATE OR REPLACE VIEW plan_overview AS
     SELECT pairing_id, school_year, measure, target, provenance, batch_id FROM plan_targets""",
 )
