@@ -19,6 +19,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from assistance.access.scope import NATIONAL, Scope
 from assistance.i18n import t
 from assistance.reference.loader import normalise_name
 
@@ -121,6 +122,9 @@ class Filters:
     period: Period = field(default_factory=Period)
     tier: str | None = None  # one of TIERS
     cycle: int | None = None  # a key of CYCLES
+    # What the signed-in account may see (access.scope.scope_of): set by the shell from the accounts table, never
+    # from a link or a widget; not part of the address. Every filtered query applies it (analytics.queries).
+    scope: Scope = NATIONAL
 
     def cycle_bounds(self) -> tuple[date | None, date | None]:
         """The chosen cycle's first and last day, or (None, None) for every cycle."""

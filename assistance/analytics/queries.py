@@ -11,18 +11,21 @@ from datetime import date
 import duckdb
 import pandas as pd
 
+from assistance.access.scope import NATIONAL, SCOPE_CONDITION, Scope
 from assistance.filters import Filters
 from assistance.store.transaction import cursor
 
 # The pairings and activities in view. Every query that filters starts with these CTEs and so binds
-# all eight parameters (`filter_params`). The tier keeps one tier's pairings; the cycle window (filters.CYCLES)
+# all eight parameters and the account's scope (`filter_params`; access.scope: a filter narrows the scope, never
+# widens it). The tier keeps one tier's pairings; the cycle window (filters.CYCLES)
 # keeps the pairings whose agreement overlaps it (no end date: open-ended) and the activities dated inside it.
 # `keyed_pairings` are the scoped pairings with the sort keys of their names (see
 # `name_key`), for the queries that sort by name (DuckDB skips a CTE no query reads).
-FILTER_CTES = """
+FILTER_CTES = f"""
 scoped_pairings AS (
     SELECT po.* FROM pairing_overview po
-    WHERE (len(CAST($universities AS VARCHAR[])) = 0
+    WHERE {SCOPE_CONDITION}
+      AND (len(CAST($universities AS VARCHAR[])) = 0
            OR list_contains(CAST($universities AS VARCHAR[]), po.university))
       AND (CAST($province AS VARCHAR) IS NULL OR po.province_code = CAST($province AS VARCHAR))
       AND (CAST($tier AS VARCHAR) IS NULL OR po.tier = CAST($tier AS VARCHAR))
@@ -80,7 +83,7 @@ def filter_params(filters: Filters, start: date | None = None, end: date | None 
         "measure": filters.measure,
         "start": start if start is not None else period_start,
         "end": end if end is not None else period_end,
-    }
+    } | filters.scope.params()
 
 
 def fetch_df(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> pd.DataFrame:
@@ -153,29 +156,44 @@ def tier_counts(con, filters: Filters) -> dict[str, int]:
     return {tier: int(counts[tier]) for tier in ("national", "provincial", "municipal") if tier in counts}
 
 
-def provenance_counts(con) -> pd.DataFrame:
-    """Rows per table and provenance, for the About/Data page."""
+def provenance_counts(con, scope: Scope = NATIONAL) -> pd.DataFrame:
+    """Rows per table and provenance in `scope`, for the About/Data page."""
+    if scope.national:  # the tables themselves: no join to the views over 2M rows
+        return fetch_df(
+            con,
+            "SELECT 'pairings' AS data, provenance, count(*) AS n FROM pairings GROUP BY ALL "
+            "UNION ALL SELECT 'activities', provenance, count(*) FROM activities GROUP BY ALL "
+            "UNION ALL SELECT 'plan_targets', provenance, count(*) FROM plan_targets GROUP BY ALL "
+            "ORDER BY 1, 2",
+        )
     return fetch_df(
         con,
-        "SELECT 'pairings' AS data, provenance, count(*) AS n FROM pairings GROUP BY ALL "
-        "UNION ALL SELECT 'activities', provenance, count(*) FROM activities GROUP BY ALL "
-        "UNION ALL SELECT 'plan_targets', provenance, count(*) FROM plan_targets GROUP BY ALL "
-        "ORDER BY 1, 2",
+        f"WITH {FILTER_CTES} SELECT 'pairings' AS data, provenance, count(*) AS n FROM scoped_pairings GROUP BY ALL "
+        "UNION ALL SELECT 'activities', provenance, count(*) FROM scoped_activities GROUP BY ALL "
+        "UNION ALL SELECT 'plan_targets', provenance, count(*) FROM plan_targets "
+        "WHERE pairing_id IN (SELECT pairing_id FROM scoped_pairings) GROUP BY ALL ORDER BY 1, 2",
+        filter_params(Filters(scope=scope)),
     )
 
 
-def verified_pairings(con, lang: str = "zh") -> pd.DataFrame:
-    """The publicly sourced pairings with their source and confidence, by province and university as `lang`
-    sorts them."""
+def verified_pairings(con, lang: str = "zh", scope: Scope = NATIONAL) -> pd.DataFrame:
+    """The publicly sourced pairings in `scope` with their source and confidence, by province and university as
+    `lang` sorts them."""
     order = ", ".join(name_key(name, lang) for name in ("province", "university", "school"))
     return fetch_df(
         con,
         f"WITH {FILTER_CTES} SELECT university, school, county, province_code AS province, confidence, source "
         f"FROM keyed_pairings WHERE provenance = 'verified' ORDER BY {order}",
-        filter_params(Filters()),
+        filter_params(Filters(scope=scope)),
     )
 
 
-def activity_span(con) -> tuple:
-    """First and last activity day in the database, for the About page."""
-    return fetch_one(con, "SELECT min(date), max(date), count(*) FROM activities")
+def activity_span(con, scope: Scope = NATIONAL) -> tuple:
+    """First and last activity day in `scope`, and how many activities, for the About page."""
+    if scope.national:
+        return fetch_one(con, "SELECT min(date), max(date), count(*) FROM activities")
+    return fetch_one(
+        con,
+        f"WITH {FILTER_CTES} SELECT min(date), max(date), count(*) FROM scoped_activities",
+        filter_params(Filters(scope=scope)),
+    )

@@ -31,6 +31,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
+from assistance.access.scope import NATIONAL, SCOPE_CONDITION, Scope
 from assistance.analytics.queries import FILTER_CTES, fetch_df, fetch_one, filter_params, name_key
 from assistance.analytics.tables import TableQuery, bind
 from assistance.filters import Filters
@@ -180,17 +181,18 @@ ONE_TARGET = "target_pairings AS (SELECT CAST($pairing AS INTEGER) AS pairing_id
 # One pairing
 
 
-def pairing_info(con: duckdb.DuckDBPyConnection, pairing_id: int) -> dict | None:
-    """The pairing's registry row (names, place, tier, start, provenance, source), or None."""
+def pairing_info(con: duckdb.DuckDBPyConnection, pairing_id: int, scope: Scope = NATIONAL) -> dict | None:
+    """The pairing's registry row (names, place, tier, start, provenance, source), or None if there is no such
+    pairing in `scope` (a scorecard link outside the account's scope opens nothing)."""
     df = fetch_df(
         con,
-        """SELECT po.*, p.start_date, u.name_en AS university_en, pr.name_en AS province_en
+        f"""SELECT po.*, p.start_date, u.name_en AS university_en, pr.name_en AS province_en
            FROM pairing_overview po
            JOIN pairings p ON p.pairing_id = po.pairing_id
            JOIN universities u ON u.university_id = p.university_id
            LEFT JOIN provinces pr ON pr.code = po.province_code
-           WHERE po.pairing_id = CAST($pairing AS INTEGER)""",
-        {"pairing": int(pairing_id)},
+           WHERE po.pairing_id = CAST($pairing AS INTEGER) AND {SCOPE_CONDITION}""",
+        {"pairing": int(pairing_id)} | scope.params(),
     )
     if df.empty:
         return None

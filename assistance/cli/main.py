@@ -1,4 +1,5 @@
-"""The command line (docs/contracts.md, "Command line"): init, ingest, export, batches, undo, registry, plans, demo.
+"""The command line (docs/contracts.md, "Command line"): init, ingest, export, batches, undo, registry, plans, demo,
+users.
 
 Each subcommand is a thin wrapper over the same library functions the app uses. A database held by
 another process is reported in one line with exit status 2, never as a traceback.
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 
 from assistance.cli import demo as demo_command
 from assistance.cli import registry_args as registry_commands
+from assistance.cli import users as users_command
 from assistance.store import db
 
 
@@ -46,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     registry_commands.add_commands(sub, _add_db)  # registry import|export, plans import
     demo_command.add_command(sub, _add_db)  # the national-scale demo database
+    users_command.add_command(sub, _add_db)  # accounts (issue 12)
     return parser
 
 
@@ -65,6 +68,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return cli_export(args)
     if args.command == "demo":
         return demo_command.cli_demo(args)
+    if args.command == "users":
+        return users_command.run(args)
     if args.command in registry_commands.COMMANDS:
         return registry_commands.run(args)
     if args.command == "undo":  # a batch of any kind: activities, registry or plans

@@ -251,10 +251,10 @@ _V5_ACCESS = (
         last_seen TIMESTAMP NOT NULL,
         ended_at TIMESTAMP)""",
     # The audit trail: append-only (nothing in the app updates or deletes a row).
-    "CREATE SEQUENCE seq_audit START 1",
+    "CREATE SEQUENCE seq_audit_event START 1",
     """CREATE TABLE audit_log (
-        audit_id BIGINT PRIMARY KEY DEFAULT nextval('seq_audit'),
-        at TIMESTAMP NOT NULL,
+        event_id BIGINT PRIMARY KEY DEFAULT nextval('seq_audit_event'),
+        occurred_at TIMESTAMP NOT NULL,
         username VARCHAR NOT NULL,
         role VARCHAR NOT NULL,
         action VARCHAR NOT NULL,
@@ -294,7 +294,8 @@ VIEWS = (
     JOIN schools s ON s.school_id = p.school_id
     LEFT JOIN counties c ON c.adcode = s.county_adcode""",
     """CREATE OR REPLACE VIEW audit_overview AS
-    SELECT audit_id, at, username, role, action, target, batch_id, CAST(detail AS VARCHAR) AS detail
+    SELECT event_id, occurred_at AS "at", username, role, action, target, CAST(detail AS VARCHAR) AS detail,
+           batch_id
     FROM audit_log""",
     """CREATE OR REPLACE VIEW plan_overview AS
     SELECT pairing_id, school_year, measure, target, provenance, batch_id FROM plan_targets""",

@@ -126,7 +126,7 @@ def choose_pairing(ctx: PageContext) -> dict | None:
     """
     requested = st.query_params.get("pairing")
     pairing_id = requested_pairing(requested)
-    info = scorecard.pairing_info(ctx.con, pairing_id) if pairing_id is not None else None
+    info = scorecard.pairing_info(ctx.con, pairing_id, ctx.filters.scope) if pairing_id is not None else None
     rows = scorecard.pairing_choices(ctx.con, ctx.filters, ctx.lang).to_dict("records")
     if info is not None and info["pairing_id"] not in {row["pairing_id"] for row in rows}:
         rows.insert(0, info)

@@ -1,0 +1,85 @@
+"""The audit trail: who did what, when, to which batch or record. Append-only: rows are only ever inserted, in the
+same transaction as the write they record, so a write and its audit row land together or not at all.
+
+`actor` is the signed-in account; writes made on the command line (trusted operators on the server) are recorded
+as `cli:<operating-system user>` with role `cli`.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+from datetime import date, datetime, time
+
+import duckdb
+import pandas as pd
+
+from assistance.access.accounts import Account
+from assistance.store.transaction import WRITE_LOCK, cursor, transaction
+
+AUDIT_ACTIONS = (
+    "sign_in", "sign_out", "upload", "undo", "registry_import", "plan_import", "user_add", "user_disable",
+    "user_reset",
+)  # fmt: skip
+
+
+def cli_actor() -> tuple[str, str]:
+    """The (username, role) the command line records."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return f"cli:{user}", "cli"
+
+
+def record(
+    cur: duckdb.DuckDBPyConnection,
+    actor: Account | None,
+    action: str,
+    *,
+    target: str | None = None,
+    batch_id: int | None = None,
+    detail: dict | None = None,
+) -> None:
+    """Append one audit row inside the caller's transaction (`cur`)."""
+    username, role = (actor.username, actor.role) if actor is not None else cli_actor()
+    cur.execute(
+        "INSERT INTO audit_log (occurred_at, username, role, action, target, batch_id, detail) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [datetime.now().replace(microsecond=0), username, role, action, target, batch_id,
+         json.dumps(detail, ensure_ascii=False) if detail else None],
+    )  # fmt: skip
+
+
+def record_now(con: duckdb.DuckDBPyConnection, actor: Account | None, action: str, **values) -> None:
+    """`record` in a transaction of its own (sign-in and sign-out, which write nothing else)."""
+    with WRITE_LOCK, transaction(con) as cur:
+        record(cur, actor, action, **values)
+
+
+def audit_rows(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    username: str | None = None,
+    action: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """The trail (the stable view `audit_overview`), newest first, filtered by user, action and days."""
+    params = {
+        "username": username or None,
+        "action": action or None,
+        "start": datetime.combine(start, time.min) if start else None,
+        "end": datetime.combine(end, time.max) if end else None,
+        "limit": limit,
+    }
+    with cursor(con) as cur:
+        return cur.execute(
+            "SELECT * FROM audit_overview WHERE (CAST($username AS VARCHAR) IS NULL OR username = $username) "
+            "AND (CAST($action AS VARCHAR) IS NULL OR action = $action) "
+            'AND (CAST($start AS TIMESTAMP) IS NULL OR "at" >= $start) '
+            'AND (CAST($end AS TIMESTAMP) IS NULL OR "at" <= $end) '
+            "ORDER BY event_id DESC LIMIT coalesce(CAST($limit AS BIGINT), 9223372036854775807)",
+            params,
+        ).df()

@@ -1,0 +1,101 @@
+"""Signed-in browser sessions that survive a reload and a pasted link, until sign-out or idle timeout.
+
+The browser keeps a cookie `COOKIE_NAME` whose value is a random token and its HMAC under the deployment's cookie
+secret (`.streamlit/secrets.toml` `[auth_cookie] secret`, or the environment variable `ASSISTANCE_COOKIE_SECRET`;
+never in the repository). The database keeps only the token's SHA-256 with the session's last activity: a forged
+cookie fails the HMAC, a stolen database holds no usable token, and sign-out or disabling the account ends the
+session on the server, whatever the browser still holds. A session idle longer than `idle_timeout()` (default 8
+hours; `ASSISTANCE_IDLE_MINUTES`) needs a new sign-in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from datetime import datetime, timedelta
+
+import duckdb
+
+from assistance.access.accounts import Account, get_account
+from assistance.store.transaction import WRITE_LOCK, cursor, transaction
+
+COOKIE_NAME = "assistance_session"
+SECRET_ENV = "ASSISTANCE_COOKIE_SECRET"
+IDLE_ENV = "ASSISTANCE_IDLE_MINUTES"
+DEFAULT_IDLE_MINUTES = 8 * 60
+_TOUCH_EVERY = timedelta(minutes=1)  # last_seen is written at most this often (reruns are frequent)
+
+
+def idle_timeout() -> timedelta:
+    """How long a session may stay unused: `ASSISTANCE_IDLE_MINUTES`, 8 hours by default."""
+    try:
+        minutes = float(os.environ.get(IDLE_ENV, "") or DEFAULT_IDLE_MINUTES)
+    except ValueError:
+        minutes = DEFAULT_IDLE_MINUTES
+    return timedelta(minutes=max(minutes, 1 / 60))
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def sign(token: str, secret: str) -> str:
+    """The cookie value of a token: `token.signature`."""
+    signature = hmac.new(secret.encode(), token.encode(), hashlib.sha256).hexdigest()
+    return f"{token}.{signature}"
+
+
+def unsign(value: str | None, secret: str | None) -> str | None:
+    """The token of a cookie value, or None if the value was not signed with `secret`."""
+    if not value or not secret or "." not in value:
+        return None
+    token, _, signature = value.rpartition(".")
+    expected = hmac.new(secret.encode(), token.encode(), hashlib.sha256).hexdigest()
+    return token if hmac.compare_digest(signature, expected) else None
+
+
+def start_session(con: duckdb.DuckDBPyConnection, username: str, now: datetime | None = None) -> str:
+    """A new session for a signed-in account; returns its token (to sign into the cookie and keep in memory)."""
+    token = secrets.token_urlsafe(32)
+    now = now or datetime.now()
+    with WRITE_LOCK, transaction(con) as cur:
+        cur.execute("INSERT INTO sessions VALUES (?, ?, ?, ?, NULL)", [_digest(token), username, now, now])
+    return token
+
+
+def resume_session(con: duckdb.DuckDBPyConnection, token: str | None, now: datetime | None = None) -> Account | None:
+    """The account of a live session, or None: unknown or ended session, idle too long, or an account disabled
+    since. A live session's last activity is brought up to `now`."""
+    if not token:
+        return None
+    now = now or datetime.now()
+    with cursor(con) as cur:
+        row = cur.execute(
+            "SELECT username, last_seen, ended_at FROM sessions WHERE token_hash = ?", [_digest(token)]
+        ).fetchone()
+    if not row or row[2] is not None:
+        return None
+    username, last_seen, _ = row
+    if now - last_seen > idle_timeout():
+        end_session(con, token, now)
+        return None
+    account = get_account(con, username)
+    if account is None or account.disabled:
+        return None
+    if now - last_seen >= _TOUCH_EVERY:
+        with WRITE_LOCK, transaction(con) as cur:
+            cur.execute("UPDATE sessions SET last_seen = ? WHERE token_hash = ?", [now, _digest(token)])
+    return account
+
+
+def end_session(con: duckdb.DuckDBPyConnection, token: str | None, now: datetime | None = None) -> None:
+    """Sign out: the session ends on the server, so the cookie is worthless even if the browser kept it."""
+    if not token:
+        return
+    with WRITE_LOCK, transaction(con) as cur:
+        cur.execute(
+            "UPDATE sessions SET ended_at = ? WHERE token_hash = ? AND ended_at IS NULL",
+            [now or datetime.now(), _digest(token)],
+        )
