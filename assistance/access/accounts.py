@@ -58,6 +58,11 @@ class Account:
         }  # fmt: skip
 
 
+# The command line: trusted operators on the server, who may do everything; recorded as `cli:<os user>`. Never stored
+# (its role is not one of ROLES), so no one can sign in as it.
+CLI = Account("cli", "cli")
+
+
 @dataclass(frozen=True)
 class SignIn:
     """A sign-in's answer: the account, or refused (`wait` > 0: try again after that many seconds)."""

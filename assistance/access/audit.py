@@ -1,8 +1,8 @@
 """The audit trail: who did what, when, to which batch or record. Append-only: rows are only ever inserted, in the
 same transaction as the write they record, so a write and its audit row land together or not at all.
 
-`actor` is the signed-in account; writes made on the command line (trusted operators on the server) are recorded
-as `cli:<operating-system user>` with role `cli`.
+`actor` is the signed-in account; writes made on the command line (trusted operators on the server, the account
+`accounts.CLI`) are recorded as `cli:<operating-system user>` with role `cli`.
 """
 
 from __future__ import annotations
@@ -14,13 +14,15 @@ from datetime import date, datetime, time
 import duckdb
 import pandas as pd
 
-from assistance.access.accounts import Account
+from assistance.access.accounts import CLI, Account
 from assistance.store.transaction import WRITE_LOCK, cursor, transaction
 
 AUDIT_ACTIONS = (
     "sign_in", "sign_out", "upload", "undo", "registry_import", "plan_import", "user_add", "user_disable",
     "user_reset",
 )  # fmt: skip
+# The audit action of each kind of import (upload_batches.kind).
+IMPORT_ACTIONS = {"activities": "upload", "registry": "registry_import", "plans": "plan_import"}
 
 
 def cli_actor() -> tuple[str, str]:
@@ -42,7 +44,7 @@ def record(
     detail: dict | None = None,
 ) -> None:
     """Append one audit row inside the caller's transaction (`cur`)."""
-    username, role = (actor.username, actor.role) if actor is not None else cli_actor()
+    username, role = cli_actor() if actor is None or actor is CLI else (actor.username, actor.role)
     cur.execute(
         "INSERT INTO audit_log (occurred_at, username, role, action, target, batch_id, detail) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import duckdb
 
-from assistance.access.accounts import Account, get_account
+from assistance.access.accounts import CLI, Account, get_account
 from assistance.access.scope import scope_of
 from assistance.store.transaction import cursor
 
@@ -35,7 +35,10 @@ class AccessDenied(PermissionError):
 
 
 def may(account: Account | None, action: str) -> bool:
-    """Whether `account` may perform `action` at all (no account: nothing; a disabled one: nothing)."""
+    """Whether `account` may perform `action` at all (no account: nothing; a disabled one: nothing; the command
+    line: everything)."""
+    if account is CLI:
+        return True
     return account is not None and not account.disabled and account.role in _ALLOWED[action]
 
 
@@ -45,12 +48,17 @@ def require(account: Account | None, action: str) -> None:
         raise AccessDenied("signed_out" if account is None else "role")
 
 
+def batch_action(kind: str) -> str:
+    """The action that writes a kind of batch (activities, plans, registry)."""
+    return BATCH_ACTIONS[kind]
+
+
 def may_undo(con: duckdb.DuckDBPyConnection, account: Account | None, batch_id: int) -> bool:
     """Whether `account` may undo a batch: the ministry always; otherwise a role that may write that kind of batch,
     for a batch uploaded by an account of the same role and scope."""
     if account is None or account.disabled:
         return False
-    if account.role == "ministry":
+    if account is CLI or account.role == "ministry":
         return True
     with cursor(con) as cur:
         row = cur.execute("SELECT kind, uploaded_by FROM upload_batches WHERE batch_id = ?", [batch_id]).fetchone()

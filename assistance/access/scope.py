@@ -58,7 +58,8 @@ def pairing_in_scope(cur, pairing_id: int, scope: Scope) -> bool:
 
 def scope_of(account) -> Scope:
     """The scope of a signed-in account (access.accounts.Account), from its row in the accounts table; None (no
-    one signed in: a fresh install that has no account yet, browsable read-only) sees the whole programme."""
+    one signed in: a fresh install that has no account yet, browsable read-only) and the command line
+    (accounts.CLI) see the whole programme."""
     if account is None or account.role == "ministry":
         return NATIONAL
     if account.role == "school":

@@ -14,6 +14,8 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from assistance.access import audit
+from assistance.access.accounts import CLI, Account
 from assistance.i18n import t
 from assistance.ingest.report import rejected_csv_bytes
 from assistance.store.transaction import WRITE_LOCK, Rollback, cursor, transaction
@@ -22,21 +24,24 @@ from assistance.store.transaction import WRITE_LOCK, Rollback, cursor, transacti
 @dataclass
 class UndoResult:
     batch_id: int
-    status: str  # done | already | unknown
+    status: str  # done | already | unknown | refused
     removed: int = 0
     undone_at: datetime | None = None
 
     def message(self, lang: str) -> str:
         if self.status == "done":
             return t("ingest.undo.done", lang, batch=self.batch_id, removed=self.removed)
+        if self.status == "refused":
+            return t("access.denied.undo", lang, batch=self.batch_id)
         if self.status == "already":
             when = self.undone_at.strftime("%Y-%m-%d %H:%M:%S") if self.undone_at else "?"
             return t("ingest.undo.already", lang, batch=self.batch_id, when=when)
         return t("ingest.undo.unknown", lang, batch=self.batch_id)
 
 
-def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> UndoResult:
-    """Remove exactly the activities a batch inserted and mark it undone; a second undo changes nothing."""
+def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int, actor: Account | None = CLI) -> UndoResult:
+    """Remove exactly the activities a batch inserted and mark it undone (audited as `actor`'s; whether the actor
+    may is registry.undo.undo's question); a second undo changes nothing."""
     result = UndoResult(batch_id, "unknown")
     with WRITE_LOCK, transaction(con) as cur:
         found = cur.execute("SELECT undone_at FROM upload_batches WHERE batch_id = ?", [batch_id]).fetchall()
@@ -50,6 +55,7 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> UndoResult:
             [datetime.now().replace(microsecond=0), batch_id],
         )
         result = UndoResult(batch_id, "done", removed=removed)
+        audit.record(cur, actor, "undo", batch_id=batch_id, detail={"kind": "activities", "removed": removed})
     return result
 
 

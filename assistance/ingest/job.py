@@ -23,6 +23,9 @@ from typing import Any
 
 import duckdb
 
+from assistance.access import audit
+from assistance.access.accounts import CLI, Account
+from assistance.access.permissions import batch_action, require
 from assistance.ingest.decode import ParsedFile, Progress, max_upload_bytes, parse, read_source
 from assistance.ingest.fields import FileKind
 from assistance.ingest.stage import Staged
@@ -35,7 +38,10 @@ def silent(_fraction: float, _step: str) -> None:
 
 class FileJob:
     """One file's import. `source` is the file's bytes or a path; `max_bytes` the size cap (default
-    ingest.decode.max_upload_bytes(), 0 = none); `uploaded_by` the name recorded on the batch."""
+    ingest.decode.max_upload_bytes(), 0 = none); `actor` who imports (access.accounts: the signed-in account, or
+    CLI, the command line, by default): `run()` refuses an actor whose role may not write this kind of file
+    (access.permissions), rows outside the actor's scope are rejected, and the batch and its audit row name the
+    actor; `uploaded_by` the name recorded on the batch of a command-line import."""
 
     kind: FileKind
 
@@ -48,13 +54,16 @@ class FileJob:
         sheet: str | None = None,
         uploaded_by: str | None = None,
         max_bytes: int | None = None,
+        actor: Account | None = CLI,
     ):
         self.con = con
         self.source = source
         self.path = None if isinstance(source, bytes | bytearray) else Path(source)
         self.file_name = file_name or (self.path.name if self.path else "upload")
         self.sheet = sheet or None
-        self.uploaded_by = (uploaded_by or "").strip() or None
+        self.actor = actor
+        signed_in = actor is not None and actor is not CLI
+        self.uploaded_by = actor.username if signed_in else (uploaded_by or "").strip() or None
         self.max_bytes = max_upload_bytes() if max_bytes is None else max_bytes
         self._data: bytes | None = None
         self._parsed: ParsedFile | None = None
@@ -65,7 +74,9 @@ class FileJob:
         return self._execute(commit=False)
 
     def run(self) -> Any:
-        """Validate again inside one transaction and commit what the rules allow."""
+        """Validate again inside one transaction and commit what the rules allow; AccessDenied (nothing read,
+        nothing written) if the actor's role may not write this kind of file."""
+        require(self.actor, batch_action(self.kind.name))
         with WRITE_LOCK:
             return self._execute(commit=True)
 
@@ -105,6 +116,11 @@ class FileJob:
             report = self.steps(cur, staged, sha256, len(data), commit)
             if not report.committed:
                 raise Rollback
+            if report.batch_id is not None:  # init's reference load records no batch and is no one's action
+                audit.record(
+                    cur, self.actor, audit.IMPORT_ACTIONS[self.kind.name], target=self.file_name,
+                    batch_id=report.batch_id, detail={"rows": report.rows, "rejected": report.rejected},
+                )  # fmt: skip
         report.seconds = time.perf_counter() - started
         return report
 

@@ -24,6 +24,7 @@ from datetime import date
 
 import duckdb
 
+from assistance.access.scope import scope_of
 from assistance.ingest.commit import commit_batch
 from assistance.ingest.decode import ParsedFile, Progress
 from assistance.ingest.fields import ACTIVITIES
@@ -97,7 +98,7 @@ class Ingest(FileJob):
     ) -> IngestReport:
         """Validate, report, and commit unless it is a dry run, strict mode forbids it or nothing is new."""
         self.progress(0.5, "validate")
-        validate(cur, staged.columns, self.today, self._mark)
+        validate(cur, staged.columns, self.today, self._mark, scope_of(self.actor))
         self._mark("validate")
         self.progress(0.7, "validate")
         report = build_report(

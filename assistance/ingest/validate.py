@@ -13,6 +13,7 @@ from datetime import date
 import duckdb
 import pyarrow as pa
 
+from assistance.access.scope import NATIONAL, SCOPED_PAIRING_IDS, Scope
 from assistance.i18n import t
 from assistance.ingest.checks import MAX_TITLE_CHARS, Mark, check_cells, no_mark
 from assistance.ingest.headers import PLACE_FIELDS
@@ -20,13 +21,31 @@ from assistance.reference.codes import EARLIEST_ACTIVITY
 from assistance.store.transaction import registered
 
 
-def validate(cur: duckdb.DuckDBPyConnection, columns: dict[str, str], today: date, mark: Mark = no_mark) -> None:
+def validate(
+    cur: duckdb.DuckDBPyConnection,
+    columns: dict[str, str],
+    today: date,
+    mark: Mark = no_mark,
+    scope: Scope = NATIONAL,
+) -> None:
     """Check, join, key and explain the rows of ing_cells: the tables ing_staged, ing_first, ing_fresh and
-    ing_errors. `columns` maps a field to the file's header text; `today` bounds the dates."""
+    ing_errors. `columns` maps a field to the file's header text; `today` bounds the dates; a row whose pairing
+    lies outside `scope` (the uploader's, access.scope) is rejected as outside_scope, the rows inside still go in."""
     check_cells(cur, today, mark)
+    if not scope.national:
+        outside_scope(cur, scope)
     join_rows(cur)
     mark("ing_staged")
     collect_errors(cur, columns, today)
+
+
+def outside_scope(cur: duckdb.DuckDBPyConnection, scope: Scope) -> None:
+    """Mark the places (ing_d_place) whose pairing lies outside `scope`: the university column's outside_scope."""
+    cur.execute(
+        f"UPDATE ing_d_place SET uni_err = 'outside_scope', pairing_id = NULL WHERE pairing_id IS NOT NULL "
+        f"AND uni_err IS NULL AND place_err IS NULL AND pairing_id NOT IN ({SCOPED_PAIRING_IDS})",
+        scope.params(),
+    )
 
 
 def join_rows(cur: duckdb.DuckDBPyConnection) -> None:
@@ -113,7 +132,7 @@ def collect_errors(cur: duckdb.DuckDBPyConnection, columns: dict[str, str], toda
 
 _CODES_BY_FIELD = {
     "date": ("required", "date_invalid", "date_too_early", "date_future"),
-    "university": ("required", "university_unknown"),
+    "university": ("required", "university_unknown", "outside_scope"),
     "school": ("school_unknown", "school_not_paired", "ambiguous"),
     "county": ("county_unknown", "county_not_paired", "school_county_mismatch", "ambiguous"),
     "place": ("place_missing",),

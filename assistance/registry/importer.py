@@ -23,6 +23,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from assistance.access.scope import NATIONAL, Scope, scope_of
 from assistance.i18n import t
 from assistance.ingest.fields import REGISTRY
 from assistance.reference.codes import PROGRAMME_START
@@ -48,8 +49,8 @@ CONFIDENCE = {"high": "high", "高": "high", "medium": "medium", "中": "medium"
 # Error codes by the field (column) they are reported on, in report order.
 ERROR_CODES = {
     "supporter": ("required", "supporter_not_national", "too_long"),
-    "tier": ("tier_invalid",),
-    "province": ("province_unknown",),
+    "tier": ("tier_invalid", "outside_scope"),
+    "province": ("province_unknown", "outside_scope"),
     "county": ("required", "county_unknown", "county_not_in_province", "county_ambiguous", "county_code_unknown"),
     "county_code": ("county_code_unknown", "county_code_mismatch"),
     "school": ("required", "school_near_duplicate", "too_long", "duplicate_in_file"),
@@ -82,7 +83,7 @@ class RegistryImport(FileImport):
         self.records = record
 
     def classify(self, cur: duckdb.DuckDBPyConnection, staged: Staged) -> None:
-        classify(cur, staged, self.options)
+        classify(cur, staged, self.options, scope_of(self.actor))
 
     def describe(self, cur: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
         describe(cur, report, self.options)
@@ -95,14 +96,18 @@ class RegistryImport(FileImport):
 # Steps 3–4: resolve and classify
 
 
-def classify(cur: duckdb.DuckDBPyConnection, staged: Staged, options: Options) -> None:
-    """reg_final(line, status, …): every non-blank row resolved and classified; reg_problems its errors."""
+def classify(cur: duckdb.DuckDBPyConnection, staged: Staged, options: Options, scope: Scope = NATIONAL) -> None:
+    """reg_final(line, status, …): every non-blank row resolved and classified; reg_problems its errors. A province
+    account (`scope`, access.scope) manages the provincial and municipal rows of its own province: a national row
+    or a row in another province is rejected as outside_scope."""
     resolve.row_keys(cur, staged.header.fields)
     resolve.resolve_places(cur)
     resolve.resolve_parties(cur)
     resolve.resolve_schools(cur)
     _national_hints(cur)
     _rows(cur)
+    if scope.province is not None:
+        _outside_province(cur, scope.province)
     _identity(cur)
     _final(cur, options)
     _demo_candidates(cur, options)
@@ -172,6 +177,17 @@ def _rows(cur: duckdb.DuckDBPyConnection) -> None:
             LEFT JOIN reg_hints h USING (skey)
             LEFT JOIN reg_d_place d USING (place_id)
             LEFT JOIN reg_d_school s ON s.adcode = d.adcode AND s.school_fold = k.school_fold)"""
+    )
+
+
+def _outside_province(cur: duckdb.DuckDBPyConnection, province: str) -> None:
+    """A province's import: national rows (the tier column) and rows in another province (the province column)
+    are outside its scope."""
+    cur.execute("UPDATE reg_rows SET tier_err = 'outside_scope' WHERE tier_err IS NULL AND tier = 'national'")
+    cur.execute(
+        "UPDATE reg_rows SET place_err = 'outside_scope', place_field = 'province' WHERE place_err IS NULL "
+        "AND tier_err IS NULL AND adcode NOT IN (SELECT adcode FROM counties WHERE province_code = ?)",
+        [province],
     )
 
 

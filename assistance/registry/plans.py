@@ -21,6 +21,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from assistance.access.scope import NATIONAL, SCOPED_PAIRING_IDS, Scope, scope_of
 from assistance.ingest.checks import MEASURE_SYNONYMS
 from assistance.ingest.fields import PLANS
 from assistance.registry import places
@@ -40,7 +41,7 @@ from assistance.store.transaction import registered
 EARLIEST_YEAR, LATEST_YEAR = 2015, 2100
 MAX_NOTES = 500
 ERROR_CODES = {
-    "supporter": ("required", "supporter_unknown"),
+    "supporter": ("required", "supporter_unknown", "outside_scope"),
     "tier": ("tier_invalid",),
     "place": ("place_missing",),
     "school": ("pairing_unknown", "pairing_ambiguous"),
@@ -62,7 +63,7 @@ class PlansImport(FileImport):
     final = "plan_final"
 
     def classify(self, cur: duckdb.DuckDBPyConnection, staged: Staged) -> None:
-        classify(cur, staged)
+        classify(cur, staged, scope_of(self.actor))
 
     def describe(self, cur: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
         describe(cur, report)
@@ -75,10 +76,17 @@ class PlansImport(FileImport):
 # Resolve and classify
 
 
-def classify(cur: duckdb.DuckDBPyConnection, staged: Staged) -> None:
-    """plan_final(line, status, …) and plan_problems → reg_errors."""
+def classify(cur: duckdb.DuckDBPyConnection, staged: Staged, scope: Scope = NATIONAL) -> None:
+    """plan_final(line, status, …) and plan_problems → reg_errors; a row naming a pairing outside `scope` (the
+    importer's, access.scope) is rejected as outside_scope."""
     _keys(cur)
     _pairings(cur)
+    if not scope.national:
+        cur.execute(
+            f"UPDATE plan_d_pairing SET err = 'outside_scope', pairing_id = NULL WHERE pairing_id IS NOT NULL "
+            f"AND err IS NULL AND pairing_id NOT IN ({SCOPED_PAIRING_IDS})",
+            scope.params(),
+        )
     _measures(cur)
     _rows(cur)
     _final(cur)
@@ -192,10 +200,10 @@ def _rows(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute(
         f"""CREATE TEMP TABLE plan_rows AS
         SELECT *,
-            CASE WHEN skey IS NULL THEN 'required' WHEN place_err = 'supporter_unknown' THEN place_err END
-                AS supporter_err,
+            CASE WHEN skey IS NULL THEN 'required' WHEN place_err IN ('supporter_unknown', 'outside_scope')
+                 THEN place_err END AS supporter_err,
             CASE WHEN tier_bad THEN 'tier_invalid' END AS tier_err,
-            CASE WHEN place_err NOT IN ('supporter_unknown') THEN place_err END AS pairing_err,
+            CASE WHEN place_err NOT IN ('supporter_unknown', 'outside_scope') THEN place_err END AS pairing_err,
             CASE WHEN year_text IS NULL THEN 'required' WHEN school_year IS NULL THEN 'school_year_invalid' END
                 AS year_err,
             CASE WHEN measure_text IS NULL THEN 'required' WHEN measure IS NULL THEN 'measure_unknown' END

@@ -17,6 +17,9 @@ from datetime import datetime
 
 import duckdb
 
+from assistance.access import audit
+from assistance.access.accounts import CLI, Account
+from assistance.access.permissions import may_undo
 from assistance.i18n import t
 from assistance.ingest.batches import UndoResult, undo_batch
 from assistance.registry.commit import COLUMNS
@@ -54,11 +57,15 @@ def batch_kind(con: duckdb.DuckDBPyConnection, batch_id: int) -> str | None:
     return found[0][0] if found else None
 
 
-def undo(con: duckdb.DuckDBPyConnection, batch_id: int) -> UndoResult | RegistryUndo:
-    """Undo one batch of any kind; `.status` is done, already, unknown or blocked and `.message(lang)` says so."""
+def undo(con: duckdb.DuckDBPyConnection, batch_id: int, actor: Account | None = CLI) -> UndoResult | RegistryUndo:
+    """Undo one batch of any kind for `actor` (the command line by default); `.status` is done, already, unknown,
+    blocked or refused (access.permissions.may_undo: not the actor's own batch) and `.message(lang)` says so. A
+    done undo is written to the audit trail in the same transaction."""
     kind = batch_kind(con, batch_id)
+    if kind is not None and not may_undo(con, actor, batch_id):
+        return UndoResult(batch_id, "refused")
     if kind not in REGISTRY_KINDS:
-        return undo_batch(con, batch_id)  # activities (and unknown batches)
+        return undo_batch(con, batch_id, actor)  # activities (and unknown batches)
     result: UndoResult | RegistryUndo = UndoResult(batch_id, "unknown")
     with WRITE_LOCK, transaction(con) as cur:
         undone_at = cur.execute("SELECT undone_at FROM upload_batches WHERE batch_id = ?", [batch_id]).fetchall()
@@ -79,6 +86,7 @@ def undo(con: duckdb.DuckDBPyConnection, batch_id: int) -> UndoResult | Registry
             [datetime.now().replace(microsecond=0), batch_id],
         )
         result = RegistryUndo(batch_id, kind, "done", changes=changes, restored=restored)
+        audit.record(cur, actor, "undo", batch_id=batch_id, detail={"kind": kind, "changes": changes})
     return result
 
 

@@ -102,6 +102,14 @@ STRINGS = {
         "批次 #{batch} 不是您（或与您同一范围的账户）上传的，不能撤销。",
         "Batch #{batch} was not uploaded by you or an account of your scope: it cannot be undone by you.",
     ),
+    "registry.err.outside_scope": (
+        "“{value}”不在您的权限范围内（省级账户只管理本省的省级、市级配对）",
+        '"{value}" is outside your scope (a province account manages its own provincial and municipal pairings)',
+    ),
+    "plans.err.outside_scope": (
+        "“{value}”的这个配对不在您的权限范围内",
+        'the pairing of "{value}" is outside your scope',
+    ),
     "ingest.err.outside_scope": (
         "{column}「{value}」：这所学校不在您的权限范围内（outside your scope）",
         "{column} '{value}': this school is outside your scope",

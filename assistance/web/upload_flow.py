@@ -79,7 +79,7 @@ class History:
 
 ACTIVITY_HISTORY = History()
 # How the page shows an undo's outcome (`registry.undo.undo(...).status`).
-UNDO_LEVELS = {"done": "success", "already": "info", "unknown": "warning", "blocked": "warning"}
+UNDO_LEVELS = {"done": "success", "already": "info", "unknown": "warning", "blocked": "warning", "refused": "warning"}
 
 
 @dataclass
