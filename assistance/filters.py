@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from assistance.access.scope import NATIONAL, Scope
@@ -187,6 +187,22 @@ def name_index(entries: Iterable[tuple[str, Iterable[str]]]) -> dict[str, str]:
     """Every spelling of every value, folded (`normalise_name`: case, width, spaces) → the value itself,
     e.g. "beijingnormaluniversity" → "北京师范大学"; `entries` are (value, its spellings)."""
     return {normalise_name(spelling): value for value, spellings in entries for spelling in (value, *spellings)}
+
+
+def within_scope(filters: Filters, scope: Scope) -> tuple[Filters, tuple[tuple[str, str], ...]]:
+    """The filters held to an account's scope, and the (parameter, value) pairs of a link that lay outside it (a
+    coordinator of 北京师范大学 opening `?university=复旦大学`): those are dropped, so the view is the account's own
+    data, and the page says so."""
+    outside: list[tuple[str, str]] = []
+    universities = filters.universities
+    if scope.university is not None:
+        outside += [("university", name) for name in universities if name != scope.university]
+        universities = tuple(name for name in universities if name == scope.university)
+    province = filters.province
+    if scope.province is not None and province is not None and province != scope.province:
+        outside.append(("province", province))
+        province = None
+    return replace(filters, universities=universities, province=province, scope=scope), tuple(outside)
 
 
 @dataclass(frozen=True)

@@ -10,18 +10,16 @@ import streamlit as st
 from assistance.web import registry_sections as sections
 from assistance.web.registry_flow import PLANS_FORM, REGISTRY_FORM
 from assistance.web.shell import page_context, page_header
-from assistance.web.upload_sections import uploader_name
 
 ctx = page_context()
 page_header(ctx, "registry.nav")
 st.caption(ctx.t("registry.page.intro"))
-uploaded_by = uploader_name(ctx, "registry_by")
 
 pairings_tab, plans_tab = st.tabs([ctx.t("registry.page.tab_registry"), ctx.t("registry.page.tab_plans")])
 with pairings_tab:
-    sections.import_tab(ctx, REGISTRY_FORM, uploaded_by)
+    sections.import_tab(ctx, REGISTRY_FORM)
 with plans_tab:
-    sections.import_tab(ctx, PLANS_FORM, uploaded_by)
+    sections.import_tab(ctx, PLANS_FORM)
 
 st.divider()
 sections.history_section(ctx)

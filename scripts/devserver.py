@@ -46,17 +46,29 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(db: Path, main: Path = REPO / "app.py", *script_args: str, log: Path | None = None) -> Iterator[str]:
-    """`streamlit run MAIN` over the database `db` on a free local port; yield the base URL once healthy."""
+def serve(
+    db: Path,
+    main: Path = REPO / "app.py",
+    *script_args: str,
+    log: Path | None = None,
+    env: dict[str, str] | None = None,
+    options: tuple[str, ...] = (),
+) -> Iterator[str]:
+    """`streamlit run MAIN` over the database `db` on a free local port; yield the base URL once healthy. `env`
+    adds environment variables (a cookie secret), `options` Streamlit flags (`--server.baseUrlPath`, …)."""
     port = free_port()
+    base_path = (
+        options[options.index("--server.baseUrlPath") + 1].strip("/") if "--server.baseUrlPath" in options else ""
+    )
     log_path = log or db.with_name(f"{db.stem}-{main.stem}-{port}.log")
     with open(log_path, "w") as log_file:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(main), "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--", *script_args],
-            cwd=main.parent, env={**os.environ, "ASSISTANCE_DB": str(db)}, stdout=log_file, stderr=subprocess.STDOUT,
+             "--server.address", "127.0.0.1", "--server.headless", "true", *options, "--", *script_args],
+            cwd=main.parent, env={**os.environ, "ASSISTANCE_DB": str(db), **(env or {})}, stdout=log_file,
+            stderr=subprocess.STDOUT,
         )  # fmt: skip
-        base = f"http://127.0.0.1:{port}"
+        base = f"http://127.0.0.1:{port}" + (f"/{base_path}" if base_path else "")
         try:
             deadline = time.monotonic() + 60
             while True:

@@ -10,6 +10,7 @@ machine is aborted and reported. To add a page, add a `Shot` to SHOTS (or call `
 from __future__ import annotations
 
 import argparse
+import secrets
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -54,12 +55,8 @@ REGISTRY_SAMPLE = """帮扶单位,省份,市/州,受援县,受援学校,学校�
 
 
 def check_registry_file(page, lang: str, data: bytes = REGISTRY_SAMPLE, file_name: str = "甘肃省帮扶名册.csv") -> None:
-    """On the Registry page (its first tab): name the uploader, choose a registry file, check it, wait for the
-    report. The screenshots check REGISTRY_SAMPLE; the browser test its own file."""
-    name = page.get_by_test_id("stTextInputField").first
-    name.fill("省教育厅 张老师" if lang == "zh" else "Ms Zhang, provincial office")
-    name.press("Enter")
-    wait_for_app(page)
+    """On the Registry page (its first tab), signed in: choose a registry file, check it, wait for the report. The
+    screenshots check REGISTRY_SAMPLE; the browser test its own file."""
     page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(
         files=[{"name": file_name, "mimeType": "text/csv", "buffer": data}]
     )
@@ -73,6 +70,7 @@ def check_registry_file(page, lang: str, data: bytes = REGISTRY_SAMPLE, file_nam
 
 
 UPLOADER = '[data-testid="stFileUploader"]'
+SHOT_ACCOUNT = ("教育部演示", "screenshots-only-password")  # lives only in the screenshots' temporary database
 SHOTS = (
     Shot("", "overview.png", scroll_to=MAIN + '[data-testid="stMetric"]'),
     Shot("map?province=620000&metric=activities", "map_drilled.png", scroll_to=MAIN + '[data-testid="stButtonGroup"]'),
@@ -103,14 +101,32 @@ SHOTS = (
 
 @contextmanager
 def running_app(port: int | None = None, today: date = DEMO_TODAY) -> Iterator[str]:
-    """`streamlit run app.py` on a temporary demo database; yields the base URL."""
+    """`streamlit run app.py` on a temporary demo database with one ministry account (SHOT_ACCOUNT, so that the
+    Upload and Registry pages show their forms); yields the base URL."""
+    from assistance.access.accounts import add_account
+    from assistance.access.sessions import SECRET_ENV
     from assistance.bootstrap import initialise
+    from assistance.store import db as store
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "demo.duckdb"
         initialise(db, today=today)
-        with serve(db) as base:
+        con = store.connect(db)
+        add_account(con, SHOT_ACCOUNT[0], "ministry", SHOT_ACCOUNT[1])
+        con.close()
+        with serve(db, env={SECRET_ENV: secrets.token_hex(32)}) as base:
             yield base
+
+
+def sign_in(page, base: str) -> None:
+    """Sign in through the form; the signed cookie keeps the session for every shot that follows."""
+    page.goto(base)
+    wait_for_app(page)
+    page.get_by_label("用户名").fill(SHOT_ACCOUNT[0])
+    page.get_by_label("密码", exact=True).fill(SHOT_ACCOUNT[1])
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_selector('[data-testid="stSidebar"]', timeout=60_000)
+    wait_for_app(page)
 
 
 def take(shots: Iterable[Shot], out: Path, base: str) -> list[str]:
@@ -124,6 +140,7 @@ def take(shots: Iterable[Shot], out: Path, base: str) -> list[str]:
         context = browser.new_context(viewport=VIEWPORT, locale="zh-CN", device_scale_factor=1)
         block_external(context, external)
         page = context.new_page()
+        sign_in(page, base)
         for shot in shots:
             page.set_viewport_size({**VIEWPORT, "height": shot.height or VIEWPORT["height"]})
             page.goto(f"{base}/{shot.path}")

@@ -31,9 +31,10 @@ from scripts.devserver import (  # noqa: E402
 )
 
 __all__ = [
-    "DEMO_TODAY", "REPO", "OfflinePage", "cli_process", "database_held", "open_page", "run_cli", "serve_streamlit",
-    "snapshot", "wait_for_app",
+    "DEMO_TODAY", "REPO", "TEST_PASSWORD", "OfflinePage", "add_test_account", "cli_process", "database_held",
+    "open_page", "run_cli", "serve_streamlit", "sign_in_app", "sign_in_browser", "snapshot", "wait_for_app",
 ]  # fmt: skip
+TEST_PASSWORD = "password-for-tests"
 OVERVIEW = "pages/overview.py"
 
 
@@ -45,11 +46,15 @@ def _apptest_runs_app_py():
         yield
 
 
-def open_page(page: str, lang: str = "zh", **params):
-    """AppTest of `app.py` with URL params, run once, then switched to `page` (the overview is the default)."""
+def open_page(page: str, lang: str = "zh", *, account: dict | None = None, **params):
+    """AppTest of `app.py` with URL params, run once, then switched to `page` (the overview is the default).
+    `account` (sign_in_app's arguments, e.g. {"username": "ministry", "role": "ministry"}) signs in an account of
+    the database ASSISTANCE_DB names first."""
     from streamlit.testing.v1 import AppTest
 
     app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    if account is not None:
+        sign_in_app(app, Path(os.environ["ASSISTANCE_DB"]), **account)
     if lang == "en":
         app.query_params["lang"] = "en"
     for key, value in params.items():
@@ -160,10 +165,47 @@ def app_db(demo_db_template, tmp_path_factory) -> Path:
     return path
 
 
-def serve_streamlit(path: Path) -> Iterator[str]:
-    """`streamlit run app.py` over the database at `path`, for a fixture to `yield from` (stops at teardown)."""
-    with serve(path) as base:
+def serve_streamlit(path: Path, **options) -> Iterator[str]:
+    """`streamlit run app.py` over the database at `path`, for a fixture to `yield from` (stops at teardown);
+    `options` go to scripts.devserver.serve (env, options)."""
+    with serve(path, **options) as base:
         yield base
+
+
+def add_test_account(db_path: Path, username: str = "ministry", role: str = "ministry", **scope: str) -> None:
+    """Create an account (password TEST_PASSWORD) in the database file at `db_path`, as `users add` would."""
+    from assistance.access.accounts import add_account, get_account
+
+    con = duckdb.connect(str(db_path))
+    try:
+        if get_account(con, username) is None:
+            add_account(con, username, role, TEST_PASSWORD, **scope)
+    finally:
+        con.close()
+
+
+def sign_in_app(app, db_path: Path, username: str = "ministry", role: str = "ministry", **scope: str) -> None:
+    """Give an AppTest a signed-in session of an account (created if missing): the session the sign-in form starts
+    (the form itself is tested in tests/access and in the browser)."""
+    from assistance.access.sessions import start_session
+
+    add_test_account(db_path, username, role, **scope)
+    con = duckdb.connect(str(db_path))
+    try:
+        app.session_state["_session_token"] = start_session(con, username)
+    finally:
+        con.close()
+
+
+def sign_in_browser(page, url: str, username: str = "ministry", password: str = TEST_PASSWORD) -> None:
+    """Open `url` in a real browser and sign in through the form (用户名 / 密码 / 登录); wait for the app."""
+    page.goto(url)
+    wait_for_app(page, timeout=60_000)
+    page.get_by_label("用户名").or_(page.get_by_label("Username")).first.fill(username)
+    page.get_by_label("密码", exact=True).or_(page.get_by_label("Password", exact=True)).first.fill(password)
+    page.get_by_role("button", name="登录").or_(page.get_by_role("button", name="Sign in")).first.click()
+    page.wait_for_selector('[data-testid="stSidebar"]', timeout=60_000)
+    wait_for_app(page, timeout=60_000)
 
 
 @pytest.fixture(scope="session")

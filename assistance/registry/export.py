@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from assistance.access.scope import NATIONAL, SCOPED_PAIRING_IDS, Scope
 from assistance.export.writers import csv_bytes, write_xlsx
 from assistance.ingest.fields import REGISTRY
 from assistance.registry import places
@@ -26,19 +27,23 @@ TIER_LABELS = {"national": "国家示范", "provincial": "省级", "municipal": 
 TIERS = tuple(TIER_LABELS)
 
 
-def registry_rows(con: duckdb.DuckDBPyConnection, tier: str | None = None, lang: str = "zh") -> list[tuple]:
-    """The real pairings (of `tier`, or all), in pairing order, as rows of the import format."""
+def registry_rows(
+    con: duckdb.DuckDBPyConnection, tier: str | None = None, lang: str = "zh", scope: Scope = NATIONAL
+) -> list[tuple]:
+    """The real pairings (of `tier`, or all) inside `scope` (access.scope), in pairing order, as rows of the import
+    format."""
     with cursor(con) as cur:
         rows = cur.execute(
-            """SELECT p.pairing_id, u.name_zh, pr.name_zh, c.city_zh, c.name_zh, s.county_adcode, s.name_zh,
+            f"""SELECT p.pairing_id, u.name_zh, pr.name_zh, c.city_zh, c.name_zh, s.county_adcode, s.name_zh,
                 p.tier, p.start_date, p.end_date, p.cycle, p.source, p.confidence,
                 list_sort(list(a.alias) FILTER (a.alias IS NOT NULL)) AS aliases
             FROM pairings p JOIN universities u USING (university_id) JOIN schools s USING (school_id)
             LEFT JOIN counties c ON c.adcode = s.county_adcode LEFT JOIN provinces pr ON pr.code = c.province_code
             LEFT JOIN school_aliases a ON a.school_id = s.school_id
             WHERE p.provenance <> 'demo' AND (CAST($tier AS VARCHAR) IS NULL OR p.tier = $tier)
+              AND p.pairing_id IN ({SCOPED_PAIRING_IDS})
             GROUP BY ALL ORDER BY p.pairing_id""",
-            {"tier": tier},
+            {"tier": tier} | scope.params(),
         ).fetchall()
     out = []
     for (_id, supporter, province, city, county, adcode, school, tier_code, start, end, cycle, source, confidence,
@@ -55,10 +60,10 @@ def registry_rows(con: duckdb.DuckDBPyConnection, tier: str | None = None, lang:
 
 
 def export_registry(
-    con: duckdb.DuckDBPyConnection, fmt: str, tier: str | None = None, lang: str = "zh"
+    con: duckdb.DuckDBPyConnection, fmt: str, tier: str | None = None, lang: str = "zh", scope: Scope = NATIONAL
 ) -> tuple[bytes, int]:
     """The registry as CSV (UTF-8 with BOM) or XLSX bytes, and the number of pairings written."""
-    rows = registry_rows(con, tier, lang)
+    rows = registry_rows(con, tier, lang, scope)
     headers = [zh if lang == "zh" else en for _f, zh, en in COLUMNS]
     if fmt == "xlsx":
         buffer = io.BytesIO()

@@ -110,6 +110,10 @@ STRINGS = {
         "“{value}”的这个配对不在您的权限范围内",
         'the pairing of "{value}" is outside your scope',
     ),
+    "upload.uploading_as": (
+        "以 {username} 的身份上传；批次记在该账户名下。",
+        "Uploading as {username}; the batch is recorded under this account.",
+    ),
     "ingest.err.outside_scope": (
         "{column}「{value}」：这所学校不在您的权限范围内（outside your scope）",
         "{column} '{value}': this school is outside your scope",

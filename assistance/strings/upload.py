@@ -19,12 +19,6 @@ STRINGS = {
     "upload.template_xlsx_zh": ("XLSX 模板（中文表头，含下拉列表）", "XLSX template (Chinese headers, drop-downs)"),
     "upload.template_csv_en": ("CSV 模板（英文表头）", "CSV template (English headers)"),
     "upload.template_xlsx_en": ("XLSX 模板（英文表头，含下拉列表）", "XLSX template (English headers, drop-downs)"),
-    "upload.uploader_name": ("上传人姓名", "Your name"),
-    "upload.uploader_name_help": (
-        "记录在上传批次中，便于日后核对。",
-        "Recorded with the upload batch for later review.",
-    ),
-    "upload.name_required": ("请先填写上传人姓名。", "Please enter your name first."),
     "upload.file": ("选择文件（CSV 或 XLSX）", "Choose a file (CSV or XLSX)"),
     "upload.file_help": (
         "支持 UTF-8、UTF-8-BOM、GBK/GB18030 编码的 CSV（逗号或制表符分隔）和 XLSX；单个文件不超过 {limit_mb} MB。",

@@ -29,17 +29,21 @@ EXPORT_MIME = {
 }
 
 
-def open_registry_job(con, data: bytes, upload: Upload, uploaded_by: str, _progress) -> RegistryImport:
-    return RegistryImport(con, data, upload.name, sheet=upload.sheet, uploaded_by=uploaded_by)
+def open_registry_job(con, data: bytes, upload: Upload, actor, _progress) -> RegistryImport:
+    return RegistryImport(con, data, upload.name, sheet=upload.sheet, actor=actor)
 
 
-def open_plans_job(con, data: bytes, upload: Upload, uploaded_by: str, _progress) -> PlansImport:
-    return PlansImport(con, data, upload.name, sheet=upload.sheet, uploaded_by=uploaded_by)
+def open_plans_job(con, data: bytes, upload: Upload, actor, _progress) -> PlansImport:
+    return PlansImport(con, data, upload.name, sheet=upload.sheet, actor=actor)
 
 
 # No strict mode: a registry or plan file commits its valid rows, as `registry import` does.
-REGISTRY_FORM = ImportForm("registry", open_registry_job, strict=False, nothing_hint="registry.page.nothing_to_commit")
-PLANS_FORM = ImportForm("plans", open_plans_job, strict=False, nothing_hint="registry.page.nothing_to_commit")
+REGISTRY_FORM = ImportForm(
+    "registry", open_registry_job, "import_registry", strict=False, nothing_hint="registry.page.nothing_to_commit"
+)
+PLANS_FORM = ImportForm(
+    "plans", open_plans_job, "import_plans", strict=False, nothing_hint="registry.page.nothing_to_commit"
+)
 REGISTRY_HISTORY = History(
     prefix="registry_history",
     kinds=("registry", "plans"),

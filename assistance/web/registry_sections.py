@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from assistance.access.scope import Scope
 from assistance.registry.common import ImportReport
 from assistance.registry.export import export_registry
 from assistance.web import registry_flow as flow_text
@@ -18,12 +19,12 @@ from assistance.web.text import plain
 from assistance.web.upload_flow import ImportForm
 
 
-def import_tab(ctx: PageContext, form: ImportForm, uploaded_by: str) -> None:
+def import_tab(ctx: PageContext, form: ImportForm) -> None:
     """The file's format in a few words, the upload form (check, then commit) and the report."""
     with st.expander(ctx.t("registry.page.format_title"), icon=":material/help:"):
         st.markdown(ctx.t(f"registry.page.format_{form.prefix}"))
     flow = upload_sections.flow_state(form)
-    upload = upload_sections.upload_form(ctx, flow, form, uploaded_by)
+    upload = upload_sections.upload_form(ctx, flow, form)
 
     def render(ctx: PageContext, report: ImportReport, committed: bool) -> None:
         import_report(ctx, report, committed, form.prefix)
@@ -70,9 +71,9 @@ def history_section(ctx: PageContext) -> None:
 
 
 @st.cache_data(ttl=60, show_spinner=False, max_entries=16)
-def _export(_con, fmt: str, tier: str, lang: str) -> tuple[bytes, int]:
-    """The export's file (cached: a commit or an undo on this page clears the cache)."""
-    return export_registry(_con, fmt, tier or None, lang)
+def _export(_con, fmt: str, tier: str, lang: str, scope: Scope) -> tuple[bytes, int]:
+    """The export's file within the account's scope (cached: a commit or an undo on this page clears the cache)."""
+    return export_registry(_con, fmt, tier or None, lang, scope)
 
 
 def export_section(ctx: PageContext) -> None:
@@ -98,7 +99,7 @@ def export_section(ctx: PageContext) -> None:
     )
     columns = st.columns(len(flow_text.EXPORT_FORMATS))
     for column, fmt in zip(columns, flow_text.EXPORT_FORMATS, strict=True):
-        data, count = _export(ctx.con, fmt, tier, headers)
+        data, count = _export(ctx.con, fmt, tier, headers, ctx.filters.scope)
         column.download_button(
             ctx.t(f"registry.page.export_{fmt}", count=f"{count:,}"),
             data,

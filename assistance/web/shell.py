@@ -19,11 +19,25 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from assistance import bootstrap
+from assistance.access.accounts import Account
+from assistance.access.permissions import may
+from assistance.access.scope import Scope, scope_of
 from assistance.analytics import coverage, queries
 from assistance.figures.locale import chart_locale
-from assistance.filters import CYCLES, TIERS, Filters, Period, cycle_label, name_index, period_choices, read_link
+from assistance.filters import (
+    CYCLES,
+    TIERS,
+    Filters,
+    Period,
+    cycle_label,
+    name_index,
+    period_choices,
+    read_link,
+    within_scope,
+)
 from assistance.i18n import DEFAULT_LANGUAGE, LANGUAGES, normalise_language, t
 from assistance.store import db
+from assistance.web import signin
 from assistance.web.layout import page_style
 from assistance.web.text import plain
 
@@ -51,6 +65,7 @@ _SEEN = "_url_seen"  # page parameters (metric, view) as the app last left them 
 _FOLLOW = "_follow_address"  # set by `go_to`: the next run takes the filters from the address it wrote
 _BARE_PAGES = "_bare_pages"  # the pages shown with no filter or language in the address (see `_source`)
 _NOTE = "_link_note"  # (the filters a link opened, the parts of it that were not understood)
+_OUTSIDE = "_scope_note"  # (the filters a link opened, the parts of it outside the account's scope)
 _NOTE_VALUE_CHARS = 40
 # The badge (Streamlit colour, icon) of each provenance: demo rows always look the same.
 PROVENANCE_BADGES = {
@@ -71,9 +86,25 @@ class PageContext:
     provinces: pd.DataFrame
     measures: pd.DataFrame
     demo_in_view: bool
+    account: Account | None = None  # the signed-in account (None: no account exists yet, read-only)
+    read_only: bool = False  # no account exists: every write is switched off
 
     def t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
+
+    def may(self, action: str) -> bool:
+        """Whether the signed-in account may perform `action` (access.permissions); the server-side check is
+        the library's own, this only decides what the page offers."""
+        return may(self.account, action)
+
+    def scope_label(self) -> str:
+        """The account's scope in words: 全国, a province, a supporting party or a school."""
+        scope = self.filters.scope
+        if scope.university:
+            return self.university_names().get(scope.university, scope.university)
+        if scope.province:
+            return self.province_names().get(scope.province, scope.province)
+        return scope.school or self.t("signin.national")
 
     def number(self, value: int) -> str:
         """A count as the UI language writes it: 17,003 (both languages group thousands with commas)."""
@@ -205,7 +236,7 @@ def _read_language(source: str) -> str:
     return st.session_state["lang"]
 
 
-def _read_address(path: str, source: str) -> None:
+def _read_address(path: str, source: str, scope: Scope) -> None:
     """Set the filter widgets from the address (or from the shell's last view), and keep what a link says that
     could not be understood for a note. The address counts as read at once: a widget changed while this run is
     still going (a first run is slow) is the user's newer choice, not an address change, and wins on the next run."""
@@ -213,7 +244,7 @@ def _read_address(path: str, source: str) -> None:
     st.session_state[_WRITTEN] = _address() if source == "address" else params
     periods = [period.code for period in period_choices(date.today())]
     reading = read_link(params, *_link_indices(path), periods)
-    filters = reading.filters
+    filters, outside = within_scope(reading.filters, scope)
     st.session_state["f_university"] = list(filters.universities)
     st.session_state["f_province"] = filters.province
     st.session_state["f_tier"] = filters.tier
@@ -222,6 +253,7 @@ def _read_address(path: str, source: str) -> None:
     st.session_state["f_period"] = filters.period.code
     if source != "address":
         return
+    st.session_state[_OUTSIDE] = (filters, outside) if outside else None
     ignored = list(reading.ignored)
     language = st.query_params.get("lang")
     if language is not None and language.strip().lower()[:2] not in LANGUAGES:
@@ -268,20 +300,21 @@ def address_written(param: str) -> None:
     st.session_state.setdefault(_SEEN, {})[param] = st.query_params.get(param)
 
 
-def _link_note(filters: Filters, lang: str) -> None:
-    """While the view a link opened is shown, name the parts of the link that were not understood."""
-    note = st.session_state.get(_NOTE)
+def _link_note(filters: Filters, lang: str, key: str = _NOTE, message: str = "link.ignored") -> None:
+    """While the view a link opened is shown, name the parts of the link that were not understood (or, with
+    `key=_OUTSIDE`, that lay outside the account's scope)."""
+    note = st.session_state.get(key)
     if not note:
         return
     opened, ignored = note
-    if opened != filters:  # the user moved on
-        st.session_state[_NOTE] = None
+    if replace(opened, scope=filters.scope) != filters:  # the user moved on
+        st.session_state[key] = None
         return
     parts = []
     for param, value in ignored:
         shown = value if len(value) <= _NOTE_VALUE_CHARS else value[:_NOTE_VALUE_CHARS] + "…"
         parts.append(t("link.part", lang, label=t(PARAM_LABELS[param], lang), value=plain(shown)))
-    st.warning(t("link.ignored", lang, parts=t("list.separator", lang).join(parts)), icon=":material/link_off:")
+    st.warning(t(message, lang, parts=t("list.separator", lang).join(parts)), icon=":material/link_off:")
 
 
 def _on_language_change() -> None:
@@ -328,7 +361,7 @@ def _tier_and_cycle(sidebar, lang: str) -> None:
     )
 
 
-def _sidebar(lang: str, universities, provinces, measures) -> Filters:
+def _sidebar(lang: str, universities, provinces, measures, scope: Scope) -> Filters:
     sidebar = st.sidebar
     if st.session_state.get("_lang_choice") is None:
         st.session_state["_lang_choice"] = lang
@@ -342,6 +375,8 @@ def _sidebar(lang: str, universities, provinces, measures) -> Filters:
     )
     lang = st.session_state["lang"]
     sidebar.subheader(t("sidebar.filters", lang))
+    if scope.university is not None:  # a party's account chooses among its own name only
+        universities = universities[universities["name_zh"] == scope.university]
     names = dict(zip(universities["name_zh"], universities["name_zh" if lang == "zh" else "name_en"], strict=True))
     sidebar.multiselect(
         t("filters.university", lang),
@@ -351,6 +386,8 @@ def _sidebar(lang: str, universities, provinces, measures) -> Filters:
         placeholder=t("filters.all_universities", lang),
     )
     in_programme = provinces[provinces["in_programme"]]
+    if scope.province is not None:
+        in_programme = in_programme[in_programme["code"] == scope.province]
     _code_filter(
         sidebar, t("filters.province", lang), in_programme, "name", "f_province", t("filters.all_provinces", lang), lang
     )
@@ -376,6 +413,27 @@ def _sidebar(lang: str, universities, provinces, measures) -> Filters:
         period=Period.parse(st.session_state["f_period"]),
         tier=st.session_state.get("f_tier"),
         cycle=st.session_state.get("f_cycle"),
+        scope=scope,
+    )
+
+
+def _account_box(ctx: PageContext, sidebar) -> None:
+    """Who is signed in, with which role and scope, and the sign-out button; or, with no account yet, how to
+    create the first one (in `sidebar`, the slot at the top of the sidebar)."""
+    if ctx.read_only:
+        sidebar.info(ctx.t("signin.read_only"), icon=":material/lock:")
+        return
+    if ctx.account is None:
+        return
+    sidebar.markdown(f"**{plain(ctx.t('signin.signed_in_as', username=ctx.account.username))}**")
+    sidebar.caption(ctx.t("signin.scope", role=ctx.t(f"role.{ctx.account.role}"), scope=ctx.scope_label()))
+    sidebar.button(
+        ctx.t("signin.sign_out"),
+        icon=":material/logout:",
+        on_click=signin.sign_out,
+        args=(ctx.con, ctx.account),
+        key="sign_out",
+        width="stretch",
     )
 
 
@@ -385,17 +443,22 @@ def render_shell() -> PageContext:
     source = _source()
     lang = _read_language(source)
     con = _ensure_database(lang)
+    account, read_only = signin.gate(con, lang)
+    scope = scope_of(account)
     path = str(db.default_db_path())
     universities, provinces, measures = _options(path, lang)
     if source != "widgets":
-        _read_address(path, source)
+        _read_address(path, source, scope)
     _apply_pending()
-    filters = _sidebar(lang, universities, provinces, measures)
+    account_slot = st.sidebar.container()
+    filters = _sidebar(lang, universities, provinces, measures, scope)
     lang = st.session_state["lang"]
     _write_url(filters, lang)
     _link_note(filters, lang)
+    _link_note(filters, lang, _OUTSIDE, "scope.outside_link")
     demo = queries.demo_in_view(con, filters)
-    context = PageContext(lang, filters, con, universities, provinces, measures, demo)
+    context = PageContext(lang, filters, con, universities, provinces, measures, demo, account, read_only)
+    _account_box(context, account_slot)
     st.session_state[_CONTEXT] = context
     return context
 
@@ -453,4 +516,7 @@ def page_header(ctx: PageContext, title_key: str) -> None:
     """Title, the demo badge and the plain-words description of the active filters."""
     st.title(ctx.t(title_key))
     demo_badge(ctx)
-    st.caption(ctx.filters.describe(ctx.lang, ctx.province_names(), ctx.measure_names(), ctx.university_names()))
+    described = ctx.filters.describe(ctx.lang, ctx.province_names(), ctx.measure_names(), ctx.university_names())
+    if not ctx.filters.scope.national:  # a scoped account's national overview is its own slice: say so
+        described = f"{ctx.t('scope.yours', scope=ctx.scope_label())} · {described}"
+    st.caption(described)

@@ -37,26 +37,28 @@ class Upload:
     strict: bool = False
 
 
-# A file's import job: (connection, the file's bytes, the Upload, uploader, progress callback) → a context manager
-# whose validate() is the dry run and run() the commit, both returning a report.
-OpenJob = Callable[["duckdb.DuckDBPyConnection", bytes, Upload, str, Callable[[float, str], None]], Any]
+# A file's import job: (connection, the file's bytes, the Upload, the signed-in account, progress callback) → a
+# context manager whose validate() is the dry run and run() the commit, both returning a report.
+OpenJob = Callable[["duckdb.DuckDBPyConnection", bytes, Upload, Any, Callable[[float, str], None]], Any]
 
 
-def open_activity_job(con, data: bytes, upload: Upload, uploaded_by: str, progress) -> Any:
-    """The activity pipeline (ingest.pipeline) for an upload."""
+def open_activity_job(con, data: bytes, upload: Upload, actor, progress) -> Any:
+    """The activity pipeline (ingest.pipeline) for an upload by `actor` (its scope and its name on the batch)."""
     from assistance.ingest.pipeline import Ingest
 
-    return Ingest(con, data, upload.name, sheet=upload.sheet, uploaded_by=uploaded_by, strict=upload.strict,
+    return Ingest(con, data, upload.name, sheet=upload.sheet, actor=actor, strict=upload.strict,
                   progress=progress)  # fmt: skip
 
 
 @dataclass(frozen=True)
 class ImportForm:
     """One kind of file a page imports: the prefix of its widget keys and session state, how its job is opened,
-    whether strict mode is offered, and the line shown when a checked file has nothing to add."""
+    the action it needs (access.permissions), whether strict mode is offered, and the line shown when a checked
+    file has nothing to add."""
 
     prefix: str
     open_job: OpenJob
+    action: str = "upload_activities"
     strict: bool = True
     nothing_hint: str = "upload.nothing_to_commit"
 
@@ -96,11 +98,11 @@ class UploadFlow:
         """Whether this very upload has been checked (so it may be committed)."""
         return self.checked is not None and self.checked[0] == upload
 
-    def can_commit(self, upload: Upload, uploader: str) -> bool:
-        """Commit needs a current check that found rows to add, and the uploader's name."""
-        return self.ready(upload) and not self.checked[1].nothing_to_add and bool(uploader.strip())
+    def can_commit(self, upload: Upload) -> bool:
+        """Commit needs a current check that found rows to add."""
+        return self.ready(upload) and not self.checked[1].nothing_to_add
 
-    def hint(self, upload: Upload, uploader: str) -> str | None:
+    def hint(self, upload: Upload) -> str | None:
         """The catalogue key of the line under the buttons, if one is due."""
         ready = self.ready(upload)
         if not ready and self.checked is not None:
@@ -109,8 +111,6 @@ class UploadFlow:
             return "upload.check_first"
         if ready and self.checked[1].nothing_to_add:
             return self.nothing_hint
-        if ready and not uploader.strip():
-            return "upload.name_required"
         return None
 
     def record_check(self, upload: Upload, report: IngestReport | None) -> bool:

@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from assistance.access.permissions import AccessDenied, may_undo
 from assistance.ingest import templates
 from assistance.ingest.batches import batch_rejected_csv, list_batches
 from assistance.ingest.decode import max_upload_bytes
@@ -67,9 +68,7 @@ def templates_section(ctx: PageContext) -> None:
             )
 
 
-def _run_job(
-    ctx: PageContext, form: ImportForm, data: bytes, upload: Upload, uploaded_by: str, commit: bool
-) -> IngestReport | None:
+def _run_job(ctx: PageContext, form: ImportForm, data: bytes, upload: Upload, commit: bool) -> IngestReport | None:
     """Run the form's job under a status box with a progress bar; None (and an error shown) if unusable."""
     with st.status(plain(ctx.t("upload.progress_title", file=upload.name)), expanded=False) as status:
         bar = st.progress(0.0)
@@ -78,8 +77,12 @@ def _run_job(
             bar.progress(min(max(fraction, 0.0), 1.0), text=ctx.t(f"upload.progress.{step}"))
 
         try:
-            with form.open_job(ctx.con, data, upload, uploaded_by, report_progress) as job:
+            with form.open_job(ctx.con, data, upload, ctx.account, report_progress) as job:
                 report = job.run() if commit else job.validate()
+        except AccessDenied as exc:  # the server's own check, whatever the page offered
+            status.update(label=ctx.t("upload.progress_done"), state="error")
+            st.error(denied_text(ctx, exc.code))
+            return None
         except IngestFileError as exc:
             message = plain(ctx.t("upload.file_error", reason=exc.message(ctx.lang)))
             status.update(label=message, state="error")
@@ -93,20 +96,25 @@ def _run_job(
     return report
 
 
-def uploader_name(ctx: PageContext, key: str) -> str:
-    """The uploader's name, recorded with the batch."""
-    return st.text_input(ctx.t("upload.uploader_name"), key=key, help=ctx.t("upload.uploader_name_help"), max_chars=80)
+def denied_text(ctx: PageContext, code: str = "role") -> str:
+    """Why this account cannot write here: no account exists yet (read-only), or its role may not."""
+    if ctx.read_only:
+        return ctx.t("signin.read_only")
+    if ctx.account is None:
+        return ctx.t("access.denied.signed_out")
+    return ctx.t(f"access.denied.{code}", role=ctx.t(f"role.{ctx.account.role}"))
 
 
-def upload_form(
-    ctx: PageContext, flow: UploadFlow, form: ImportForm = ACTIVITY_FORM, uploaded_by: str | None = None
-) -> Upload | None:
-    """Uploader's name (unless the page asked it already), the file (and its sheet), strict mode (if the form
-    offers it), Check and Commit; returns the chosen upload."""
+def upload_form(ctx: PageContext, flow: UploadFlow, form: ImportForm = ACTIVITY_FORM) -> Upload | None:
+    """The file (and its sheet), strict mode (if the form offers it), Check and Commit; returns the chosen upload.
+    An account that may not write this kind of file (or no account: read-only) sees why instead; the batch
+    records the signed-in account."""
+    if not ctx.may(form.action):
+        st.info(denied_text(ctx), icon=":material/lock:")
+        return None
     limit = max_upload_bytes()
     key = form.prefix
-    if uploaded_by is None:
-        uploaded_by = uploader_name(ctx, f"{key}_by")
+    st.caption(ctx.t("upload.uploading_as", username=plain(ctx.account.username)))
     uploaded = st.file_uploader(
         ctx.t("upload.file"), key=f"{key}_file", help=ctx.t("upload.file_help", limit_mb=f"{limit / 1024 / 1024:g}")
     )
@@ -134,16 +142,16 @@ def upload_form(
         ctx.t("upload.commit"),
         key=f"{key}_commit",
         type="primary",
-        disabled=not flow.can_commit(upload, uploaded_by),
+        disabled=not flow.can_commit(upload),
         width="stretch",
     )
-    hint = flow.hint(upload, uploaded_by)
+    hint = flow.hint(upload)
     if hint:
         st.caption(ctx.t(hint))
     if check:
-        if flow.record_check(upload, _run_job(ctx, form, data, upload, uploaded_by, commit=False)):
+        if flow.record_check(upload, _run_job(ctx, form, data, upload, commit=False)):
             st.rerun()
-    elif commit and flow.record_commit(upload, _run_job(ctx, form, data, upload, uploaded_by.strip(), commit=True)):
+    elif commit and flow.record_commit(upload, _run_job(ctx, form, data, upload, commit=True)):
         st.cache_data.clear()
         st.rerun()
     return upload
@@ -240,6 +248,8 @@ def history_section(ctx: PageContext, flow: UploadFlow, history: History = ACTIV
         getattr(st, level)(flash)
     batches = list_batches(ctx.con)
     batches = batches[batches["kind"].isin(history.kinds)]
+    if ctx.account is not None and ctx.account.role != "ministry":  # a party sees its own scope's batches only
+        batches = batches[[may_undo(ctx.con, ctx.account, int(batch)) for batch in batches["batch_id"]]]
     if batches.empty:
         st.caption(ctx.t(history.empty))
         return
@@ -263,8 +273,13 @@ def _history_table(ctx: PageContext, batches: pd.DataFrame, history: History) ->
 
 
 def _undo(ctx: PageContext, flow: UploadFlow, active: pd.DataFrame, history: History) -> None:
-    """Undo of one active batch of any kind (`registry.undo.undo`); a refusal (later batches build on it) shows
-    as a warning naming them."""
+    """Undo of one active batch of any kind (`registry.undo.undo`) among the account's own batches
+    (access.permissions.may_undo, checked again by undo itself); a refusal (later batches build on it, or not the
+    account's batch) shows as a warning naming why."""
+    if ctx.read_only or not ctx.may("undo"):
+        st.caption(denied_text(ctx))
+        return
+    active = active[[may_undo(ctx.con, ctx.account, int(batch)) for batch in active["batch_id"]]]
     if active.empty:
         st.caption(ctx.t("upload.undo_none"))
         return
@@ -281,7 +296,7 @@ def _undo(ctx: PageContext, flow: UploadFlow, active: pd.DataFrame, history: His
     label = ctx.t(history.confirm, batch=choice, inserted=row["inserted"], changed=row["changed"], kind=kind)
     confirm = st.checkbox(label, key=f"{key}_undo_confirm")
     if st.button(ctx.t("upload.undo_button"), key=f"{key}_undo", disabled=not confirm, type="secondary"):
-        result = undo(ctx.con, int(choice))
+        result = undo(ctx.con, int(choice), ctx.account)
         flow.flash, flow.flash_level = result.message(ctx.lang), UNDO_LEVELS[result.status]
         if result.status == "done":  # no page keeps showing "committed as batch #N" once N is undone
             for state in list(st.session_state.values()):

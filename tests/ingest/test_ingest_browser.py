@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import OfflinePage, serve_streamlit, wait_for_app
+from tests.conftest import OfflinePage, add_test_account, serve_streamlit, sign_in_browser
 from tests.corpus import VALID, ZH, build_corpus_database, to_csv
 
 BAD = ["2023-09-01", "北师大", "青龙一中", "", "吃饭", "浏览器坏行（测试）", "1", "1", "1", ""]
@@ -18,6 +18,7 @@ FILE = to_csv([ZH, VALID[0], BAD, VALID[1], VALID[0], VALID[2]]).encode("gbk")  
 def upload_server(demo_db_template, tmp_path_factory):
     path = tmp_path_factory.mktemp("upload_server") / "server.duckdb"
     build_corpus_database(demo_db_template, path)
+    add_test_account(path, "浏览器测试", "university", university="北京师范大学")
     yield from serve_streamlit(path)
 
 
@@ -37,13 +38,9 @@ def test_upload_check_and_commit_in_the_browser(upload_server, browser):
     wrapper = OfflinePage(context)
     page = wrapper.page
     try:
-        page.goto(f"{upload_server}/upload")
-        wait_for_app(page, timeout=60_000)
+        sign_in_browser(page, f"{upload_server}/upload", "浏览器测试")
         page.get_by_text("上传活动记录").first.wait_for()
-        name = page.get_by_label("上传人姓名", exact=True).and_(page.get_by_test_id("stTextInputField"))
-        name.fill("浏览器测试")
-        name.press("Enter")
-        settled(page)
+        page.get_by_text("以 浏览器测试 的身份上传").wait_for()
         page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
             files=[{"name": "活动记录.csv", "mimeType": "text/csv", "buffer": FILE}]
         )

@@ -6,7 +6,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, sign_in_app
 from tests.corpus import VALID, ZH, build_corpus_database, to_csv
 
 BAD = ["2023-09-01", "北师大", "青龙一中", "", "吃饭", "页面坏行（测试）", "1", "1", "1", ""]
@@ -22,8 +22,12 @@ def page_db(demo_db_template, tmp_path, monkeypatch):
     return path
 
 
-def open_upload(lang: str) -> AppTest:
+def open_upload(lang: str, db_path=None, username: str = "ministry", role: str = "ministry", **scope) -> AppTest:
+    """The Upload page, signed in as an account of the database at `db_path` (ASSISTANCE_DB by default)."""
+    import os
+
     app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    sign_in_app(app, db_path or os.environ["ASSISTANCE_DB"], username, role, **scope)
     if lang == "en":
         app.query_params["lang"] = "en"
     app.run()
@@ -49,7 +53,6 @@ def metrics(app: AppTest) -> dict[str, str]:
 def test_upload_dry_run_then_commit_then_undo(page_db, lang):
     app = open_upload(lang)
     before = activity_count(page_db)
-    app.text_input(key="upload_by").input("测试员")
     app.file_uploader(key="upload_file").set_value(("活动记录.csv", FILE, "text/csv"))
     app.run()
     assert app.button(key="upload_commit").disabled, "commit waits for a dry run"
@@ -119,7 +122,6 @@ def test_an_instruction_sheet_in_front_is_skipped_without_choosing(page_db):
 
     data = to_xlsx({"填写说明": [["填写说明"], ["请在“活动记录”工作表中填写"]], "活动记录": [ZH, VALID[3]]})
     app = open_upload("zh")
-    app.text_input(key="upload_by").input("测试员")
     app.file_uploader(key="upload_file").set_value(("log.xlsx", data, "application/octet-stream"))
     app.run()
     assert app.selectbox(key="upload_sheet").value == ""  # automatic
@@ -167,7 +169,6 @@ def test_a_registry_file_is_refused_naming_the_registry_page(page_db, lang):
 def test_a_file_with_nothing_to_add_cannot_be_committed(page_db, lang):
     """Issue 13, item 9: a header-only file (0 rows to add) disables the commit; no empty batch."""
     app = open_upload(lang)
-    app.text_input(key="upload_by").input("测试员")
     app.file_uploader(key="upload_file").set_value(("header_only.csv", to_csv([ZH]).encode(), "text/csv"))
     app.run()
     app.button(key="upload_check").click()

@@ -23,19 +23,17 @@ COMMIT = SimpleNamespace(name="commit")
 def test_a_new_file_must_be_checked_before_it_can_be_committed():
     flow = UploadFlow()
     assert not flow.ready(FILE)
-    assert not flow.can_commit(FILE, "测试员")
-    assert flow.hint(FILE, "测试员") == "upload.check_first"
+    assert not flow.can_commit(FILE)
+    assert flow.hint(FILE) == "upload.check_first"
     assert flow.shown(FILE) is None
 
 
-def test_a_checked_file_can_be_committed_once_the_uploader_is_named():
+def test_a_checked_file_can_be_committed():
     flow = UploadFlow()
     assert flow.record_check(FILE, REPORT)
     assert flow.ready(FILE)
-    assert flow.hint(FILE, "  ") == "upload.name_required"
-    assert not flow.can_commit(FILE, "  ")
-    assert flow.can_commit(FILE, "测试员")
-    assert flow.hint(FILE, "测试员") is None
+    assert flow.can_commit(FILE)
+    assert flow.hint(FILE) is None
     assert flow.shown(FILE) == (REPORT, False)
 
 
@@ -47,8 +45,8 @@ def test_changing_the_file_sheet_or_strict_mode_makes_the_check_stale():
         Upload(FILE.file_id, FILE.name, sheet="活动"),
         Upload(FILE.file_id, FILE.name, strict=True),
     ):
-        assert not flow.can_commit(changed, "测试员")
-        assert flow.hint(changed, "测试员") == "upload.stale"
+        assert not flow.can_commit(changed)
+        assert flow.hint(changed) == "upload.stale"
         assert flow.shown(changed) is None
     assert flow.ready(FILE), "going back to the checked choice needs no new check"
 
@@ -69,11 +67,11 @@ def test_a_commit_replaces_the_check_and_stays_shown_until_another_file_is_chose
     assert flow.ready(FILE)
     assert flow.record_commit(FILE, COMMIT)
     assert flow.checked is None
-    assert flow.hint(FILE, "测试员") is None, "just committed: no 'check first' line"
+    assert flow.hint(FILE) is None, "just committed: no 'check first' line"
     assert flow.shown(FILE) == (COMMIT, True)
     assert flow.shown(None) == (COMMIT, True), "removing the file keeps the result on screen"
     assert flow.shown(Upload("id-2", "other.csv")) is None
-    assert flow.hint(Upload("id-2", "other.csv"), "测试员") == "upload.check_first"
+    assert flow.hint(Upload("id-2", "other.csv")) == "upload.check_first"
 
 
 def test_the_flash_message_shows_once():

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from scripts.screenshots import check_registry_file
-from tests.conftest import serve_streamlit, wait_for_app
+from tests.conftest import add_test_account, serve_streamlit, sign_in_browser
 from tests.ingest.test_ingest_browser import metric, settled
 from tests.registry.test_registry_page import REGISTRY
 
@@ -17,13 +17,13 @@ from tests.registry.test_registry_page import REGISTRY
 def registry_server(demo_db_template, tmp_path_factory):
     path = tmp_path_factory.mktemp("registry_server") / "server.duckdb"
     shutil.copy(demo_db_template, path)
+    add_test_account(path, "ministry", "ministry")
     yield from serve_streamlit(path)
 
 
 def test_registry_check_commit_and_undo_in_the_browser(registry_server, offline_page):
     page = offline_page.page
-    page.goto(f"{registry_server}/registry")
-    wait_for_app(page, timeout=60_000)
+    sign_in_browser(page, f"{registry_server}/registry")
     page.get_by_role("heading", name="名册管理").wait_for()
     check_registry_file(page, "zh", REGISTRY.decode().encode("gbk"), "名册.csv")  # GBK, as Excel saves it
     page.get_by_text("预检结果（尚未写入）").wait_for()

@@ -33,7 +33,7 @@ def page_db(demo_db, monkeypatch):
 
 
 def open_registry(lang: str) -> AppTest:
-    app = open_page("pages/registry.py", lang)
+    app = open_page("pages/registry.py", lang, account={"username": "名册员"})
     assert not app.exception, [e.value for e in app.exception]
     return app
 
@@ -90,7 +90,6 @@ def test_registry_dry_run_then_commit_then_undo(page_db, lang):
     app = open_registry(lang)
     assert (("名册管理",) if lang == "zh" else ("Registry",)) == tuple(t.value for t in app.title)
     before = query(page_db, "SELECT provenance, count(*) FROM pairings GROUP BY ALL ORDER BY 1")
-    app.text_input(key="registry_by").input("名册员")
     check(app, "registry", "名册.csv", REGISTRY)
 
     assert metrics(app) == dict(zip(words["metrics"], ("3", "2", "0", "0", "1"), strict=True))
@@ -127,7 +126,6 @@ def test_registry_dry_run_then_commit_then_undo(page_db, lang):
 
 def test_a_blocked_undo_names_the_later_batch(page_db):
     app = open_registry("en")
-    app.text_input(key="registry_by").input("tester")
     first = f"{HEADER}\n甘肃农业大学,甘肃,,榆中,榆中县第一中学,,省级,2023-09-01,,,\n".encode()
     second = f"{HEADER}\n甘肃农业大学,甘肃,,榆中,榆中县第一中学,,省级,2023-09-01,2026-08-31,,\n".encode()
     for name, data in (("first.csv", first), ("second.csv", second)):
@@ -156,7 +154,6 @@ def test_an_activity_log_dropped_on_the_registry_names_the_upload_page(page_db, 
 
 def test_a_plan_file_shows_its_changes_and_a_file_with_nothing_new_cannot_be_committed(page_db):
     app = open_registry("zh")
-    app.text_input(key="registry_by").input("计划员")
     first = f"{PLANS_HEADER}\n北师大,青龙一中,,2025,教研,6,\n".encode()
     check(app, "plans", "计划.csv", first)
     assert "这些配对的示例计划" in texts(app.warning)

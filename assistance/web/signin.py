@@ -1,0 +1,164 @@
+"""Sign-in for the shell (issue 12): who is signed in, the sign-in form, single sign-on, sign-out.
+
+With no account in the database (a fresh install, the embedded demo) nobody signs in: the app is browsable
+read-only and every write is switched off (`read_only`). Once an account exists every page needs a signed-in
+account: by name and password (access.accounts), or through the deployment's identity provider (`st.login`,
+Streamlit's `[auth]` secrets), whose e-mail or subject must be an account's `identity`.
+
+A password sign-in starts a server-side session (access.sessions). Its token is kept in this browser tab's
+session and, when the deployment has a cookie secret, in a signed cookie, so a reload or a pasted link in the same
+browser stays signed in until sign-out or the idle timeout. Streamlit cannot set a cookie from the server, so the
+cookie is written by a one-line script in the page; it holds only the signed random token (the database keeps
+its hash), and the server checks the session on every run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import duckdb
+import streamlit as st
+
+from assistance.access import audit
+from assistance.access.accounts import Account, account_by_identity, has_accounts, sign_in
+from assistance.access.sessions import (
+    COOKIE_NAME,
+    SECRET_ENV,
+    end_session,
+    idle_timeout,
+    resume_session,
+    sign,
+    start_session,
+    unsign,
+)
+from assistance.i18n import t
+
+_TOKEN = "_session_token"  # this tab's session token
+_COOKIE = "_cookie_write"  # a cookie value to write on the next run ("" clears it)
+_SSO_REFUSED = "_sso_refused"  # an identity the provider signed in that has no account here
+
+
+def cookie_secret() -> str | None:
+    """The secret that signs the session cookie: `ASSISTANCE_COOKIE_SECRET`, else `cookie_secret` of the
+    `[assistance]` or `[auth]` section of `.streamlit/secrets.toml`. Never in the repository."""
+    secret = os.environ.get(SECRET_ENV, "").strip()
+    if secret:
+        return secret
+    if not st.secrets.load_if_toml_exists():
+        return None
+    for section in ("assistance", "auth"):
+        value = (st.secrets.get(section) or {}).get("cookie_secret")
+        if value:
+            return str(value)
+    return None
+
+
+def sso_configured() -> bool:
+    """Whether the deployment has an identity provider (`[auth]` with a client in secrets.toml)."""
+    if not st.secrets.load_if_toml_exists():
+        return False
+    section = st.secrets.get("auth") or {}
+    return bool(section.get("client_id") or any(isinstance(value, dict) for value in section.values()))
+
+
+def _sso_account(con: duckdb.DuckDBPyConnection) -> Account | None:
+    """The account of the identity the provider signed in (st.user), if there is one and it is enabled."""
+    if not sso_configured() or not st.user.is_logged_in:
+        return None
+    identity = str(st.user.get("email") or st.user.get("sub") or "")
+    account = account_by_identity(con, identity) if identity else None
+    if account is None or account.disabled:
+        st.session_state[_SSO_REFUSED] = identity
+        return None
+    if st.session_state.get("_sso_recorded") != account.username:
+        audit.record_now(con, account, "sign_in", detail={"method": "oidc"})
+        st.session_state["_sso_recorded"] = account.username
+    return account
+
+
+def current_account(con: duckdb.DuckDBPyConnection) -> Account | None:
+    """The signed-in account of this run: this tab's session, else the browser's cookie, else single sign-on."""
+    token = st.session_state.get(_TOKEN) or unsign(st.context.cookies.get(COOKIE_NAME), cookie_secret())
+    account = resume_session(con, token)
+    if account is not None:
+        st.session_state[_TOKEN] = token
+        return account
+    if token:  # ended, idle too long, or the account disabled: forget it here and in the browser
+        st.session_state.pop(_TOKEN, None)
+        st.session_state[_COOKIE] = ""
+    return _sso_account(con)
+
+
+def _write_cookie() -> None:
+    """Write (or clear) the session cookie in the browser, once."""
+    value = st.session_state.pop(_COOKIE, None)
+    if value is None:
+        return
+    max_age = int(idle_timeout().total_seconds()) if value else 0
+    script = (
+        f"document.cookie = {json.dumps(COOKIE_NAME + '=' + value)} + '; path=/; SameSite=Strict; max-age={max_age}'"
+        " + (location.protocol === 'https:' ? '; Secure' : '');"
+    )
+    st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
+
+
+def gate(con: duckdb.DuckDBPyConnection, lang: str) -> tuple[Account | None, bool]:
+    """(the signed-in account, whether the app is read-only because no account exists). With accounts and no one
+    signed in, draw the sign-in form and stop the run."""
+    _write_cookie()
+    if not has_accounts(con):
+        return None, True
+    account = current_account(con)
+    if account is not None:
+        return account, False
+    _sign_in_form(con, lang)
+    st.stop()
+
+
+def _sign_in_form(con: duckdb.DuckDBPyConnection, lang: str) -> None:
+    """用户名 / 密码 / 登录, and the single sign-on button where the deployment has an identity provider. A refusal
+    never says which part was wrong. The sidebar (the pages, the filters) waits until someone is signed in; the
+    address stays as it was, so a pasted link opens its view once signed in."""
+    st.html("<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'] {display: none;}</style>")
+    _, middle, _ = st.columns([1, 2, 1])
+    with middle:
+        st.title(t("signin.title", lang))
+        st.caption(t("app.subtitle", lang))
+        with st.form("signin", enter_to_submit=True):
+            username = st.text_input(t("signin.username", lang), key="signin_username")
+            password = st.text_input(t("signin.password", lang), type="password", key="signin_password")
+            submitted = st.form_submit_button(t("signin.submit", lang), type="primary", width="stretch")
+        if submitted:
+            result = sign_in(con, username, password)
+            if result.account is not None:
+                token = start_session(con, result.account.username)
+                st.session_state[_TOKEN] = token
+                secret = cookie_secret()
+                if secret:
+                    st.session_state[_COOKIE] = sign(token, secret)
+                audit.record_now(con, result.account, "sign_in", detail={"method": "password"})
+                st.rerun()
+            message = t("signin.refused", lang)
+            if result.wait > 0:
+                message += " " + t("signin.wait", lang, seconds=max(1, round(result.wait)))
+            st.error(message, icon=":material/lock:")
+        if sso_configured():
+            refused = st.session_state.get(_SSO_REFUSED)
+            if refused and st.user.is_logged_in:
+                st.warning(t("signin.sso_unknown", lang, identity=refused))
+                st.button(t("signin.sign_out", lang), on_click=st.logout, key="sso_sign_out")
+            else:
+                st.button(t("signin.sso", lang), on_click=st.login, key="sso_sign_in", width="stretch")
+        if not cookie_secret():
+            st.caption(t("signin.no_cookie", lang))
+
+
+def sign_out(con: duckdb.DuckDBPyConnection, account: Account) -> None:
+    """End the session on the server, clear the cookie, and leave the identity provider's session too."""
+    end_session(con, st.session_state.pop(_TOKEN, None))
+    st.session_state[_COOKIE] = ""
+    st.session_state.pop("_sso_recorded", None)
+    audit.record_now(con, account, "sign_out")
+    if sso_configured() and st.user.is_logged_in:
+        st.logout()
