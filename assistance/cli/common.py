@@ -47,7 +47,7 @@ def open_db(args: argparse.Namespace, read_only: bool) -> tuple[duckdb.DuckDBPyC
     if not path.exists():
         return None, fail(t("ingest.cli.no_database", lang, path=path))
     con = db.connect(path, read_only=read_only)
-    if db.schema_version(con) < db.SCHEMA_VERSION:
+    if db.pending_migrations(con):
         if read_only:
             con.close()
             return None, fail(t("ingest.cli.old_schema", lang, path=path))

@@ -263,12 +263,113 @@ _V5_ACCESS = (
         detail JSON)""",
 )
 
+_V7_GUIDANCE = (
+    # The problem tracker (困难问题台账, issue 10). A problem belongs to one pairing, or to a county or a province
+    # when it spans several (`scope`); `scope_key` ('pairing:12', 'county:620102', 'province:620000') with the
+    # raised day and the normalised title is its natural key (docs/contracts.md, "Problem file"). `version` grows
+    # with every save: a save based on an older version is refused, never a silent overwrite.
+    "CREATE SEQUENCE seq_problem START 1",
+    """CREATE TABLE problems (
+        problem_id INTEGER PRIMARY KEY DEFAULT nextval('seq_problem'),
+        scope VARCHAR NOT NULL CHECK (scope IN ('pairing', 'county', 'province')),
+        pairing_id INTEGER,
+        county_adcode VARCHAR,
+        province_code VARCHAR,
+        scope_key VARCHAR NOT NULL,
+        raised_by VARCHAR NOT NULL CHECK (raised_by IN ('university', 'school', 'county', 'province')),
+        raised_on DATE NOT NULL,
+        category VARCHAR NOT NULL
+            CHECK (category IN ('teachers', 'funding', 'intake', 'management', 'facilities', 'policy', 'other')),
+        title VARCHAR NOT NULL,
+        title_key VARCHAR NOT NULL,
+        description VARCHAR,
+        owner_level VARCHAR NOT NULL CHECK (owner_level IN ('university', 'county', 'province', 'ministry')),
+        status VARCHAR NOT NULL DEFAULT 'open'
+            CHECK (status IN ('open', 'in_progress', 'constrained', 'resolved', 'discontinued')),
+        due_date DATE,
+        resolution VARCHAR,
+        resolved_on DATE,
+        version INTEGER NOT NULL DEFAULT 1,
+        provenance VARCHAR NOT NULL CHECK (provenance IN ('demo', 'imported', 'entered')),
+        batch_id INTEGER,
+        created_by VARCHAR,
+        created_at TIMESTAMP NOT NULL,
+        updated_by VARCHAR,
+        updated_at TIMESTAMP NOT NULL,
+        CHECK (due_date IS NULL OR due_date >= raised_on),
+        CHECK ((scope = 'pairing' AND pairing_id IS NOT NULL AND county_adcode IS NULL AND province_code IS NULL)
+            OR (scope = 'county' AND county_adcode IS NOT NULL AND pairing_id IS NULL AND province_code IS NULL)
+            OR (scope = 'province' AND province_code IS NOT NULL AND pairing_id IS NULL AND county_adcode IS NULL)),
+        CHECK (status NOT IN ('resolved', 'discontinued') OR (resolution IS NOT NULL AND resolved_on IS NOT NULL)),
+        UNIQUE (scope_key, raised_on, title_key))""",
+    # Every status change of a problem (and its creation): who, when, from, to, with a comment. Append-only.
+    "CREATE SEQUENCE seq_problem_event START 1",
+    """CREATE TABLE problem_history (
+        event_id BIGINT PRIMARY KEY DEFAULT nextval('seq_problem_event'),
+        problem_id INTEGER NOT NULL,
+        occurred_at TIMESTAMP NOT NULL,
+        username VARCHAR NOT NULL,
+        from_status VARCHAR,
+        to_status VARCHAR NOT NULL,
+        comment VARCHAR,
+        version INTEGER NOT NULL,
+        batch_id INTEGER)""",
+    # The good-practice library (典型经验): a case of one or more pairings, the measures it used, the problem
+    # categories it addresses, its texts, tags and evidence (the pairings' own activities); draft → recommended by
+    # the province → selected by the ministry, or returned.
+    "CREATE SEQUENCE seq_case START 1",
+    """CREATE TABLE cases (
+        case_id INTEGER PRIMARY KEY DEFAULT nextval('seq_case'),
+        title VARCHAR NOT NULL,
+        measures VARCHAR[] NOT NULL,
+        categories VARCHAR[] NOT NULL,
+        tags VARCHAR[] NOT NULL,
+        before_text VARCHAR,
+        action_text VARCHAR,
+        after_text VARCHAR,
+        status VARCHAR NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'recommended', 'selected', 'returned')),
+        version INTEGER NOT NULL DEFAULT 1,
+        provenance VARCHAR NOT NULL CHECK (provenance IN ('demo', 'entered')),
+        created_by VARCHAR,
+        created_at TIMESTAMP NOT NULL,
+        updated_by VARCHAR,
+        updated_at TIMESTAMP NOT NULL)""",
+    "CREATE TABLE case_pairings (case_id INTEGER NOT NULL, pairing_id INTEGER NOT NULL, "
+    "PRIMARY KEY (case_id, pairing_id))",
+    "CREATE TABLE case_evidence (case_id INTEGER NOT NULL, activity_id BIGINT NOT NULL, "
+    "PRIMARY KEY (case_id, activity_id))",
+    "CREATE SEQUENCE seq_case_event START 1",
+    """CREATE TABLE case_history (
+        event_id BIGINT PRIMARY KEY DEFAULT nextval('seq_case_event'),
+        case_id INTEGER NOT NULL,
+        occurred_at TIMESTAMP NOT NULL,
+        username VARCHAR NOT NULL,
+        from_status VARCHAR,
+        to_status VARCHAR NOT NULL,
+        comment VARCHAR)""",
+    # A problem file's batch logs its changes for undo like a registry or plan batch: the change log's entity
+    # CHECK gains 'problem' (DuckDB cannot alter a CHECK: the table is rebuilt, its rows kept).
+    "CREATE TABLE registry_changes_v7 AS SELECT * FROM registry_changes",
+    "DROP TABLE registry_changes",
+    """CREATE TABLE registry_changes (
+        batch_id INTEGER NOT NULL,
+        entity VARCHAR NOT NULL
+            CHECK (entity IN ('pairing', 'school', 'school_alias', 'party', 'plan_target', 'problem')),
+        key VARCHAR NOT NULL,
+        action VARCHAR NOT NULL CHECK (action IN ('insert', 'update', 'delete')),
+        before JSON,
+        after JSON)""",
+    "INSERT INTO registry_changes SELECT * FROM registry_changes_v7",
+    "DROP TABLE registry_changes_v7",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core registry and activity tables", _V1_CORE),
     Migration(2, "upload quarantine and batch details", _V2_QUARANTINE),
     Migration(3, "registry tiers, agreement cycles, plan batches, change log and demo archive", _V3_REGISTRY),
     Migration(4, "pinyin sort keys of names", _V4_SORT_KEYS),
     Migration(5, "accounts, sign-in sessions and the audit trail", _V5_ACCESS),
+    Migration(7, "problem tracker, good-practice library, problem batches in the change log", _V7_GUIDANCE),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -299,6 +400,26 @@ VIEWS = (
     FROM audit_log""",
     """CREATE OR REPLACE VIEW plan_overview AS
     SELECT pairing_id, school_year, measure, target, provenance, batch_id FROM plan_targets""",
+    # `overdue` as of today: not resolved or discontinued, and past its due date or raised more than 60 days ago
+    # (analytics.problems.OVERDUE_DAYS, the rule the pages apply with their own `today`).
+    """CREATE OR REPLACE VIEW problem_overview AS
+    SELECT p.problem_id, p.pairing_id, po.university, po.school,
+           coalesce(po.province_code, c.province_code, p.province_code) AS province_code, p.scope, p.raised_by,
+           p.raised_on, p.category, p.title, p.owner_level, p.status, p.due_date, p.resolved_on,
+           (p.status NOT IN ('resolved', 'discontinued')
+            AND (coalesce(p.due_date < current_date, false) OR current_date - p.raised_on > 60)) AS overdue,
+           p.provenance, coalesce(po.county_adcode, p.county_adcode) AS county_adcode, p.description,
+           p.resolution, p.version, p.batch_id, p.updated_at
+    FROM problems p
+    LEFT JOIN pairing_overview po ON po.pairing_id = p.pairing_id
+    LEFT JOIN counties c ON c.adcode = p.county_adcode""",
+    # One row per case and pairing (a case of two pairings has two rows).
+    """CREATE OR REPLACE VIEW case_overview AS
+    SELECT c.case_id, c.title, po.university, po.school, po.province_code, c.measures, c.tags, c.status,
+           c.updated_at, c.provenance, cp.pairing_id, c.categories
+    FROM cases c
+    LEFT JOIN case_pairings cp ON cp.case_id = c.case_id
+    LEFT JOIN pairing_overview po ON po.pairing_id = cp.pairing_id""",
 )
 
 
@@ -321,16 +442,28 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
 
 
+def pending_migrations(con: duckdb.DuckDBPyConnection, target: int = SCHEMA_VERSION) -> list[int]:
+    """The versions up to `target` that the file has not recorded yet. A migration is pending by its own number,
+    not by the highest one applied: a version numbered below one already applied (reserved and landed later)
+    still runs."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchone()[0]
+    done = {row[0] for row in con.execute("SELECT version FROM schema_version").fetchall()} if exists else set()
+    return [m.version for m in MIGRATIONS if m.version <= target and m.version not in done]
+
+
 def migrate(con: duckdb.DuckDBPyConnection, target: int = SCHEMA_VERSION) -> list[int]:
-    """Apply pending migrations up to `target`, each in its own transaction; return those applied."""
+    """Apply pending migrations up to `target` (`pending_migrations`), in order, each in its own transaction;
+    return those applied."""
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_version ("
         "version INTEGER PRIMARY KEY, description VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
     )
-    current = schema_version(con)
+    pending = set(pending_migrations(con, target))
     applied = []
     for migration in MIGRATIONS:
-        if migration.version <= current or migration.version > target:
+        if migration.version not in pending:
             continue
         with transaction(con) as cur:
             for statement in migration.statements:
