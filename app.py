@@ -24,6 +24,15 @@ try:
         st.Page("pages/schools.py", title=t("nav.schools", lang), icon=":material/fact_check:", url_path="schools"),
         st.Page("pages/upload.py", title=t("nav.upload", lang), icon=":material/upload_file:", url_path="upload"),
         st.Page("pages/registry.py", title=t("registry.nav", lang), icon=":material/list_alt:", url_path="registry"),
+        st.Page(
+            "pages/audit.py",
+            title=t("audit.nav", lang),
+            icon=":material/history:",
+            url_path="audit",
+            # In the menu for the ministry only; registered for everyone so that a typed address gets the page's
+            # own refusal rather than another page.
+            visibility="visible" if context.may("view_audit") else "hidden",
+        ),
         st.Page("pages/about.py", title=t("nav.about", lang), icon=":material/info:", url_path="about"),
     ]
     st.sidebar.caption(t("app.subtitle", lang))

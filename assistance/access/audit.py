@@ -59,6 +59,25 @@ def record_now(con: duckdb.DuckDBPyConnection, actor: Account | None, action: st
         record(cur, actor, action, **values)
 
 
+# The trail's filters (every value a parameter; no value: no condition).
+_WHERE = (
+    "WHERE (CAST($username AS VARCHAR) IS NULL OR username = $username) "
+    "AND (CAST($action AS VARCHAR) IS NULL OR action = $action) "
+    'AND (CAST($start AS TIMESTAMP) IS NULL OR "at" >= $start) '
+    'AND (CAST($end AS TIMESTAMP) IS NULL OR "at" <= $end)'
+)
+
+
+def _filters(username: str | None, action: str | None, start: date | None, end: date | None) -> dict:
+    """The parameters of `_WHERE`: whole days from `start` to `end`, both included."""
+    return {
+        "username": username or None,
+        "action": action or None,
+        "start": datetime.combine(start, time.min) if start else None,
+        "end": datetime.combine(end, time.max) if end else None,
+    }
+
+
 def audit_rows(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -67,21 +86,41 @@ def audit_rows(
     start: date | None = None,
     end: date | None = None,
     limit: int | None = None,
+    offset: int = 0,
 ) -> pd.DataFrame:
-    """The trail (the stable view `audit_overview`), newest first, filtered by user, action and days."""
-    params = {
-        "username": username or None,
-        "action": action or None,
-        "start": datetime.combine(start, time.min) if start else None,
-        "end": datetime.combine(end, time.max) if end else None,
-        "limit": limit,
-    }
+    """The trail (the stable view `audit_overview`), newest first (by time, then by order of writing), filtered by
+    user, action and days; `limit` rows from `offset` (a page of it)."""
+    params = _filters(username, action, start, end) | {"limit": limit, "offset": int(offset)}
     with cursor(con) as cur:
         return cur.execute(
-            "SELECT * FROM audit_overview WHERE (CAST($username AS VARCHAR) IS NULL OR username = $username) "
-            "AND (CAST($action AS VARCHAR) IS NULL OR action = $action) "
-            'AND (CAST($start AS TIMESTAMP) IS NULL OR "at" >= $start) '
-            'AND (CAST($end AS TIMESTAMP) IS NULL OR "at" <= $end) '
-            "ORDER BY event_id DESC LIMIT coalesce(CAST($limit AS BIGINT), 9223372036854775807)",
+            f'SELECT * FROM audit_overview {_WHERE} ORDER BY "at" DESC, event_id DESC '
+            "LIMIT coalesce(CAST($limit AS BIGINT), 9223372036854775807) OFFSET $offset",
             params,
         ).df()
+
+
+def audit_count(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    username: str | None = None,
+    action: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> int:
+    """How many events `audit_rows` with the same filters and no limit returns."""
+    with cursor(con) as cur:
+        sql = f"SELECT count(*) FROM audit_overview {_WHERE}"
+        return int(cur.execute(sql, _filters(username, action, start, end)).fetchone()[0])
+
+
+def audit_users(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The usernames the trail names (accounts, disabled ones too, and `cli:` operators), in order."""
+    with cursor(con) as cur:
+        return [row[0] for row in cur.execute("SELECT DISTINCT username FROM audit_overview ORDER BY 1").fetchall()]
+
+
+def audit_first_day(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The day of the oldest event (None: no event yet)."""
+    with cursor(con) as cur:
+        first = cur.execute('SELECT min("at") FROM audit_overview').fetchone()[0]
+    return first.date() if first is not None else None
