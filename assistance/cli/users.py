@@ -23,7 +23,9 @@ def add_command(sub: argparse._SubParsersAction, add_db: Callable[[argparse.Argu
     actions = users.add_subparsers(dest="users_command", required=True)
     add = actions.add_parser("add", help="create an account")
     add.add_argument("username")
-    add.add_argument("--role", required=True, choices=ROLES)
+    # Not argparse `choices`: an unknown role is refused by add_account like every other bad value (one line on
+    # stderr, status 2), not with argparse's usage text.
+    add.add_argument("--role", required=True, metavar="ROLE", help=f"one of: {', '.join(ROLES)}")
     add.add_argument("--university", help="the supporting party of a university account (or a viewer's scope)")
     add.add_argument("--province", help="the province code or name of a province account (or a viewer's scope)")
     add.add_argument("--school", help="the school of a school account")
