@@ -1,11 +1,11 @@
 """Signed-in browser sessions that survive a reload and a pasted link, until sign-out or idle timeout.
 
 The browser keeps a cookie `COOKIE_NAME` whose value is a random token and its HMAC under the deployment's cookie
-secret (`.streamlit/secrets.toml` `[auth_cookie] secret`, or the environment variable `ASSISTANCE_COOKIE_SECRET`;
-never in the repository). The database keeps only the token's SHA-256 with the session's last activity: a forged
-cookie fails the HMAC, a stolen database holds no usable token, and sign-out or disabling the account ends the
-session on the server, whatever the browser still holds. A session idle longer than `idle_timeout()` (default 8
-hours; `ASSISTANCE_IDLE_MINUTES`) needs a new sign-in.
+secret (the environment variable `ASSISTANCE_COOKIE_SECRET`, or `cookie_secret` under `[assistance]` or `[auth]`
+in `.streamlit/secrets.toml`; never in the repository). The database keeps only the token's SHA-256 with the
+session's last activity: a forged cookie fails the HMAC, a stolen database holds no usable token, and sign-out or
+disabling the account ends the session on the server, whatever the browser still holds. A session idle longer
+than `idle_timeout()` (default 8 hours; `ASSISTANCE_IDLE_MINUTES`) needs a new sign-in.
 """
 
 from __future__ import annotations

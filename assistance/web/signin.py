@@ -66,8 +66,10 @@ def _sso_account(con: duckdb.DuckDBPyConnection) -> Account | None:
     """The account of the identity the provider signed in (st.user), if there is one and it is enabled."""
     if not sso_configured() or not st.user.is_logged_in:
         return None
-    identity = str(st.user.get("email") or st.user.get("sub") or "")
-    account = account_by_identity(con, identity) if identity else None
+    # The account's identity may be the e-mail or the subject: try each the provider gave, e-mail first.
+    identities = [str(value) for value in (st.user.get("email"), st.user.get("sub")) if value]
+    identity = identities[0] if identities else ""
+    account = next(filter(None, (account_by_identity(con, value) for value in identities)), None)
     if account is None or account.disabled:
         st.session_state[_SSO_REFUSED] = identity
         return None
