@@ -29,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(init)
     init.add_argument("--empty", action="store_true", help="reference data only, no demo history")
 
-    ingest = sub.add_parser("ingest", help="import activity log files (CSV or XLSX)")
+    ingest = sub.add_parser("ingest", help="import activity log files (CSV, XLSX, XLS or ODS)")
     registry_commands.add_import_arguments(ingest, _add_db)
     ingest.add_argument("--strict", action="store_true", help="commit nothing from a file with a rejected row")
 

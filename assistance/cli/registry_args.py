@@ -14,7 +14,7 @@ def add_commands(sub: argparse._SubParsersAction, add_db: Callable[[argparse.Arg
     """registry import FILE… | registry export -o FILE | plans import FILE… (docs/contracts.md, "Command line")."""
     registry = sub.add_parser("registry", help="import or export the pairing registry (any tier)")
     actions = registry.add_subparsers(dest="action", required=True)
-    add_import_arguments(actions.add_parser("import", help="import registry files (CSV or XLSX)"), add_db)
+    add_import_arguments(actions.add_parser("import", help="import registry files (CSV, XLSX, XLS or ODS)"), add_db)
     export = actions.add_parser("export", help="write the registry in the import format (CSV or XLSX)")
     add_db(export)
     export.add_argument("--tier", help="national, provincial or municipal (default: all)")
@@ -22,7 +22,7 @@ def add_commands(sub: argparse._SubParsersAction, add_db: Callable[[argparse.Arg
 
     plans = sub.add_parser("plans", help="import 一校一策 plan targets")
     plan_actions = plans.add_subparsers(dest="action", required=True)
-    add_import_arguments(plan_actions.add_parser("import", help="import plan files (CSV or XLSX)"), add_db)
+    add_import_arguments(plan_actions.add_parser("import", help="import plan files (CSV, XLSX, XLS or ODS)"), add_db)
 
 
 def add_output_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,7 +38,7 @@ def add_import_arguments(parser: argparse.ArgumentParser, add_db: Callable[[argp
     add_db(parser)
     parser.add_argument("--dry-run", action="store_true", help="validate and report; write nothing")
     parser.add_argument("--json", action="store_true", help="one JSON object per file on stdout")
-    parser.add_argument("--sheet", help="XLSX sheet name (default: the first sheet with a header of the file's kind)")
+    parser.add_argument("--sheet", help="workbook sheet (default: the first sheet with a header of the file's kind)")
     parser.add_argument("--uploaded-by", default="cli", help="name recorded on the upload batch")
 
 

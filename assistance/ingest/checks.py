@@ -9,6 +9,7 @@ and judges them in one SQL statement into a table raw → value, err (an error c
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import duckdb
@@ -24,6 +25,9 @@ Mark = Callable[[str], None]  # hears the name of each finished check (the bench
 MAX_TITLE_CHARS = 200
 MAX_COUNT = 2_147_483_647  # the INTEGER columns' limit
 MAX_HOURS = 100_000.0
+_PARALLEL_ROWS = 50_000  # titles cleaned in two threads from this many rows
+# The cells of ing_cells that ing_d_title carries beside the cleaned title and notes.
+_ROW_CELLS = ("date", "university", "school", "county", "measure", "teachers", "students", "hours")
 
 # Synonyms accepted for measures on top of the canonical code and labels (docs/contracts.md, "Activity log file").
 MEASURE_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -161,29 +165,46 @@ def check_measures(cur: duckdb.DuckDBPyConnection) -> None:
 
 
 def check_titles(cur: duckdb.DuckDBPyConnection) -> None:
-    """The view ing_d_title(line, title, norm, title_key, err, notes): required, at most MAX_TITLE_CHARS."""
-    # Titles and notes are mostly distinct, so they are cleaned row by row (still in C), keyed by line. The
-    # stored title is the user's text, trimmed; the natural key uses its NFKC form (db.title_key_sql).
-    texts = cur.sql("SELECT line, title, notes FROM ing_cells").to_arrow_table()
-    cur.register(
-        "ing_text_in",
-        pa.table(
-            {
-                "line": texts["line"],
-                "title": _trim_array(texts["title"]),
-                "norm": _normalise_array(texts["title"]),
-                "notes": _trim_array(texts["notes"]),
-            }
-        ),
-    )
-    # A view: the keys are computed once, while the rows are staged (the arrow table stays registered on
-    # this cursor, which is closed at the end of the run).
+    """ing_d_title: every row of ing_cells with its title and notes cleaned, ready to be joined to the other
+    checks: line, the cells of the other fields (date, university, school, county, measure, teachers, students,
+    hours), title, norm, title_key, err (required, at most MAX_TITLE_CHARS) and notes."""
+    # Titles and notes are mostly distinct, so they are cleaned row by row (still in C, the two halves of the file
+    # at once: pyarrow lets go of the GIL). The stored title is the user's text, trimmed; the natural key uses its
+    # NFKC form (db.title_key_sql). The other cells come along, so that the rows need no join on their line.
+    others = ", ".join(name for name in _ROW_CELLS)
+    texts = cur.sql(f"SELECT line, {others}, title, notes FROM ing_cells").to_arrow_table()
+    cur.register("ing_text_in", _clean_texts(texts))
+    # A view: the keys are computed once, while the rows are staged (the arrow table stays registered on this
+    # cursor, which is closed at the end of the run). `norm` is trimmed, so only a title with a tab, a line break or
+    # two spaces in a row needs the regular expression of title_key_sql: the others' key is the text in lower case.
+    spaced = " OR ".join(f"contains(norm, {c})" for c in ("'  '", "chr(9)", "chr(10)", "chr(11)", "chr(12)", "chr(13)"))
     cur.execute(
-        f"""CREATE TEMP VIEW ing_d_title AS SELECT line, title, norm, {title_key_sql("norm")} AS title_key,
+        f"""CREATE TEMP VIEW ing_d_title AS SELECT line, {others}, title, norm,
+            CASE WHEN {spaced} THEN {title_key_sql("norm")} ELSE lower(norm) END AS title_key,
             CASE WHEN norm IS NULL THEN 'required' WHEN length(norm) > {MAX_TITLE_CHARS}
                  THEN 'title_too_long' END AS err, notes
         FROM ing_text_in"""
     )
+
+
+def _clean_texts(texts: pa.Table) -> pa.Table:
+    """The rows with their title (trimmed), norm (the title NFKC-folded and trimmed) and notes (trimmed), empty →
+    NULL; a large file's halves in two threads."""
+
+    def clean(part: pa.Table) -> pa.Table:
+        cleaned = {
+            "title": _trim_array(part["title"]),
+            "norm": _normalise_array(part["title"]),
+            "notes": _trim_array(part["notes"]),
+        }
+        return pa.table({**{name: part[name] for name in ("line", *_ROW_CELLS)}, **cleaned})
+
+    if texts.num_rows < _PARALLEL_ROWS:
+        return clean(texts)
+    half = texts.num_rows // 2
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first, second = pool.map(clean, (texts.slice(0, half), texts.slice(half)))
+    return pa.concat_tables([first, second])
 
 
 def check_counts(cur: duckdb.DuckDBPyConnection) -> None:

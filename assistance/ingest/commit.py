@@ -24,12 +24,13 @@ def commit_batch(cur: duckdb.DuckDBPyConnection, report: IngestReport, staged: S
     """Insert the fresh rows and record the batch (with its rejected rows); return the batch id. The caller's
     transaction makes it all or nothing."""
     batch_id = next_batch_id(cur)
-    # Inserting in key order keeps DuckDB's unique index fast (several times faster than file order).
+    # Only the fresh rows (ing_fresh: the first of each natural key in the file, none stored yet, found under the
+    # write lock): activities has no unique index (store.db migration 6), this anti-join is the guard. In file order.
     inserted = cur.execute(
         "INSERT INTO activities (pairing_id, date, measure, title, title_key, teachers, students, hours, notes, "
         "provenance, batch_id) SELECT s.pairing_id, s.date, s.measure, s.title, s.title_key, s.teachers, "
         "s.students, s.hours, s.notes, 'imported', ? FROM ing_staged s SEMI JOIN ing_fresh f ON f.line = s.line "
-        "ORDER BY s.pairing_id, s.date, s.measure, s.title_key",
+        "ORDER BY s.line",
         [batch_id],
     ).fetchall()[0][0]
     if inserted != report.inserted:  # cannot happen under the write lock; keep the invariant regardless

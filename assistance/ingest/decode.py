@@ -2,14 +2,16 @@
 
 Why it is built this way:
 * The format comes from the content, not the name: coordinators rename .xls and .ods files to .xlsx/.csv,
-  and those must get a clear message instead of garbage rows.
+  and those must still be read as what they are (or get a clear message), never as garbage rows.
 * Files are decoded in Python (DuckDB's encoding and Excel extensions cannot be downloaded offline): UTF-8
   with or without BOM, UTF-16 with a BOM, else GB18030 (what Excel on Chinese Windows writes).
 * A workbook is read from the sheet the user chose, else from its first sheet with a header: an instruction
   sheet in front ("填写说明") is skipped, and a workbook without any header names its sheets and the choice.
 * A quote-free UTF-8 CSV (what Excel and WPS write for ordinary logs) is read by DuckDB's own `read_csv`,
-  the fastest reader available; other CSVs go through Python's `csv` module and XLSX through openpyxl.
-* Line numbers are the file's own (header = line 1; for XLSX the sheet row) and blank lines are skipped and
+  the fastest reader available; other CSVs go through Python's `csv` module. Workbooks (.xlsx, Excel 97-2003
+  .xls as WPS and older Office save them, OpenDocument .ods) are read by python-calamine (Rust); openpyxl only
+  writes templates and exports.
+* Line numbers are the file's own (header = line 1; for a workbook the sheet row) and blank lines are skipped and
   not counted, whichever reader is used, so every message points at the line the user sees.
 """
 
@@ -31,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from assistance.ingest.errors import IngestFileError
 from assistance.ingest.fields import ACTIVITIES, HEADER_SCAN_ROWS, KINDS, FileKind, match_row, recognise
@@ -38,7 +41,8 @@ from assistance.ingest.fields import ACTIVITIES, HEADER_SCAN_ROWS, KINDS, FileKi
 Progress = Callable[[float, str], None]
 
 DEFAULT_MAX_UPLOAD_MB = 20.0
-XLSX_MAX_UNPACKED = 1_000_000_000  # refuse zip bombs before openpyxl unpacks them
+XLSX_MAX_UNPACKED = 1_000_000_000  # refuse zip bombs (.xlsx, .ods) before they are unpacked
+WORKBOOKS = ("xlsx", "xls", "ods")  # the formats read as workbooks
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CONTROL = re.compile(r"[\x01-\x08\x0e-\x19\x1b-\x1f\x7f]")
@@ -89,7 +93,7 @@ def read_source(source: bytes | Path, max_bytes: int) -> bytes:
 
 
 def sniff_format(data: bytes) -> str:
-    """'xlsx' or 'csv' from the content (not the name); anything else raises `IngestFileError`."""
+    """'xlsx', 'xls', 'ods' or 'csv' from the content (not the name); anything else raises `IngestFileError`."""
     if not data:
         raise IngestFileError("empty")
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
@@ -102,10 +106,10 @@ def sniff_format(data: bytes) -> str:
         if "xl/workbook.xml" in names or any(n.startswith("xl/worksheets/") for n in names):
             return "xlsx"
         if b"opendocument.spreadsheet" in mimetype:
-            raise IngestFileError("ods")
+            return "ods"
         raise IngestFileError("zip")
-    if data.startswith(_OLE_MAGIC):
-        raise IngestFileError("xls")
+    if data.startswith(_OLE_MAGIC):  # Excel 97-2003 and WPS .et; also how a password-protected .xlsx is stored
+        return "xls"
     return "csv"
 
 
@@ -256,11 +260,11 @@ def _rows_to_table(rows: list[list], lines: list[int]) -> pa.Table:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# XLSX
+# Workbooks: .xlsx, .xls, .ods
 
 
 def _cell_text(value: object) -> str | None:
-    """An XLSX cell as the text a user sees: dates as YYYY-MM-DD, 12.0 as 12."""
+    """A workbook cell as the text a user sees: dates as YYYY-MM-DD, 12.0 as 12."""
     if value is None or isinstance(value, str):
         return value or None
     if isinstance(value, bool):
@@ -270,107 +274,144 @@ def _cell_text(value: object) -> str | None:
     if isinstance(value, datetime):
         day = f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
         return day if value.time() == dtime(0) else f"{day} {value.strftime('%H:%M:%S')}"
-    return str(value)  # str, int, other floats, date (ISO), time, timedelta
+    return str(value)  # int, other floats, date (ISO), time, timedelta
+
+
+def _column_text(values: tuple) -> pa.Array:
+    """One column of a sheet as text (`_cell_text`; most cells are text, which passes through as it is)."""
+    return pa.array([(v or None) if v.__class__ is str else _cell_text(v) for v in values], pa.string())
 
 
 def _open_workbook(data: bytes):
-    import openpyxl
+    from python_calamine import CalamineWorkbook
 
-    return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    return CalamineWorkbook.from_object(io.BytesIO(data))
 
 
-def xlsx_sheet_names(data: bytes) -> list[str]:
-    """The worksheet names of a workbook (for the page's sheet choice); [] if it cannot be opened."""
+def _worksheet_names(workbook) -> list[str]:
+    """The workbook's worksheets in order (chart and dialog sheets hold no rows)."""
+    from python_calamine import SheetTypeEnum
+
+    return [m.name for m in workbook.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+
+
+def sheet_names(data: bytes) -> list[str]:
+    """The worksheet names of a workbook of any format (for the page's sheet choice); [] if it cannot be opened."""
     try:
         workbook = _open_workbook(data)
     except Exception:
         return []
     try:
-        return [sheet.title for sheet in workbook.worksheets]
+        return _worksheet_names(workbook)
+    except Exception:
+        return []
     finally:
         workbook.close()
 
 
-def _leading_rows(worksheet) -> list[list[str | None]]:
+def _sheet_rows(workbook, name: str) -> list[list]:
+    """Every row of a worksheet from its cell A1 (so that a row's index + 1 is its row number), cells as calamine
+    gives them ('' when empty)."""
+    return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+
+def _leading_rows(rows: list[list]) -> list[list[str | None]]:
     """A worksheet's first non-empty rows, as many as the header search reads."""
-    rows: list[list[str | None]] = []
-    for row in worksheet.iter_rows(min_row=1, values_only=True):
-        cells = [_cell_text(v) for v in row or ()]
+    leading: list[list[str | None]] = []
+    for row in rows:
+        cells = [_cell_text(v) for v in row]
         if any(c is not None for c in cells):
-            rows.append(cells)
-            if len(rows) == HEADER_SCAN_ROWS:
+            leading.append(cells)
+            if len(leading) == HEADER_SCAN_ROWS:
                 break
-    return rows
+    return leading
 
 
-def _header_sheet(worksheets: list, kind: FileKind | None):
+def _header_sheet(names: list[str], rows_of: Callable[[str], list[list]], kind: FileKind | None) -> str:
     """The sheet to read when none was chosen: the first whose leading rows hold a complete header of `kind`,
     else the first with a header of another kind (so the import can name the page it belongs to). A workbook
     whose sheets have no header at all is refused with a message that lists them and names the sheet choice.
     One sheet is simply read (its own header search explains what is missing)."""
-    if len(worksheets) == 1:
-        return worksheets[0]
+    if len(names) == 1:
+        return names[0]
     kinds = [kind, *(k for k in KINDS if k != kind)] if kind is not None else list(KINDS)
     other = None
-    for worksheet in worksheets:
-        worksheet.reset_dimensions()
-        for cells in _leading_rows(worksheet):
+    for name in names:
+        for cells in _leading_rows(rows_of(name)):
             found = recognise(cells, kinds)
             if found is not None and (kind is None or found.kind == kind):
-                return worksheet
+                return name
             if found is not None and other is None:
-                other = worksheet
+                other = name
     if other is not None:
         return other
-    titles = [ws.title for ws in worksheets]
 
-    def names(lang: str) -> str:
-        return ", ".join(f'"{t}"' for t in titles) if lang == "en" else "、".join(f"“{t}”" for t in titles)
+    def listed(lang: str) -> str:
+        return ", ".join(f'"{t}"' for t in names) if lang == "en" else "、".join(f"“{t}”" for t in names)
 
-    raise IngestFileError("no_header_in_sheets", count=len(titles), sheets=names, scan=HEADER_SCAN_ROWS)
+    raise IngestFileError("no_header_in_sheets", count=len(names), sheets=listed, scan=HEADER_SCAN_ROWS)
 
 
-def _read_xlsx(data: bytes, sheet: str | None, progress: Progress, kind: FileKind | None) -> tuple[pa.Table, str]:
+def _rows_table(rows: list[list]) -> pa.Table:
+    """A sheet's non-empty rows as (line, c0…cN): the line is the sheet row; a row whose every cell is empty is
+    skipped, and so is a column on the right without a single cell (column by column in Arrow, not cell by
+    cell)."""
+    width = max((len(row) for row in rows), default=0)
+    if not rows or not width:
+        return _rows_to_table([], [])
+    if any(len(row) != width for row in rows):  # calamine's rows are rectangular; be safe with any other
+        rows = [list(row) + [""] * (width - len(row)) for row in rows]
+    columns = [_column_text(values) for values in zip(*rows, strict=True)]
+    while len(columns) > 1 and columns[-1].null_count == len(columns[-1]):  # no trailing column without a cell
+        columns.pop()
+    filled = columns[0].is_valid()
+    for column in columns[1:]:
+        filled = pc.or_(filled, column.is_valid())
+    lines = pa.array(np.arange(1, len(rows) + 1, dtype=np.int64))
+    table = pa.table({"line": lines, **{f"c{p}": column for p, column in enumerate(columns)}})
+    return table.filter(filled)
+
+
+def _read_workbook(
+    data: bytes, file_format: str, sheet: str | None, progress: Progress, kind: FileKind | None
+) -> tuple[pa.Table, str]:
     """The chosen worksheet's (or else the first with a header) non-empty rows with their sheet row numbers."""
-    try:
-        unpacked = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise IngestFileError("xlsx_corrupt", detail=str(exc)[:200]) from exc
-    if unpacked > XLSX_MAX_UNPACKED:
-        raise IngestFileError("xlsx_corrupt", detail=f"unpacks to {unpacked} bytes")
+    failed = "xlsx_corrupt" if file_format == "xlsx" else file_format  # xls: damaged or password-protected
+    if file_format != "xls":  # a zip: refuse a bomb before it is unpacked
+        try:
+            unpacked = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise IngestFileError(failed, detail=str(exc)[:200]) from exc
+        if unpacked > XLSX_MAX_UNPACKED:
+            raise IngestFileError(failed, detail=f"unpacks to {unpacked} bytes")
     try:
         workbook = _open_workbook(data)
     except Exception as exc:
-        raise IngestFileError("xlsx_corrupt", detail=str(exc)[:200]) from exc
+        raise IngestFileError(failed, detail=str(exc)[:200]) from exc
     try:
-        worksheets = workbook.worksheets
+        names = _worksheet_names(workbook)
+        loaded: dict[str, list[list]] = {}
+
+        def rows_of(name: str) -> list[list]:
+            if name not in loaded:
+                loaded[name] = _sheet_rows(workbook, name)
+            return loaded[name]
+
         if sheet:
-            matches = [ws for ws in worksheets if ws.title == sheet]
-            if not matches:
-                raise IngestFileError("sheet_missing", sheet=sheet, sheets="、".join(ws.title for ws in worksheets))
-            worksheet = matches[0]
-        elif worksheets:
-            worksheet = _header_sheet(worksheets, kind)
+            if sheet not in names:
+                raise IngestFileError("sheet_missing", sheet=sheet, sheets="、".join(names))
+            chosen = sheet
+        elif names:
+            chosen = _header_sheet(names, rows_of, kind)
         else:
             raise IngestFileError("no_sheets")
-        total = worksheet.max_row or 0
-        worksheet.reset_dimensions()  # some writers record a wrong size; read every row that is there
-        rows: list[list[str | None]] = []
-        lines: list[int] = []
-        for number, row in enumerate(worksheet.iter_rows(min_row=1, values_only=True), start=1):
-            if not row:
-                continue
-            cells = [_cell_text(v) for v in row]
-            if any(c is not None for c in cells):
-                rows.append(cells)
-                lines.append(number)
-            if number % 5000 == 0:
-                progress(0.05 + 0.35 * min(number / total, 1.0) if total else 0.2, "parse")
-        return _rows_to_table(rows, lines), worksheet.title
+        rows = rows_of(chosen)
+        progress(0.25, "parse")
+        return _rows_table(rows), chosen
     except IngestFileError:
         raise
     except Exception as exc:
-        raise IngestFileError("xlsx_corrupt", detail=str(exc)[:200]) from exc
+        raise IngestFileError(failed, detail=str(exc)[:200]) from exc
     finally:
         workbook.close()
 
@@ -383,7 +424,7 @@ def _read_xlsx(data: bytes, sheet: str | None, progress: Progress, kind: FileKin
 class ParsedFile:
     """How the file's rows reach DuckDB; cached between `validate()` and `run()`."""
 
-    file_format: str  # csv | xlsx
+    file_format: str  # csv | xlsx | xls | ods
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
@@ -409,9 +450,10 @@ def parse(
     """Recognise the file and plan its reading; `path` is where `data` came from (None for an upload). Without
     a chosen `sheet`, a workbook is read from its first sheet with a header of `kind` (any kind if None); a CSV's
     delimiter is the one that makes the best header of `kind` (of an activity log if None)."""
-    if sniff_format(data) == "xlsx":
-        table, sheet_name = _read_xlsx(data, sheet, progress, kind)
-        return ParsedFile("xlsx", sheet=sheet_name, width=table.num_columns - 1, table=table)
+    file_format = sniff_format(data)
+    if file_format in WORKBOOKS:
+        table, sheet_name = _read_workbook(data, file_format, sheet, progress, kind)
+        return ParsedFile(file_format, sheet=sheet_name, width=table.num_columns - 1, table=table)
     kind = kind or ACTIVITIES
     plain_utf8 = not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and b"\x00" not in data
     head = _utf8_prefix(data[3:] if data.startswith(codecs.BOM_UTF8) else data) if plain_utf8 else None

@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from assistance.ingest.decode import ParsedFile, decode_text, physical_lines, read_csv_python
 from assistance.ingest.fields import ACTIVITIES, HEADER_SCAN_ROWS, FieldMatch, FileKind, find_header
-from assistance.store.transaction import registered
 
+# DuckDB hands a read over in batches of this many rows (Arrow record batches scanned in parallel later).
+_BATCH_ROWS = 122_880
 VISIBLE = "[^\\s\\x{a0}\\x{3000}\\x{feff}\\x{200b}]"  # RE2: a cell holding anything but spaces
 
 
@@ -90,12 +92,16 @@ def _name_cells(cur: duckdb.DuckDBPyConnection, header: FieldMatch, header_line:
 
 
 def stage_raw(cur: duckdb.DuckDBPyConnection, parsed: ParsedFile) -> ParsedFile:
-    """Make the view ing_raw (line, c0…cN): DuckDB's own read of the file, or the rows parsed in Python.
+    """Register ing_raw (line, c0…cN) on the cursor: DuckDB's own read of the file, or the rows parsed in Python.
 
-    Returns the plan that was used: a fast-path plan DuckDB could not follow comes back as a Python-parsed
-    one, which the caller keeps for the next run."""
+    Either way ing_raw is an Arrow table, not a temporary table: copying a million text rows into DuckDB's
+    temporary storage costs as much again as reading them, while DuckDB scans Arrow in place. Returns the plan
+    that was used: a fast-path plan DuckDB could not follow comes back as a Python-parsed one, which the caller
+    keeps for the next run."""
     if parsed.csv_path is not None:
-        if _read_with_duckdb(cur, parsed):
+        table = _read_with_duckdb(cur, parsed)
+        if table is not None:
+            cur.register("ing_raw", table)
             return parsed
         # DuckDB and the line count disagree (or it is not UTF-8 after all): use the careful reader.
         text, encoding = decode_text(Path(parsed.csv_path).read_bytes())
@@ -103,32 +109,31 @@ def stage_raw(cur: duckdb.DuckDBPyConnection, parsed: ParsedFile) -> ParsedFile:
         encoding = parsed.encoding or encoding  # the uploaded file's own encoding, not the converted copy's
         parsed = ParsedFile("csv", encoding=encoding, delimiter=parsed.delimiter, table=table)
     parsed.width = parsed.table.num_columns - 1
-    with registered(cur, "ing_parsed", parsed.table):
-        cur.execute("CREATE TEMP TABLE ing_read AS SELECT * FROM ing_parsed")
-    cur.execute("CREATE TEMP VIEW ing_raw AS SELECT * FROM ing_read")
+    cur.register("ing_raw", parsed.table)
     return parsed
 
 
-def _read_with_duckdb(cur: duckdb.DuckDBPyConnection, parsed: ParsedFile) -> bool:
-    """read_csv into ing_read; False if DuckDB fails or its rows do not match the file's non-empty lines."""
+def _read_with_duckdb(cur: duckdb.DuckDBPyConnection, parsed: ParsedFile) -> pa.Table | None:
+    """read_csv into Arrow (line, c0…cN); None if DuckDB fails or its rows do not match the file's non-empty
+    lines."""
     delim = "'\\t'" if parsed.delimiter == "\t" else "','"
     for _attempt in range(2):
         columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(parsed.width)) + "}"
         try:
-            cur.execute(
-                "CREATE TEMP TABLE ing_read AS SELECT * FROM read_csv(?, auto_detect = false, header = false, "
+            table = cur.sql(
+                "SELECT * FROM read_csv(?, auto_detect = false, header = false, "
                 f"delim = {delim}, quote = '\"', escape = '\"', columns = {columns}, null_padding = true, "
                 "strict_mode = false)",
-                [parsed.csv_path],
-            )
-            count, spare = cur.execute(f"SELECT count(*), count(c{parsed.width - 1}) FROM ing_read").fetchall()[0]
+                params=[parsed.csv_path],
+            ).to_arrow_table(_BATCH_ROWS)
         except duckdb.Error:
-            cur.execute("DROP TABLE IF EXISTS ing_read")
-            return False
+            return None
+        count, spare = table.num_rows, table.num_rows - table.column(parsed.width - 1).null_count
         if count == parsed.expected_rows and (parsed.exact_width or not spare):
             if not parsed.exact_width:  # the spare column stayed empty: it is not part of the file
                 parsed.width -= 1
                 parsed.exact_width = True
+                table = table.drop_columns([f"c{parsed.width}"])
             break
         # Blank lines (DuckDB skips them) or a row wider than the leading ones: measure exactly.
         width = parsed.width
@@ -139,16 +144,8 @@ def _read_with_duckdb(cur: duckdb.DuckDBPyConnection, parsed: ParsedFile) -> boo
         if parsed.width <= width and count == parsed.expected_rows:
             parsed.width = width
             break
-        cur.execute("DROP TABLE ing_read")
     else:
-        cur.execute("DROP TABLE IF EXISTS ing_read")
-        return False
-    # Row i of the read is line i + 1, or the i-th non-empty line when there are blank lines. (rowid is no
-    # help: rows created inside a transaction carry offset row ids.)
-    if parsed.line_map is None:
-        lines = f"(SELECT range + 1 AS line FROM range({int(count)}))"
-    else:
-        cur.register("ing_line_map", pa.table({"line": pa.array(parsed.line_map, pa.int64())}))
-        lines = "ing_line_map"
-    cur.execute(f"CREATE TEMP VIEW ing_raw AS SELECT m.line, r.* FROM ing_read r POSITIONAL JOIN {lines} m")
-    return True
+        return None
+    # Row i of the read is line i + 1, or the i-th non-empty line when there are blank lines.
+    lines = np.arange(1, count + 1, dtype=np.int64) if parsed.line_map is None else parsed.line_map
+    return table.add_column(0, "line", pa.array(lines, pa.int64()))

@@ -56,7 +56,7 @@ def join_rows(cur: duckdb.DuckDBPyConnection) -> None:
         SELECT *, NOT blank AND coalesce(date_err, uni_err, place_err, measure_err, title_err, teachers_err,
                                          students_err, hours_err) IS NULL AS valid
         FROM (
-            SELECT c.line,
+            SELECT dt.line,
                 (dd.norm IS NULL AND dp.u_norm IS NULL AND dp.s_norm IS NULL AND dp.c_norm IS NULL
                  AND dm.norm IS NULL AND dt.norm IS NULL AND dte.norm IS NULL AND dst.norm IS NULL
                  AND dh.norm IS NULL AND dt.notes IS NULL) AS blank,
@@ -68,14 +68,13 @@ def join_rows(cur: duckdb.DuckDBPyConnection) -> None:
                 dst.value AS students, dst.err AS students_err,
                 dh.value AS hours, dh.err AS hours_err,
                 dt.notes
-            FROM ing_cells c
-            JOIN ing_d_date dd ON dd.raw = c.date
-            JOIN ing_d_place dp ON dp.u = c.university AND dp.s = c.school AND dp.c = c.county
-            JOIN ing_d_measure dm ON dm.raw = c.measure
-            JOIN ing_d_title dt ON dt.line = c.line
-            JOIN ing_d_count dte ON dte.raw = c.teachers
-            JOIN ing_d_count dst ON dst.raw = c.students
-            JOIN ing_d_hours dh ON dh.raw = c.hours)"""
+            FROM ing_d_title dt
+            JOIN ing_d_date dd ON dd.raw = dt.date
+            JOIN ing_d_place dp ON dp.u = dt.university AND dp.s = dt.school AND dp.c = dt.county
+            JOIN ing_d_measure dm ON dm.raw = dt.measure
+            JOIN ing_d_count dte ON dte.raw = dt.teachers
+            JOIN ing_d_count dst ON dst.raw = dt.students
+            JOIN ing_d_hours dh ON dh.raw = dt.hours)"""
     )
     cur.execute(
         "CREATE TEMP TABLE ing_first AS SELECT pairing_id, date, measure, title_key, min(line) AS line "

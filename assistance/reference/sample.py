@@ -18,7 +18,7 @@ import pandas as pd
 
 from assistance.reference.calendar import month_starts
 from assistance.reference.codes import PROGRAMME_START
-from assistance.store.db import title_key_sql
+from assistance.store.db import new_natural_key, title_key_sql
 from assistance.store.transaction import transaction
 
 SEED = 20220901
@@ -139,11 +139,14 @@ def load_demo(con: duckdb.DuckDBPyConnection, end: date | None = None, seed: int
     # on the transaction's cursor and end with it.
     with transaction(con) as cur:
         cur.register("demo_activities", activities.assign(title_nfkc=activities["title"].str.normalize("NFKC")))
+        # One row per natural key, none already stored (activities has no unique index: store.db.new_natural_key).
         cur.execute(
             "INSERT INTO activities (pairing_id, date, measure, title, title_key, teachers, students, "
-            f"hours, notes, provenance) SELECT pairing_id, date, measure, title, {title_key_sql('title_nfkc')}, "
-            "teachers, students, hours, nullif(notes, ''), 'demo' FROM demo_activities "
-            "ORDER BY pairing_id, date, measure, title ON CONFLICT DO NOTHING"
+            "hours, notes, provenance) SELECT pairing_id, date, measure, title, title_key, teachers, students, "
+            f"hours, nullif(notes, ''), 'demo' FROM (SELECT *, {title_key_sql('title_nfkc')} AS title_key "
+            f"FROM demo_activities) d WHERE {new_natural_key('d')} "
+            "QUALIFY row_number() OVER (PARTITION BY pairing_id, date, measure, title_key ORDER BY title) = 1 "
+            "ORDER BY pairing_id, date, measure, title"
         )
         cur.register("demo_targets", targets)
         cur.execute(

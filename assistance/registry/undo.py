@@ -23,6 +23,7 @@ from assistance.access.permissions import may_undo
 from assistance.i18n import t
 from assistance.ingest.batches import UndoResult, undo_batch
 from assistance.registry.commit import COLUMNS
+from assistance.store.db import new_natural_key
 from assistance.store.transaction import WRITE_LOCK, Rollback, cursor, transaction
 
 REGISTRY_KINDS = ("registry", "plans")
@@ -188,13 +189,14 @@ def _reverse(cur: duckdb.DuckDBPyConnection, batch: int) -> None:
 
 
 # Restored in this order (schools before the pairings that name them); a demo plan or activity that a real row has
-# taken the place of stays out.
+# taken the place of stays out: a plan by its primary key, an activity by its natural key (activities has no unique
+# index, store.db.new_natural_key).
 _RESTORE = (
     ("schools", ""),
     ("school_aliases", ""),
     ("pairings", ""),
     ("plan_targets", " ON CONFLICT DO NOTHING"),
-    ("activities", " ON CONFLICT DO NOTHING"),
+    ("activities", ""),
 )
 
 
@@ -204,8 +206,9 @@ def _restore(cur: duckdb.DuckDBPyConnection, batch: int) -> int:
     restored = 0
     for table, conflict in _RESTORE:
         columns = COLUMNS[table]
+        where = f"archived_by = ? AND {new_natural_key('r')}" if table == "activities" else "archived_by = ?"
         restored += cur.execute(
-            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM archived_{table} WHERE archived_by = ? "
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM archived_{table} r WHERE {where} "
             f"ORDER BY 1{conflict}",
             [batch],
         ).fetchall()[0][0]

@@ -263,6 +263,30 @@ _V5_ACCESS = (
         detail JSON)""",
 )
 
+_V6_ACTIVITIES_UNINDEXED = (
+    # Issue 14: the primary key and the natural-key UNIQUE constraint of `activities` are ART indexes that cost a
+    # bulk insert 1.5-2x its own time. Their guards move to the writers: every activity id comes from seq_activity,
+    # and every writer adds only rows whose natural key (pairing, date, measure, title_key) is new, under the write
+    # lock (the upload's anti-join, ingest.validate; the demo builders' unique keys; undo's restore). DuckDB cannot
+    # drop a constraint, so the table is rebuilt: same columns in the same order, ids and their default kept.
+    """CREATE TABLE activities_v6 (
+        activity_id BIGINT NOT NULL DEFAULT nextval('seq_activity'),
+        pairing_id INTEGER NOT NULL,
+        date DATE NOT NULL,
+        measure VARCHAR NOT NULL,
+        title VARCHAR NOT NULL,
+        title_key VARCHAR NOT NULL,
+        teachers INTEGER CHECK (teachers >= 0),
+        students INTEGER CHECK (students >= 0),
+        hours DOUBLE CHECK (hours >= 0),
+        notes VARCHAR,
+        provenance VARCHAR NOT NULL CHECK (provenance IN ('verified', 'demo', 'imported')),
+        batch_id INTEGER)""",
+    "INSERT INTO activities_v6 SELECT * FROM activities ORDER BY activity_id",
+    "DROP TABLE activities",
+    "ALTER TABLE activities_v6 RENAME TO activities",
+)
+
 _V7_GUIDANCE = (
     # The problem tracker (困难问题台账, issue 10). A problem belongs to one pairing, or to a county or a province
     # when it spans several (`scope`); `scope_key` ('pairing:12', 'county:620102', 'province:620000') with the
@@ -369,6 +393,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "registry tiers, agreement cycles, plan batches, change log and demo archive", _V3_REGISTRY),
     Migration(4, "pinyin sort keys of names", _V4_SORT_KEYS),
     Migration(5, "accounts, sign-in sessions and the audit trail", _V5_ACCESS),
+    Migration(6, "activities without indexes: the natural key is guarded by every writer", _V6_ACTIVITIES_UNINDEXED),
     Migration(7, "problem tracker, good-practice library, problem batches in the change log", _V7_GUIDANCE),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
@@ -430,6 +455,16 @@ def title_key_sql(column: str) -> str:
     `column` is always a column name written in code, never user input.
     """
     return f"lower(regexp_replace(trim({column}), '\\s+', ' ', 'g'))"
+
+
+def new_natural_key(alias: str) -> str:
+    """SQL that holds for a row `alias` (pairing_id, date, measure, title_key) whose natural key no stored activity
+    has yet. `activities` has no unique index (migration 6): every writer adds rows only where this holds, and
+    keeps one row per key of what it adds, inside a transaction under the write lock."""
+    return (
+        f"NOT EXISTS (SELECT 1 FROM activities k WHERE k.pairing_id = {alias}.pairing_id AND k.date = {alias}.date "
+        f"AND k.measure = {alias}.measure AND k.title_key = {alias}.title_key)"
+    )
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:

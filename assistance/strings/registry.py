@@ -193,10 +193,10 @@ STRINGS = {
     # ---- the Registry page (pages/registry.py)
     "registry.page.intro": (
         "供教育部和省级工作人员维护帮扶名册（国家示范、省级、市级配对）和“一校一策”年度计划：上传 Excel/WPS 保存的"
-        " CSV 或 XLSX 文件，先预检（不写入），确认后提交。每次提交是一个批次，可以撤销。",
+        " CSV、XLSX、XLS 或 ODS 文件，先预检（不写入），确认后提交。每次提交是一个批次，可以撤销。",
         "For ministry and provincial staff: load the pairing registry (national, provincial and municipal tiers) "
-        "and the 一校一策 yearly plans as CSV or XLSX files saved from Excel/WPS. Check a file first (nothing is "
-        "written), then commit it. Every commit is a batch that can be undone.",
+        "and the 一校一策 yearly plans as CSV, XLSX, XLS or ODS files saved from Excel/WPS. Check a file first "
+        "(nothing is written), then commit it. Every commit is a batch that can be undone.",
     ),
     "registry.page.tab_registry": ("帮扶名册（配对）", "Pairings (registry file)"),
     "registry.page.tab_plans": ("一校一策计划", "一校一策 plans (plan file)"),

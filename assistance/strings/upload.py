@@ -8,10 +8,10 @@ STRINGS = {
     # ---- page
     "upload.title": ("上传活动记录", "Upload activity records"),
     "upload.intro": (
-        "上传本校在 Excel/WPS 中维护的活动记录（CSV 或 XLSX）。先预检（不写入），确认后再提交；"
+        "上传本校在 Excel/WPS 中维护的活动记录（CSV、XLSX、XLS 或 ODS）。先预检（不写入），确认后再提交；"
         "重复记录只计数不重复写入，有问题的行可下载修改后重新上传。",
-        "Upload the activity log you keep in Excel/WPS (CSV or XLSX). Check it first (nothing is written), then "
-        "commit; duplicates are counted, not stored twice, and rejected rows can be downloaded, fixed and "
+        "Upload the activity log you keep in Excel/WPS (CSV, XLSX, XLS or ODS). Check it first (nothing is written), "
+        "then commit; duplicates are counted, not stored twice, and rejected rows can be downloaded, fixed and "
         "uploaded again.",
     ),
     "upload.templates": ("下载模板", "Download a template"),
@@ -19,10 +19,12 @@ STRINGS = {
     "upload.template_xlsx_zh": ("XLSX 模板（中文表头，含下拉列表）", "XLSX template (Chinese headers, drop-downs)"),
     "upload.template_csv_en": ("CSV 模板（英文表头）", "CSV template (English headers)"),
     "upload.template_xlsx_en": ("XLSX 模板（英文表头，含下拉列表）", "XLSX template (English headers, drop-downs)"),
-    "upload.file": ("选择文件（CSV 或 XLSX）", "Choose a file (CSV or XLSX)"),
+    "upload.file": ("选择文件（CSV、XLSX、XLS 或 ODS）", "Choose a file (CSV, XLSX, XLS or ODS)"),
     "upload.file_help": (
-        "支持 UTF-8、UTF-8-BOM、GBK/GB18030 编码的 CSV（逗号或制表符分隔）和 XLSX；单个文件不超过 {limit_mb} MB。",
-        "CSV in UTF-8, UTF-8 with BOM or GBK/GB18030 (comma- or tab-separated) and XLSX; at most {limit_mb} MB.",
+        "支持 UTF-8、UTF-8-BOM、GBK/GB18030 编码的 CSV（逗号或制表符分隔），以及 Excel/WPS 工作簿（.xlsx、"
+        "旧版 .xls）和 OpenDocument 表格（.ods）；单个文件不超过 {limit_mb} MB。",
+        "CSV in UTF-8, UTF-8 with BOM or GBK/GB18030 (comma- or tab-separated), and Excel/WPS workbooks (.xlsx, "
+        "the older .xls) and OpenDocument spreadsheets (.ods); at most {limit_mb} MB.",
     ),
     "upload.sheet": ("工作表", "Sheet"),
     "upload.sheet_auto": ("自动：第一个含表头的工作表", "Automatic: the first sheet with a header"),
@@ -167,8 +169,8 @@ STRINGS = {
     "ingest.file.unreadable": ("无法读取文件：{detail}", "the file cannot be read: {detail}"),
     "ingest.file.empty": ("文件是空的", "the file is empty"),
     "ingest.file.binary": (
-        "这不是 CSV 文本或 XLSX 工作簿（含二进制内容）；请在 Excel/WPS 中另存为 CSV（UTF-8）或 XLSX",
-        "this is neither CSV text nor an XLSX workbook (it holds binary data); save it from Excel/WPS as CSV "
+        "这不是 CSV 文本或 Excel/WPS 工作簿（含二进制内容）；请在 Excel/WPS 中另存为 CSV（UTF-8）或 XLSX",
+        "this is neither CSV text nor an Excel/WPS workbook (it holds binary data); save it from Excel/WPS as CSV "
         "(UTF-8) or XLSX",
     ),
     "ingest.file.encoding": (
@@ -176,12 +178,14 @@ STRINGS = {
         "the text encoding is not UTF-8 or GBK/GB18030; save the file as CSV (UTF-8)",
     ),
     "ingest.file.xls": (
-        "这是旧版 Excel（.xls/.et）或加密的工作簿；请另存为 .xlsx 或 CSV 后上传",
-        "this is an old Excel (.xls/.et) or password-protected workbook; save it as .xlsx or CSV and upload that",
+        "无法打开这个旧版 Excel（.xls/.et）工作簿，它可能已损坏或设有打开密码（{detail}）；"
+        "请在 Excel/WPS 中取消密码或另存为 .xlsx 或 CSV 后上传",
+        "this old Excel (.xls/.et) workbook cannot be opened: it may be damaged or password-protected ({detail}); "
+        "remove the password or save it from Excel/WPS as .xlsx or CSV and upload that",
     ),
     "ingest.file.ods": (
-        "这是 OpenDocument 表格（.ods）；请另存为 .xlsx 或 CSV 后上传",
-        "this is an OpenDocument spreadsheet (.ods); save it as .xlsx or CSV and upload that",
+        "OpenDocument 表格（.ods）已损坏或无法打开：{detail}",
+        "the OpenDocument spreadsheet (.ods) is damaged or cannot be opened: {detail}",
     ),
     "ingest.file.zip": (
         "这是 ZIP 压缩包而不是 XLSX 工作簿；请解压或另存为 .xlsx/CSV",
@@ -270,6 +274,8 @@ STRINGS = {
     "ingest.field.notes": ("备注", "notes"),
     "ingest.format.csv": ("CSV", "CSV"),
     "ingest.format.xlsx": ("XLSX", "XLSX"),
+    "ingest.format.xls": ("XLS（旧版 Excel）", "XLS (Excel 97-2003)"),
+    "ingest.format.ods": ("ODS（OpenDocument）", "ODS (OpenDocument)"),
     "template.sheet_data": ("活动记录", "activities"),
     "template.sheet_help": ("填写说明", "instructions"),
     "template.sheet_lists": ("选项", "lists"),

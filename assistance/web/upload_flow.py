@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from assistance.ingest.decode import xlsx_sheet_names
+from assistance.ingest.decode import sheet_names
 
 if TYPE_CHECKING:
     import duckdb
@@ -150,9 +150,9 @@ class UploadFlow:
 def sheet_choices(data: bytes, limit: int) -> list[str]:
     """The sheets to choose from: a workbook's sheet names when it has several, else none to choose (the page
     offers AUTO_SHEET before them)."""
-    if len(data) > limit or not data.startswith(b"PK"):
+    if len(data) > limit or not data.startswith((b"PK", b"\xd0\xcf\x11\xe0")):  # a zip (.xlsx, .ods) or .xls
         return []
-    sheets = xlsx_sheet_names(data)
+    sheets = sheet_names(data)  # none when it is not a workbook after all: the check says why
     return sheets if len(sheets) > 1 else []
 
 

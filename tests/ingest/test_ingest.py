@@ -328,6 +328,26 @@ def test_two_uploads_at_once_are_serialised(con):
     assert not failures
     assert sorted(r.inserted for r in results) == [0, len(VALID)]
     assert sum(r.duplicates for r in results) == len(VALID)
+    assert natural_keys_twice(con) == 0
+
+
+def natural_keys_twice(con) -> int:
+    """Stored activities whose natural key another stored activity has (activities has no unique index: the
+    import's anti-join under the write lock is the guard)."""
+    return con.execute(
+        "SELECT count(*) - count(DISTINCT (pairing_id, date, measure, title_key)) FROM activities"
+    ).fetchone()[0]
+
+
+def test_a_file_checked_before_another_upload_committed_its_rows_adds_none_of_them(con):
+    case = next(c for c in CASES if c.name == "utf8_comma_lf.csv")
+    twin = next(c for c in CASES if c.name == "gbk_comma_crlf.csv")  # the same rows in another encoding
+    checked = job(con, case)
+    assert checked.validate().inserted == len(VALID)  # the dry run, before the twin went in
+    assert job(con, twin).run().inserted == len(VALID)
+    again = checked.run()  # the commit checks again, under the write lock
+    assert (again.inserted, again.duplicates, again.committed) == (0, len(VALID), False)
+    assert natural_keys_twice(con) == 0
 
 
 def test_progress_is_reported_to_the_end(con):

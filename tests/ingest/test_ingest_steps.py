@@ -7,7 +7,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from assistance.ingest.checks import check_dates
+from assistance.ingest.checks import check_dates, check_titles
 from assistance.ingest.commit import commit_batch
 from assistance.ingest.decode import parse
 from assistance.ingest.report import IngestReport, build_report
@@ -62,6 +62,30 @@ def test_check_dates_alone():
         "昨天": "date_invalid",
         "": "required",
     }
+
+
+def test_title_keys_are_the_natural_key_of_the_folded_title():
+    """check_titles skips title_key_sql's regular expression for a title without a tab, a line break or two spaces
+    in a row: the key must still be exactly title_key_sql of the NFKC-folded, trimmed title."""
+    titles = [
+        " 教研活动（第1期） ", "Ａｂｃ　 Ｄ", "a  b", "a\tb", "a\nb\r\nc", "a\u000bb\u000cc", "\u3000ＸＹ\u3000",
+        "İstanbul ÉCOLE", "ⅣⅫ ① ﬁ", "", "   ", "x" * 250,
+    ]  # fmt: skip
+    rows = [(line, title, "") for line, title in enumerate(titles, start=2)]
+    with duckdb.connect() as con:
+        con.execute("CREATE TEMP TABLE ing_cells AS SELECT * FROM (VALUES " + ", ".join(["(?, ?, ?)"] * len(rows))
+                    + ") AS t(line, title, notes)", [v for row in rows for v in row])  # fmt: skip
+        for name in ("date", "university", "school", "county", "measure", "teachers", "students", "hours"):
+            con.execute(f"ALTER TABLE ing_cells ADD COLUMN {name} VARCHAR DEFAULT ''")
+        check_titles(con)
+        found = con.execute(
+            f"SELECT line, title_key, {db.title_key_sql('norm')}, norm, err FROM ing_d_title ORDER BY line"
+        ).fetchall()
+    assert [line for line, *_ in found] == [line for line, *_ in rows]
+    for line, key, expected, norm, err in found:
+        assert key == expected, (line, norm)
+        assert (err == "required") == (norm is None)
+    assert found[1][1] == "abc d" and found[2][1] == "a b" and found[-1][4] == "title_too_long"
 
 
 def test_validate_alone_from_named_cells(cur):

@@ -123,8 +123,12 @@ def test_plans_and_activities_fit_their_pairings(con):
         [DEMO_TODAY, DEMO_TODAY],
     ).fetchone()[0]
     assert outside == 0
-    # The natural key holds (the table's UNIQUE constraint would have refused the build otherwise) and the
+    # The natural key holds (activities has no unique index since schema 6: the build itself keeps it) and the
     # stored key is the normalised title, as uploads compute it.
+    total, keys = con.execute(
+        "SELECT count(*), count(DISTINCT (pairing_id, date, measure, title_key)) FROM activities"
+    ).fetchone()
+    assert total == keys
     assert con.execute("SELECT count(*) FROM activities WHERE title_key <> lower(title)").fetchone()[0] > 0
     assert con.execute("SELECT count(*) FROM activities WHERE title_key LIKE '%（%'").fetchone()[0] == 0
 

@@ -386,6 +386,32 @@ def test_real_rows_replace_demo_rows_of_their_tier_and_undo_puts_them_back(demo_
     assert undo(con, done.batch_id).status == "already"
 
 
+def test_undo_leaves_out_a_demo_activity_whose_natural_key_an_upload_took_meanwhile(demo_con):
+    """activities has no unique index (schema 6): undo's restore itself skips an archived demo activity whose
+    natural key an uploaded activity has taken since (store.db.new_natural_key)."""
+    con = demo_con
+    demo = con.execute("SELECT count(*) FROM activities WHERE provenance = 'demo'").fetchone()[0]
+    taken = con.execute(
+        "SELECT pairing_id, date, measure, title, title_key FROM activities WHERE provenance = 'demo' "
+        "ORDER BY activity_id LIMIT 1"
+    ).fetchone()
+    done = commit(con, csv("北京师范大学,甘肃,,榆中,榆中县示范高中,,,,,,"))
+    assert con.execute("SELECT count(*) FROM activities WHERE provenance = 'demo'").fetchone()[0] == 0
+    con.execute(
+        "INSERT INTO activities (pairing_id, date, measure, title, title_key, provenance, batch_id) "
+        "VALUES (?, ?, ?, ?, ?, 'imported', 999)",
+        list(taken),
+    )
+    assert undo(con, done.batch_id).status == "done"
+    assert con.execute("SELECT count(*) FROM activities WHERE provenance = 'demo'").fetchone()[0] == demo - 1
+    same_key = con.execute(
+        "SELECT provenance FROM activities WHERE pairing_id = ? AND date = ? AND measure = ? AND title_key = ?",
+        [taken[0], taken[1], taken[2], taken[4]],
+    ).fetchall()
+    assert same_key == [("imported",)]
+    assert con.execute("SELECT count(*) FROM archived_activities").fetchone()[0] == 0
+
+
 def test_undo_refuses_while_later_batches_build_on_it(con):
     first = commit(con, csv("甘肃农业大学,甘肃,,榆中,榆中县第一中学,,省级,2023-09-01,,,"))
     second = commit(con, csv("甘肃农业大学,甘肃,,榆中,榆中县第一中学,,省级,2023-09-01,2026-08-31,,"))

@@ -67,15 +67,72 @@ def test_an_old_file_is_upgraded_in_place_and_keeps_its_rows(tmp_path):
     assert con.execute("SELECT count(*) FROM pairing_overview").fetchone()[0] == 0
 
 
-def test_the_natural_key_rejects_a_second_copy_of_an_activity(demo_db):
+ACTIVITY_COLUMNS = [
+    "activity_id", "pairing_id", "date", "measure", "title", "title_key", "teachers", "students", "hours", "notes",
+    "provenance", "batch_id",
+]  # fmt: skip
+
+
+def test_activities_have_no_index_their_ids_come_from_the_sequence(demo_db):
+    """Migration 6: no ART index on activities (they cost a bulk insert 1.5-2x), the same columns in the same
+    order, ids still drawn from seq_activity."""
     con = duckdb.connect(str(demo_db))
-    row = con.execute("SELECT pairing_id, date, measure, title FROM activities LIMIT 1").fetchone()
-    with pytest.raises(duckdb.ConstraintException):
+    assert [r[0] for r in con.execute("DESCRIBE activities").fetchall()] == ACTIVITY_COLUMNS
+    assert con.execute("SELECT count(*) FROM duckdb_indexes() WHERE table_name = 'activities'").fetchone()[0] == 0
+    kinds = {r[0] for r in con.execute(
+        "SELECT constraint_type FROM duckdb_constraints() WHERE table_name = 'activities'"
+    ).fetchall()}  # fmt: skip
+    assert not kinds & {"PRIMARY KEY", "UNIQUE"} and "CHECK" in kinds and "NOT NULL" in kinds
+    top = con.execute("SELECT max(activity_id) FROM activities").fetchone()[0]
+    new_id = con.execute(
+        "INSERT INTO activities (pairing_id, date, measure, title, title_key, provenance) "
+        "VALUES (1, DATE '2025-01-02', 'other', 'x', 'x', 'imported') RETURNING activity_id"
+    ).fetchone()[0]
+    assert new_id > top
+    with pytest.raises(duckdb.ConstraintException):  # the checks stay
         con.execute(
-            f"INSERT INTO activities (pairing_id, date, measure, title, title_key, provenance) "
-            f"VALUES (?, ?, ?, ?, {db.title_key_sql('?')}, 'imported')",
-            [*row, "  " + row[3].upper() + " "],
+            "INSERT INTO activities (pairing_id, date, measure, title, title_key, teachers, provenance) "
+            "VALUES (1, DATE '2025-01-02', 'other', 'y', 'y', -1, 'imported')"
         )
+
+
+def test_migration_6_keeps_every_activity_and_its_id(tmp_path):
+    path = tmp_path / "v5.duckdb"
+    con = duckdb.connect(str(path))
+    db.migrate(con, target=5)
+    con.execute(
+        "INSERT INTO activities (pairing_id, date, measure, title, title_key, teachers, students, hours, notes, "
+        "provenance, batch_id) VALUES (1, DATE '2024-03-01', 'other', 'A  b', 'a b', 3, 40, 2.5, '线上', 'imported', "
+        "7), (2, DATE '2024-03-02', 'other', 'C', 'c', NULL, NULL, NULL, NULL, 'demo', NULL)"
+    )
+    before = con.execute("SELECT * FROM activities ORDER BY activity_id").fetchall()
+    assert db.migrate(con)[0] == 6
+    assert con.execute("SELECT * FROM activities ORDER BY activity_id").fetchall() == before
+    assert con.execute("SELECT count(*) FROM activity_overview").fetchone()[0] == 0  # no pairings: the view reads
+    added = con.execute(
+        "INSERT INTO activities (pairing_id, date, measure, title, title_key, provenance) "
+        "VALUES (3, DATE '2024-03-03', 'other', 'D', 'd', 'imported') RETURNING activity_id"
+    ).fetchone()[0]
+    assert added == max(r[0] for r in before) + 1
+
+
+def test_the_natural_key_is_unique_and_new_natural_key_guards_it(demo_db):
+    """Without a unique index, every writer adds only rows whose natural key is new (db.new_natural_key)."""
+    con = duckdb.connect(str(demo_db))
+    total, keys = con.execute(
+        "SELECT count(*), count(DISTINCT (pairing_id, date, measure, title_key)) FROM activities"
+    ).fetchone()
+    assert total == keys > 0
+    row = con.execute("SELECT pairing_id, date, measure, title, title_key FROM activities LIMIT 1").fetchone()
+    added = con.execute(
+        "INSERT INTO activities (pairing_id, date, measure, title, title_key, provenance) "
+        f"SELECT pairing_id, date, measure, title, title_key, 'imported' FROM (SELECT ?::INTEGER AS pairing_id, "
+        f"?::DATE AS date, ?::VARCHAR AS measure, ?::VARCHAR AS title, {db.title_key_sql('?')} AS title_key) n "
+        f"WHERE {db.new_natural_key('n')}",
+        [*row[:4], "  " + row[4].upper().replace(" ", "  ") + " "],  # the same key, spaced and in capitals
+    ).fetchone()[0]
+    assert added == 0
+    assert con.execute("SELECT count(*) FROM activities").fetchone()[0] == total
 
 
 def test_title_key_folds_case_and_whitespace():
