@@ -437,13 +437,34 @@ def _account_box(ctx: PageContext, sidebar) -> None:
     )
 
 
-def render_shell() -> PageContext:
-    """Draw what every page shares and remember the context for the page that runs next."""
+def route_while_signing_in(pages: list) -> None:
+    """Resolve the address to its page without running it while the sign-in form is shown, so that the page a
+    pasted link names opens once signed in. A bare address resolves to the default page: rerun once at once, so
+    that the form the user fills belongs to that page's run (else the browser's switch to it drops the typing)."""
+    run = get_script_run_ctx()
+    requested = run.page_script_hash if run else None
+    st.navigation(pages, position="hidden")
+    if run is not None and run.page_script_hash != requested:
+        st.rerun()
+
+
+def current_language() -> str:
+    """The UI language of this run (the shell has read it)."""
+    return st.session_state.get("lang", DEFAULT_LANGUAGE)
+
+
+def render_shell() -> PageContext | None:
+    """Draw what every page shares and remember the context for the page that runs next; None when the sign-in
+    form is drawn instead (accounts exist, no one is signed in: web.signin)."""
     page_style()
     source = _source()
     lang = _read_language(source)
     con = _ensure_database(lang)
-    account, read_only = signin.gate(con, lang)
+    try:
+        account, read_only = signin.gate(con, lang)
+    except signin.SignInRequired:
+        st.session_state.pop(_CONTEXT, None)
+        return None
     scope = scope_of(account)
     path = str(db.default_db_path())
     universities, provinces, measures = _options(path, lang)

@@ -105,9 +105,14 @@ def _write_cookie() -> None:
     st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
 
 
+class SignInRequired(Exception):
+    """Accounts exist and no one is signed in: the sign-in form is drawn and nothing else may be."""
+
+
 def gate(con: duckdb.DuckDBPyConnection, lang: str) -> tuple[Account | None, bool]:
     """(the signed-in account, whether the app is read-only because no account exists). With accounts and no one
-    signed in, draw the sign-in form and stop the run."""
+    signed in, draw the sign-in form and raise SignInRequired: app.py then routes the address without running its
+    page, so that the page a pasted link names opens once signed in."""
     _write_cookie()
     if not has_accounts(con):
         return None, True
@@ -115,7 +120,7 @@ def gate(con: duckdb.DuckDBPyConnection, lang: str) -> tuple[Account | None, boo
     if account is not None:
         return account, False
     _sign_in_form(con, lang)
-    st.stop()
+    raise SignInRequired
 
 
 def _sign_in_form(con: duckdb.DuckDBPyConnection, lang: str) -> None:

@@ -107,11 +107,6 @@ def test_the_sign_in_survives_a_reload_and_a_pasted_link_until_sign_out(county_s
     assert offline.external_requests == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: the sign-in form stops the run before st.navigation, so the rerun after signing in opens the "
-    "default page (the link's filters are kept, its page is not); signin's docstring promises the linked view",
-)
 def test_a_pasted_link_opens_its_view_after_the_sign_in_form(county_server, offline):
     """Opened while signed out, a pasted link shows the form; once signed in, the page and filters it named."""
     page = offline.page
