@@ -5,13 +5,13 @@ what happens outside this script)."""
 import streamlit as st
 
 from assistance.i18n import t
-from assistance.web.shell import render_shell, unexpected_error
+from assistance.web.shell import current_language, render_shell, route_while_signing_in, unexpected_error
 
 st.set_page_config(page_title="县中托管帮扶 · County High School Trusteeship", page_icon="🏫", layout="wide")
 
 try:
-    context = render_shell()
-    lang = context.lang
+    context = render_shell()  # None: the sign-in form is drawn, no page runs
+    lang = context.lang if context is not None else current_language()
     pages = [
         st.Page("pages/overview.py", title=t("nav.overview", lang), icon=":material/dashboard:", default=True),
         st.Page("pages/map.py", title=t("nav.map", lang), icon=":material/map:", url_path="map"),
@@ -31,11 +31,14 @@ try:
             url_path="audit",
             # In the menu for the ministry only; registered for everyone so that a typed address gets the page's
             # own refusal rather than another page.
-            visibility="visible" if context.may("view_audit") else "hidden",
+            visibility="visible" if context is not None and context.may("view_audit") else "hidden",
         ),
         st.Page("pages/about.py", title=t("nav.about", lang), icon=":material/info:", url_path="about"),
     ]
-    st.sidebar.caption(t("app.subtitle", lang))
-    st.navigation(pages, position="top").run()
+    if context is None:  # signing in: the address keeps its page, which runs once someone is signed in
+        route_while_signing_in(pages)
+    else:
+        st.sidebar.caption(t("app.subtitle", lang))
+        st.navigation(pages, position="top").run()
 except Exception as error:  # the last line of defence: a short message, never a stack trace
     unexpected_error(error)
