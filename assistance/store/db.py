@@ -387,6 +387,52 @@ _V7_GUIDANCE = (
     "DROP TABLE registry_changes_v7",
 )
 
+_V8_OUTCOMES = (
+    # Outcome indicators per school and school year (办学成效指标, issue 11; docs/contracts.md, "Outcome file"): one
+    # row per (school, school year), wide as schools keep them; an empty figure is NULL (missing), never zero.
+    """CREATE TABLE outcomes (
+        school_id INTEGER NOT NULL,
+        school_year INTEGER NOT NULL CHECK (school_year >= 2021),
+        students INTEGER CHECK (students >= 0),
+        classes INTEGER CHECK (classes >= 0),
+        large_classes INTEGER CHECK (large_classes >= 0),
+        teachers INTEGER CHECK (teachers >= 0),
+        teachers_masters INTEGER CHECK (teachers_masters >= 0),
+        teachers_senior INTEGER CHECK (teachers_senior >= 0),
+        teachers_left INTEGER CHECK (teachers_left >= 0),
+        top_intake_local_pct DOUBLE CHECK (top_intake_local_pct BETWEEN 0 AND 100),
+        undergrad_rate_pct DOUBLE CHECK (undergrad_rate_pct BETWEEN 0 AND 100),
+        special_line_students INTEGER CHECK (special_line_students >= 0),
+        notes VARCHAR,
+        provenance VARCHAR NOT NULL CHECK (provenance IN ('demo', 'imported')),
+        batch_id INTEGER,
+        PRIMARY KEY (school_id, school_year),
+        CHECK (large_classes IS NULL OR classes IS NULL OR large_classes <= classes),
+        CHECK (teachers_masters IS NULL OR teachers IS NULL OR teachers_masters <= teachers),
+        CHECK (teachers_senior IS NULL OR teachers IS NULL OR teachers_senior <= teachers))""",
+    # The rows an outcome batch replaced (a school's demo outcomes, or an earlier version of a row it changed), and
+    # the demo outcomes of schools a registry batch archived: undo puts them back (archived_by = the batch).
+    """CREATE TABLE archived_outcomes (
+        school_id INTEGER NOT NULL, school_year INTEGER NOT NULL, students INTEGER, classes INTEGER,
+        large_classes INTEGER, teachers INTEGER, teachers_masters INTEGER, teachers_senior INTEGER,
+        teachers_left INTEGER, top_intake_local_pct DOUBLE, undergrad_rate_pct DOUBLE, special_line_students INTEGER,
+        notes VARCHAR, provenance VARCHAR NOT NULL, batch_id INTEGER, archived_by INTEGER NOT NULL)""",
+    # An outcome batch logs its rows for undo like a plan batch: the change log's entity CHECK gains 'outcome'
+    # (rebuilt as in migration 7, its rows kept).
+    "CREATE TABLE registry_changes_v8 AS SELECT * FROM registry_changes",
+    "DROP TABLE registry_changes",
+    """CREATE TABLE registry_changes (
+        batch_id INTEGER NOT NULL,
+        entity VARCHAR NOT NULL CHECK (entity IN ('pairing', 'school', 'school_alias', 'party', 'plan_target',
+                                                  'problem', 'outcome')),
+        key VARCHAR NOT NULL,
+        action VARCHAR NOT NULL CHECK (action IN ('insert', 'update', 'delete')),
+        before JSON,
+        after JSON)""",
+    "INSERT INTO registry_changes SELECT * FROM registry_changes_v8",
+    "DROP TABLE registry_changes_v8",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core registry and activity tables", _V1_CORE),
     Migration(2, "upload quarantine and batch details", _V2_QUARANTINE),
@@ -395,6 +441,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "accounts, sign-in sessions and the audit trail", _V5_ACCESS),
     Migration(6, "activities without indexes: the natural key is guarded by every writer", _V6_ACTIVITIES_UNINDEXED),
     Migration(7, "problem tracker, good-practice library, problem batches in the change log", _V7_GUIDANCE),
+    Migration(8, "outcome indicators per school and school year, their archive and change log", _V8_OUTCOMES),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -445,6 +492,22 @@ VIEWS = (
     FROM cases c
     LEFT JOIN case_pairings cp ON cp.case_id = c.case_id
     LEFT JOIN pairing_overview po ON po.pairing_id = cp.pairing_id""",
+    # Long form: one row per school, school year and indicator with a value (a missing figure has no row).
+    """CREATE OR REPLACE VIEW outcome_overview AS
+    SELECT u.school_id, s.name_zh AS school, s.county_adcode, c.province_code, u.school_year, u.indicator, u.value,
+           u.provenance, u.batch_id
+    FROM (UNPIVOT (
+        SELECT school_id, school_year, provenance, batch_id, CAST(students AS DOUBLE) AS students,
+               CAST(classes AS DOUBLE) AS classes, CAST(large_classes AS DOUBLE) AS large_classes,
+               CAST(teachers AS DOUBLE) AS teachers, CAST(teachers_masters AS DOUBLE) AS teachers_masters,
+               CAST(teachers_senior AS DOUBLE) AS teachers_senior, CAST(teachers_left AS DOUBLE) AS teachers_left,
+               top_intake_local_pct, undergrad_rate_pct, CAST(special_line_students AS DOUBLE) AS special_line_students
+        FROM outcomes)
+        ON students, classes, large_classes, teachers, teachers_masters, teachers_senior, teachers_left,
+           top_intake_local_pct, undergrad_rate_pct, special_line_students
+        INTO NAME indicator VALUE value) u
+    JOIN schools s ON s.school_id = u.school_id
+    LEFT JOIN counties c ON c.adcode = s.county_adcode""",
 )
 
 
