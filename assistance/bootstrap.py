@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from assistance.outcomes.demo import load_demo_outcomes
 from assistance.paths import DATA_DIR
 from assistance.reference import loader, sample
 from assistance.registry.importer import RegistryImport
@@ -73,6 +74,7 @@ def initialise(
         if not empty:
             progress(0.5, "demo")
             report.loaded.update(sample.load_demo(con, end=today))
+            report.loaded.update(load_demo_outcomes(con, end=today))  # the demo schools' only
         con.execute("CHECKPOINT")
     except BaseException:
         con.close()

@@ -1,13 +1,15 @@
-"""Overview: what leadership opens first. KPI cards, the national map, activities by month."""
+"""Overview: what leadership opens first. KPI cards, the national map, activities by month, the outcome counts, and
+the brief to forward (PDF/HTML)."""
 
 import streamlit as st
 
-from assistance.web import map_sections
+from assistance.web import map_sections, outcome_sections
 from assistance.web.attention import render_needs_attention
 from assistance.web.shell import page_context, page_header
 
 ctx = page_context()
 page_header(ctx, "nav.overview")
+outcome_sections.brief_buttons(ctx)  # 下载简报: the brief of these filters
 
 # The map is computed before the KPI cards but shown below them: its chart reaches the browser first,
 # so the browser starts loading plotly.js while the cards are computed (see bench/bench_map.py).
@@ -26,3 +28,5 @@ st.subheader(ctx.t("overview.monthly"))
 map_sections.monthly_section(ctx)
 
 render_needs_attention(ctx)
+
+outcome_sections.overview_panel(ctx)  # 办学成效: improved / same / declined counts since the baseline

@@ -8,6 +8,7 @@ import streamlit as st
 
 from assistance.analytics import scorecard
 from assistance.export.columns import YEAR_SCORECARD_COLUMNS
+from assistance.web import outcome_sections
 from assistance.web import scorecard_sections as sections
 from assistance.web.shell import page_context
 from assistance.web.tables import small_table
@@ -32,5 +33,6 @@ sections.rule_section(ctx, row)
 measures_query = sections.plan_section(ctx, pairing_id, year, today)
 st.subheader(ctx.t("school.years_title"))
 small_table(ctx, years, YEAR_SCORECARD_COLUMNS)
+outcome_sections.scorecard_panel(ctx, pairing_id)  # 办学成效指标: the school's baseline → latest
 log = sections.activity_log(ctx, pairing_id, year)
 sections.exports(ctx, info["school"], year, measures_query, years_query, log)

@@ -19,10 +19,12 @@ from assistance.store.transaction import WRITE_LOCK, cursor, transaction
 
 AUDIT_ACTIONS = (
     "sign_in", "sign_out", "upload", "undo", "registry_import", "plan_import", "user_add", "user_disable",
-    "user_reset",
+    "user_reset", "outcome_import",
 )  # fmt: skip
 # The audit action of each kind of import (upload_batches.kind).
-IMPORT_ACTIONS = {"activities": "upload", "registry": "registry_import", "plans": "plan_import"}
+IMPORT_ACTIONS = {
+    "activities": "upload", "registry": "registry_import", "plans": "plan_import", "outcomes": "outcome_import",
+}  # fmt: skip
 
 
 def cli_actor() -> tuple[str, str]:

@@ -1,5 +1,5 @@
 """The command line (docs/contracts.md, "Command line"): init, ingest, export, batches, undo, registry, plans, demo,
-users.
+users, outcomes, brief.
 
 Each subcommand is a thin wrapper over the same library functions the app uses. A database held by
 another process is reported in one line with exit status 2, never as a traceback.
@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from assistance.cli import demo as demo_command
+from assistance.cli import outcomes as outcomes_command
 from assistance.cli import registry_args as registry_commands
 from assistance.cli import users as users_command
 from assistance.store import db
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     registry_commands.add_commands(sub, _add_db)  # registry import|export, plans import
     demo_command.add_command(sub, _add_db)  # the national-scale demo database
     users_command.add_command(sub, _add_db)  # accounts (issue 12)
+    outcomes_command.add_commands(sub, _add_db)  # outcomes import, brief (issue 11)
     return parser
 
 
@@ -70,6 +72,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return demo_command.cli_demo(args)
     if args.command == "users":
         return users_command.run(args)
+    if args.command in outcomes_command.COMMANDS:
+        return outcomes_command.run(args)
     if args.command in registry_commands.COMMANDS:
         return registry_commands.run(args)
     if args.command == "undo":  # a batch of any kind: activities, registry or plans

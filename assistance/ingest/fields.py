@@ -215,7 +215,7 @@ def _join(names: list[str], lang: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# The kinds (docs/contracts.md, "Activity log file", "Registry file", "Plan file")
+# The kinds (docs/contracts.md, "Activity log file", "Registry file", "Plan file", "Outcome file")
 
 ACTIVITIES = FileKind(
     name="activities",
@@ -319,4 +319,37 @@ PLANS = FileKind(
     command="python -m assistance plans import",
 )  # fmt: skip
 
-KINDS: tuple[FileKind, ...] = (ACTIVITIES, REGISTRY, PLANS)
+OUTCOMES = FileKind(
+    name="outcomes",
+    fields=("school", "county", "school_year", "students", "classes", "large_classes", "teachers", "teachers_masters",
+            "teachers_senior", "teachers_left", "top_intake_local_pct", "undergrad_rate_pct", "special_line_students",
+            "notes"),
+    required=("school", "school_year"),
+    aliases={
+        "school": _SCHOOL,
+        "county": _COUNTY,
+        "school_year": ("学年", "年度", "学年度", "统计学年", "school year", "school_year", "year"),
+        "students": ("在校生数", "在校生", "在校学生数", "在校生人数", "学生数", "students", "in-school students",
+                     "enrolment", "enrollment"),
+        "classes": ("班级数", "班数", "教学班数", "classes", "number of classes"),
+        "large_classes": ("56人及以上班级数", "大班额班级数", "56人以上班级数", "大班额", "大班额数", "large_classes",
+                          "large classes", "classes of 56 or more"),
+        "teachers": ("专任教师数", "专任教师", "教师数", "teachers", "full-time teachers"),
+        "teachers_masters": ("研究生学历教师数", "研究生及以上学历教师数", "硕士及以上学历教师数", "研究生学历教师",
+                             "teachers_masters", "masters", "teachers with a master's degree"),
+        "teachers_senior": ("高级职称教师数", "高级职称教师", "高级教师数", "teachers_senior", "senior teachers",
+                            "teachers with a senior title"),
+        "teachers_left": ("流失教师数", "流失教师", "教师流失数", "teachers_left", "teachers left"),
+        "top_intake_local_pct": ("优质生源本地就读率", "本地就读率", "优质生源本地就读比例", "top_intake_local_pct",
+                                 "top intake local", "top intake local pct", "local enrolment of top students"),
+        "undergrad_rate_pct": ("本科上线率", "本科率", "本科上线比例", "undergrad_rate_pct", "undergraduate rate",
+                               "undergraduate admission rate"),
+        "special_line_students": ("特控线上线人数", "特控线人数", "特控线上线", "special_line_students",
+                                  "special line students", "students over the special-control line"),
+        "notes": ("备注", "说明", "notes", "note", "remarks"),
+    },
+    page="registry.nav",
+    command="python -m assistance outcomes import",
+)  # fmt: skip
+
+KINDS: tuple[FileKind, ...] = (ACTIVITIES, REGISTRY, PLANS, OUTCOMES)

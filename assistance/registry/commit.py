@@ -51,6 +51,9 @@ COLUMNS = {
     "plan_targets": "pairing_id, school_year, measure, target, provenance, batch_id, notes",
     "activities": "activity_id, pairing_id, date, measure, title, title_key, teachers, students, hours, notes, "
     "provenance, batch_id",
+    "outcomes": "school_id, school_year, students, classes, large_classes, teachers, teachers_masters, "
+    "teachers_senior, teachers_left, top_intake_local_pct, undergrad_rate_pct, special_line_students, notes, "
+    "provenance, batch_id",
 }
 PLAN_COLUMNS = COLUMNS["plan_targets"]
 
@@ -73,12 +76,13 @@ def remove_demo(cur: duckdb.DuckDBPyConnection, batch: int) -> None:
 
 
 def _remove_orphan_demo_schools(cur: duckdb.DuckDBPyConnection, batch: int) -> None:
-    """The schools of the removed demo pairings that no pairing refers to any more (archived with their aliases)."""
+    """The schools of the removed demo pairings that no pairing refers to any more (archived with their aliases and
+    their demo outcomes)."""
     orphans = (
         f"SELECT school_id FROM archived_pairings WHERE archived_by = {batch} "
         "AND school_id NOT IN (SELECT school_id FROM pairings)"
     )
-    for table in ("school_aliases", "schools"):
+    for table in ("outcomes", "school_aliases", "schools"):
         where = f"school_id IN ({orphans})"
         cur.execute(f"INSERT INTO archived_{table} SELECT {COLUMNS[table]}, {batch} FROM {table} WHERE {where}")
         cur.execute(f"DELETE FROM {table} WHERE {where}")

@@ -193,7 +193,7 @@ class ImportReport(FileReport):
     """What a registry or plan import found (a dry run) or did (a commit). rows = inserted + changed +
     unchanged + rejected; blank lines and total rows are not rows."""
 
-    kind: str = field(kw_only=True)  # registry | plans
+    kind: str = field(kw_only=True)  # registry | plans | outcomes
     changed: int = 0
     unchanged: int = 0
     total_rows: int = 0  # 合计/总计 rows skipped
@@ -215,6 +215,8 @@ class ImportReport(FileReport):
         done = "" if self.dry_run else "_done"
         if self.kind == "plans" and demo.get("plans"):
             notes.append(t(f"registry.demo.plans{done}", lang, plans=demo["plans"]))
+        elif self.kind == "outcomes" and demo.get("outcomes"):
+            notes.append(t(f"outcomes.demo{done}", lang, rows=demo["outcomes"]))
         elif any(demo.get(k) for k in ("pairings", "plans", "activities")):
             order = ("national", "provincial", "municipal")
             tiers = t("list.separator", lang).join(t(f"tier.{tier}", lang) for tier in order if tier in self.demo_tiers)

@@ -191,12 +191,23 @@ def _measure_key(column: str) -> str:
     return f"regexp_replace(lower({column}), '[\\s_\\-]+', '', 'g')"
 
 
+def school_year_sql(column: str, earliest: int = EARLIEST_YEAR, latest: int = LATEST_YEAR) -> str:
+    """The school year a cell names, by the year it starts in (2023, 2023-2024, 2023—24, 2023学年 → 2023); NULL when
+    the text is none of those or the year lies outside `earliest`–`latest` (`column` is a name written in code). The
+    plan file's and the outcome file's school years are read by this one rule."""
+    start = f"TRY_CAST(regexp_extract({column}, '{_YEAR}', 1) AS INTEGER)"
+    finish = f"regexp_extract({column}, '{_YEAR}', 2)"
+    return (
+        f"(CASE WHEN {start} BETWEEN {earliest} AND {latest} AND ({finish} = '' "
+        f"OR TRY_CAST({finish} AS INTEGER) IN ({start} + 1, ({start} + 1) % 100)) THEN {start} END)"
+    )
+
+
 _TARGET_SQL = whole_sql("c.target", "^\\+?(\\d{1,9})(?:\\.0*)?\\s*(?:次|项|场|个)?$")
 
 
 def _rows(cur: duckdb.DuckDBPyConnection) -> None:
     """plan_rows: every row with its pairing, year, measure, target and the errors of its own cells."""
-    year_end = f"regexp_extract(c.school_year, '{_YEAR}', 2)"
     cur.execute(
         f"""CREATE TEMP TABLE plan_rows AS
         SELECT *,
@@ -214,18 +225,14 @@ def _rows(cur: duckdb.DuckDBPyConnection) -> None:
         FROM (
             SELECT k.line, k.skey, k.tier_bad, k.school_fold, d.pairing_id, d.err AS place_err, d.cz, d.ce,
                 c.school_year AS year_text, c.measure AS measure_text, c.target AS target_text, c.notes_raw AS notes,
-                CASE WHEN y.start BETWEEN {EARLIEST_YEAR} AND {LATEST_YEAR}
-                      AND (y.finish = '' OR CAST(y.finish AS INTEGER) IN (y.start + 1, (y.start + 1) % 100))
-                     THEN y.start END AS school_year,
+                {school_year_sql("c.school_year")} AS school_year,
                 m.code AS measure,
                 {_TARGET_SQL} AS target
             FROM plan_k k JOIN reg_cells c USING (line)
             LEFT JOIN plan_d_pairing d ON d.skey IS NOT DISTINCT FROM k.skey
                 AND d.school_fold IS NOT DISTINCT FROM k.school_fold AND d.full_key IS NOT DISTINCT FROM k.full_key
                 AND d.tier_code IS NOT DISTINCT FROM k.tier_code
-            LEFT JOIN plan_measures m ON m.key = {_measure_key("c.measure")},
-            LATERAL (SELECT TRY_CAST(regexp_extract(c.school_year, '{_YEAR}', 1) AS INTEGER) AS start,
-                            {year_end} AS finish) y)"""
+            LEFT JOIN plan_measures m ON m.key = {_measure_key("c.measure")})"""
     )
 
 

@@ -1,13 +1,17 @@
-"""Undo of any upload batch: activities through ingest.batches, registry and plan batches from their change log.
+"""Undo of any upload batch: activities through ingest.batches, registry, plan and outcome batches from their change
+log.
 
 A registry or plan batch logged every row it inserted or updated (registry_changes: entity, key, action, the
 state before and after) and archived the demo rows it removed (archived_*, archived_by = the batch). Undo applies
-that log backwards in one transaction and puts the archived rows back, so exactly that batch is reversed.
+that log backwards in one transaction and puts the archived rows back, so exactly that batch is reversed. An outcome
+batch archived every row it replaced (a school's demo outcomes, the stored version of a row it changed): its rows
+are deleted and the archived ones put back.
 
 Undo is refused, with the batches to undo first, when later batches built on this one: a later registry or plan
 batch changed the same rows, uploaded activities or plans refer to a pairing this batch created, a later batch
 paired with a school or party this batch created, or (for a batch that replaced demo rows) real pairings of the
-same tier from a later batch would end up beside the restored demo ones.
+same tier from a later batch would end up beside the restored demo ones; likewise real outcomes of a school created
+by this batch, or real outcomes from a later batch beside a school's restored demo outcomes.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from assistance.registry.commit import COLUMNS
 from assistance.store.db import new_natural_key
 from assistance.store.transaction import WRITE_LOCK, Rollback, cursor, transaction
 
-REGISTRY_KINDS = ("registry", "plans")
+REGISTRY_KINDS = ("registry", "plans", "outcomes")
 
 
 @dataclass
@@ -44,6 +48,8 @@ class RegistryUndo:
     def message(self, lang: str) -> str:
         if self.status == "done":
             kind = t(f"fields.kind.{self.kind}", lang)
+            if self.kind == "outcomes":  # what comes back is the rows the batch replaced, demo or earlier versions
+                return t("outcomes.undo.done", lang, batch=self.batch_id, changes=self.changes, restored=self.restored)
             return t("registry.undo.done", lang, batch=self.batch_id, kind=kind, changes=self.changes,
                      restored=self.restored)  # fmt: skip
         batches = ", ".join(f"#{b}" for b in self.blockers)
@@ -118,6 +124,11 @@ def _blockers(cur: duckdb.DuckDBPyConnection, batch: int) -> tuple[str, tuple[in
         SELECT DISTINCT p.batch_id FROM pairings p
         WHERE p.provenance <> 'demo' AND p.batch_id > $batch
           AND p.tier IN (SELECT tier FROM archived_pairings WHERE archived_by = $batch)
+        UNION
+        SELECT DISTINCT o.batch_id FROM outcomes o
+        WHERE o.provenance <> 'demo' AND o.batch_id > $batch
+          AND o.school_id IN (
+              SELECT school_id FROM archived_outcomes WHERE archived_by = $batch AND provenance = 'demo')
         ORDER BY 1""",
         {"batch": batch},
     ).fetchall()
@@ -133,6 +144,11 @@ def _blockers(cur: duckdb.DuckDBPyConnection, batch: int) -> tuple[str, tuple[in
         WHERE provenance <> 'demo' AND pairing_id IN ("""
         + _ids("pairing")
         + """)
+        UNION
+        SELECT DISTINCT coalesce(batch_id, 0) FROM outcomes
+        WHERE provenance <> 'demo' AND school_id IN ("""
+        + _ids("school")
+        + """)
         ORDER BY 1""",
         {"batch": batch},
     ).fetchall()
@@ -145,6 +161,14 @@ def _reverse(cur: duckdb.DuckDBPyConnection, batch: int) -> None:
     """The change log backwards: updates restored to their state before, inserts deleted (plans, pairings,
     aliases, schools, parties, in dependency order)."""
     params = {"batch": batch}
+    cur.execute(  # an outcome batch's rows; the rows they replaced come back from the archive (_restore)
+        """DELETE FROM outcomes o USING (
+            SELECT CAST(split_part(key, '|', 1) AS INTEGER) AS school_id,
+                   CAST(split_part(key, '|', 2) AS INTEGER) AS school_year
+            FROM registry_changes WHERE batch_id = $batch AND entity = 'outcome') c
+        WHERE o.school_id = c.school_id AND o.school_year = c.school_year""",
+        params,
+    )
     plan_key = (
         "CAST(split_part(key, '|', 1) AS INTEGER) AS pairing_id, CAST(split_part(key, '|', 2) AS INTEGER) AS "
         "school_year, split_part(key, '|', 3) AS measure"
@@ -197,6 +221,7 @@ _RESTORE = (
     ("pairings", ""),
     ("plan_targets", " ON CONFLICT DO NOTHING"),
     ("activities", ""),
+    ("outcomes", " ON CONFLICT DO NOTHING"),
 )
 
 

@@ -1,5 +1,5 @@
-"""The Registry page without Streamlit: its two kinds of file (a registry of pairings, a 一校一策 plan file) as
-`ImportForm`s of the shared upload flow (web/upload_flow.py), its list of batches, and the report's tables in
+"""The Registry page without Streamlit: its kinds of file (a registry of pairings, a 一校一策 plan file, an outcome
+file) as `ImportForm`s of the shared upload flow (web/upload_flow.py), its list of batches, and the report's tables in
 words: the counts, the changes before → after, the new parties and schools with their "did you mean" hints.
 
 Everything a registry or plan file does is decided in `assistance.registry` (the same code as `registry import`
@@ -14,7 +14,8 @@ import pandas as pd
 
 from assistance.filters import Period
 from assistance.i18n import t
-from assistance.ingest.fields import PLANS, REGISTRY
+from assistance.ingest.fields import OUTCOMES, PLANS, REGISTRY
+from assistance.outcomes.importer import OutcomesImport
 from assistance.registry.common import ImportReport
 from assistance.registry.export import TIERS
 from assistance.registry.importer import RegistryImport
@@ -37,6 +38,10 @@ def open_plans_job(con, data: bytes, upload: Upload, actor, _progress) -> PlansI
     return PlansImport(con, data, upload.name, sheet=upload.sheet, actor=actor)
 
 
+def open_outcomes_job(con, data: bytes, upload: Upload, actor, _progress) -> OutcomesImport:
+    return OutcomesImport(con, data, upload.name, sheet=upload.sheet, actor=actor)
+
+
 # No strict mode: a registry or plan file commits its valid rows, as `registry import` does.
 REGISTRY_FORM = ImportForm(
     "registry", open_registry_job, "import_registry", strict=False, nothing_hint="registry.page.nothing_to_commit"
@@ -44,9 +49,12 @@ REGISTRY_FORM = ImportForm(
 PLANS_FORM = ImportForm(
     "plans", open_plans_job, "import_plans", strict=False, nothing_hint="registry.page.nothing_to_commit"
 )
+OUTCOMES_FORM = ImportForm(
+    "outcomes", open_outcomes_job, "import_outcomes", strict=False, nothing_hint="registry.page.nothing_to_commit"
+)
 REGISTRY_HISTORY = History(
     prefix="registry_history",
-    kinds=("registry", "plans"),
+    kinds=("registry", "plans", "outcomes"),
     columns=("batch_id", "kind", "file", "rows", "inserted", "changed", "unchanged", "rejected", "uploaded_by"),
     title="registry.page.history",
     empty="registry.page.history_empty",
@@ -75,7 +83,7 @@ def _field_label(report: ImportReport, name: str, lang: str) -> str:
     """A changed field by the file's own header, else by its name in the contract."""
     if name == "provenance":
         return t("registry.page.field.provenance", lang)
-    kind = PLANS if report.kind == "plans" else REGISTRY
+    kind = {"plans": PLANS, "outcomes": OUTCOMES}.get(report.kind, REGISTRY)
     return report.columns.get(name) or kind.field_label(name, lang)
 
 
@@ -95,6 +103,12 @@ def _row_names(report: ImportReport, lang: str, measures: Mapping[str, str]) -> 
             )
             for row in statuses.itertuples()
             if row.pairing_id == row.pairing_id and row.school_year == row.school_year
+        }
+    if report.kind == "outcomes":  # the school and the school year
+        return {
+            int(row.line): f"{row.school} · {Period(int(row.school_year)).label(lang)}"
+            for row in statuses.itertuples()
+            if isinstance(row.school, str) and row.school_year == row.school_year
         }
     return {int(row.line): f"{row.supporter} → {row.school}" for row in statuses.itertuples()}
 

@@ -1,0 +1,244 @@
+"""The brief as an A4 PDF (fpdf2: pure Python, embeds a subset of the server's CJK font, no network at any step).
+
+Every page has the title line, the 示例数据 mark when the brief holds demo rows, and a footer with the date and the
+page number. Figure cards, tables and bars are drawn from `brief.layout`'s blocks; a heading never ends a page.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import datetime, time
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+from assistance.brief.fonts import subset_font
+from assistance.brief.layout import Bars, Block, Cards, Heading, Layout, Paragraph, Table
+
+FONT = "cjk"
+INK = (33, 37, 41)
+MUTED = (108, 117, 125)
+ACCENT = (31, 87, 150)
+DEMO = (191, 87, 0)
+RULE = (206, 212, 218)
+FILL = (241, 245, 250)
+MARGIN = 15  # mm
+CARDS_PER_ROW = 4
+KEEP_TOGETHER = 15  # tables of at most this many rows stay on one page
+ROW_HEIGHT = 4.9  # mm, a table row of one line
+BAR_HEIGHT = 4.4  # mm, a bar's row
+CARD_HEIGHT = 17  # mm
+
+
+class _Document(FPDF):
+    def __init__(self, page: Layout, font: Path):
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.brief_layout = page
+        self.set_margins(MARGIN, 16, MARGIN)
+        self.set_auto_page_break(True, margin=16)
+        self.add_font(FONT, "", str(font))
+        self.set_font(FONT, size=10)
+        self.alias_nb_pages()
+
+    def header(self) -> None:
+        self.set_y(7)
+        self.set_font(FONT, size=8)
+        self.set_text_color(*MUTED)
+        self.cell(0, 5, self.brief_layout.title, align="L")
+        if self.brief_layout.demo_mark:
+            self.set_xy(MARGIN, 7)
+            self.set_text_color(*DEMO)
+            self.set_font(FONT, size=10)
+            self.cell(0, 5, self.brief_layout.demo_mark, align="R")
+        self.set_draw_color(*RULE)
+        self.line(MARGIN, 13, self.w - MARGIN, 13)
+        self.set_y(16)
+        self.set_text_color(*INK)
+
+    def footer(self) -> None:
+        self.set_y(-11)
+        self.set_font(FONT, size=8)
+        self.set_text_color(*MUTED)
+        self.cell(0, 5, self.brief_layout.footer, align="L")
+        self.set_xy(MARGIN, -11)
+        self.cell(0, 5, f"{self.page_no()} / {{nb}}", align="R")
+
+    @property
+    def wrap(self) -> str:
+        """Chinese lines break between any two characters, English ones between words."""
+        return "WORD" if self.brief_layout.lang == "en" else "CHAR"
+
+    @property
+    def room(self) -> float:
+        """Space left on this page (mm)."""
+        return self.h - self.b_margin - self.get_y()
+
+    @property
+    def width(self) -> float:
+        return self.w - self.l_margin - self.r_margin
+
+
+def render_pdf(page: Layout, today_stamp: datetime | None = None) -> bytes:
+    """The PDF's bytes (A4, CJK font embedded as a subset)."""
+    with tempfile.TemporaryDirectory(prefix="assistance-brief-") as folder:
+        return _render(page, subset_font(_text_of(page), Path(folder)), today_stamp)
+
+
+def _text_of(page: Layout) -> str:
+    """Every character the brief draws."""
+    parts = [page.title, page.subtitle, page.demo_mark or "", page.footer]
+    for block in page.blocks:
+        if isinstance(block, Heading | Paragraph):
+            parts.append(block.text)
+        elif isinstance(block, Cards):
+            parts += [text for card in block.cards for text in card]
+        elif isinstance(block, Table):
+            parts += [*block.headers, *(cell for row in block.rows for cell in row)]
+        elif isinstance(block, Bars):
+            parts += [block.legend, *(f"{label}{shown}" for label, _, shown in block.bars)]
+    return "".join(parts)
+
+
+def _render(page: Layout, font: Path, today_stamp: datetime | None) -> bytes:
+    pdf = _Document(page, font)
+    pdf.set_title(page.title)
+    pdf.set_creator("assistance brief")
+    if today_stamp is not None:  # the same brief on the same day gives the same bytes
+        pdf.set_creation_date(today_stamp)
+    pdf.add_page()
+    pdf.set_font(FONT, size=17)
+    pdf.set_text_color(*ACCENT)
+    pdf.multi_cell(0, 8, page.title, align="L", new_x="LMARGIN", new_y="NEXT", wrapmode=pdf.wrap)
+    pdf.set_font(FONT, size=9)
+    pdf.set_text_color(*MUTED)
+    pdf.multi_cell(0, 5, page.subtitle, align="L", new_x="LMARGIN", new_y="NEXT", wrapmode=pdf.wrap)
+    pdf.ln(2)
+    for index, block in enumerate(page.blocks):
+        following = page.blocks[index + 1] if index + 1 < len(page.blocks) else None
+        _draw(pdf, block, following)
+    return bytes(pdf.output())
+
+
+def stamp(day) -> datetime:
+    """Midnight of a day, the PDF's creation date."""
+    return datetime.combine(day, time.min)
+
+
+def _draw(pdf: _Document, block: Block, following: Block | None) -> None:
+    if isinstance(block, Heading):
+        if pdf.room < 14 + _min_height(following):  # a heading never ends a page
+            pdf.add_page()
+        pdf.ln(1.5)
+        pdf.set_font(FONT, size=12)
+        pdf.set_text_color(*ACCENT)
+        pdf.cell(0, 6.5, block.text, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_draw_color(*ACCENT)
+        pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + 18, pdf.get_y())
+        pdf.ln(2)
+        pdf.set_text_color(*INK)
+    elif isinstance(block, Paragraph):
+        size, colour = {"plain": (9.5, INK), "note": (8, MUTED), "warning": (9.5, DEMO)}[block.tone]
+        pdf.set_font(FONT, size=size)
+        pdf.set_text_color(*colour)
+        pdf.multi_cell(0, size * 0.5, block.text, align="L", new_x="LMARGIN", new_y="NEXT", wrapmode=pdf.wrap)
+        pdf.ln(1.5)
+        pdf.set_text_color(*INK)
+    elif isinstance(block, Cards):
+        _cards(pdf, block)
+    elif isinstance(block, Table):
+        _table(pdf, block)
+    elif isinstance(block, Bars):
+        _bars(pdf, block)
+
+
+def _min_height(block: Block | None) -> float:
+    """How much of the next block must fit under a heading (mm)."""
+    if isinstance(block, Cards):
+        return CARD_HEIGHT
+    if isinstance(block, Table):
+        return 6 * min(len(block.rows) + 1, 4)
+    if isinstance(block, Bars):
+        return 5 * min(len(block.bars), 4)
+    return 10
+
+
+def _cards(pdf: _Document, block: Cards) -> None:
+    gap = 2.5
+    width = (pdf.width - gap * (CARDS_PER_ROW - 1)) / CARDS_PER_ROW
+    height = CARD_HEIGHT
+    for start in range(0, len(block.cards), CARDS_PER_ROW):
+        if pdf.room < height + 2:
+            pdf.add_page()
+        y = pdf.get_y()
+        for column, (label, value, note) in enumerate(block.cards[start : start + CARDS_PER_ROW]):
+            x = pdf.l_margin + column * (width + gap)
+            pdf.set_fill_color(*FILL)
+            pdf.rect(x, y, width, height, style="F")
+            pdf.set_xy(x + 2.5, y + 1.5)
+            pdf.set_font(FONT, size=8)
+            pdf.set_text_color(*MUTED)
+            pdf.cell(width - 5, 4.5, label)
+            pdf.set_xy(x + 2.5, y + 5.6)
+            pdf.set_font(FONT, size=14)
+            pdf.set_text_color(*INK)
+            pdf.cell(width - 5, 7, value)
+            if note:
+                pdf.set_xy(x + 2.5, y + 12)
+                pdf.set_font(FONT, size=6.5)
+                pdf.set_text_color(*MUTED)
+                pdf.cell(width - 5, 4, note)
+        pdf.set_xy(pdf.l_margin, y + height + gap)
+    pdf.set_text_color(*INK)
+
+
+def _table(pdf: _Document, block: Table) -> None:
+    if len(block.rows) <= KEEP_TOGETHER and pdf.room < ROW_HEIGHT * (len(block.rows) + 1) + 3:
+        pdf.add_page()  # a short table is not split
+    total = sum(block.widths)
+    widths = [pdf.width * w / total for w in block.widths]
+    align = ["RIGHT" if numeric else "LEFT" for numeric in block.numeric]
+    pdf.set_font(FONT, size=8)
+    pdf.set_draw_color(*RULE)
+    pdf.set_fill_color(255, 255, 255)
+    headings = FontFace(color=MUTED, fill_color=FILL, size_pt=7.5)
+    with pdf.table(
+        col_widths=widths, text_align=align, line_height=4.1, borders_layout="HORIZONTAL_LINES",
+        headings_style=headings, padding=(0.35, 1.5), repeat_headings=1, width=pdf.width,
+        cell_fill_mode="NONE",
+    ) as table:  # fmt: skip
+        heading = table.row()
+        for text in block.headers:
+            heading.cell(text)
+        for row in block.rows:
+            cells = table.row()
+            for text in row:
+                cells.cell(text)
+    pdf.ln(2.5)
+
+
+def _bars(pdf: _Document, block: Bars) -> None:
+    pdf.set_font(FONT, size=8.5)
+    label_width = min(max((pdf.get_string_width(label) for label, _, _ in block.bars), default=20) + 3, 70)
+    number_width = 16
+    span = pdf.width - label_width - number_width - 2
+    biggest = max((value for _, value, _ in block.bars), default=0) or 1
+    if pdf.room < BAR_HEIGHT * len(block.bars) + 8:
+        pdf.add_page()  # the bars are not split
+    for label, value, shown in block.bars:
+        if pdf.room < BAR_HEIGHT + 1:
+            pdf.add_page()
+        y = pdf.get_y()
+        pdf.set_text_color(*INK)
+        pdf.cell(label_width, BAR_HEIGHT, label)
+        pdf.set_fill_color(*ACCENT)
+        if value:
+            pdf.rect(pdf.l_margin + label_width, y + 0.9, max(span * value / biggest, 0.6), 2.6, style="F")
+        pdf.set_xy(pdf.l_margin + label_width + span + 2, y)
+        pdf.cell(number_width, BAR_HEIGHT, shown, align="R", new_x="LMARGIN", new_y="NEXT")
+    if block.legend:
+        pdf.set_font(FONT, size=7.5)
+        pdf.set_text_color(*MUTED)
+        pdf.multi_cell(0, 4, block.legend, align="L", new_x="LMARGIN", new_y="NEXT", wrapmode=pdf.wrap)
+        pdf.set_text_color(*INK)
+    pdf.ln(2)
