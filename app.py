@@ -24,6 +24,8 @@ try:
         st.Page("pages/schools.py", title=t("nav.schools", lang), icon=":material/fact_check:", url_path="schools"),
         st.Page("pages/upload.py", title=t("nav.upload", lang), icon=":material/upload_file:", url_path="upload"),
         st.Page("pages/registry.py", title=t("registry.nav", lang), icon=":material/list_alt:", url_path="registry"),
+        st.Page("pages/problems.py", title=t("problems.nav", lang), icon=":material/report:", url_path="problems"),
+        st.Page("pages/cases.py", title=t("cases.nav", lang), icon=":material/menu_book:", url_path="cases"),
         st.Page(
             "pages/audit.py",
             title=t("audit.nav", lang),

@@ -1,7 +1,7 @@
 """Create or upgrade a database file: schema, reference data, the national pairings and (unless asked not to)
-demo history.
+demo history, demo problems and demo good-practice cases.
 
-It sits above the packages it combines (store, reference, registry): the verified and demo pairing lists go
+It sits above the packages it combines (store, reference, registry, guidance): the verified and demo pairing lists go
 through the registry import, the pipeline users' files go through, never a loader of their own.
 
 A new file is built beside its final name and moved into place only when complete, so neither the
@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from assistance.guidance.demo import load_demo_guidance
 from assistance.outcomes.demo import load_demo_outcomes
 from assistance.paths import DATA_DIR
 from assistance.reference import loader, sample
@@ -74,6 +75,7 @@ def initialise(
         if not empty:
             progress(0.5, "demo")
             report.loaded.update(sample.load_demo(con, end=today))
+            report.loaded.update(load_demo_guidance(con, end=today))  # demo problems and cases (issue 10)
             report.loaded.update(load_demo_outcomes(con, end=today))  # the demo schools' only
         con.execute("CHECKPOINT")
     except BaseException:

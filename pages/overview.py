@@ -1,9 +1,11 @@
-"""Overview: what leadership opens first. KPI cards, the national map, activities by month, the outcome counts, and
-the brief to forward (PDF/HTML)."""
+"""Overview: what leadership opens first. KPI cards, the national map, activities by month, the outcome counts, the
+problems (open and overdue by category, days to resolve), the pairings that need attention, and the brief to
+forward (PDF/HTML)."""
 
 import streamlit as st
 
-from assistance.web import map_sections, outcome_sections
+from assistance.analytics import scorecard
+from assistance.web import map_sections, outcome_sections, problem_sections
 from assistance.web.attention import render_needs_attention
 from assistance.web.shell import page_context, page_header
 
@@ -26,6 +28,9 @@ with kpi_area:
 
 st.subheader(ctx.t("overview.monthly"))
 map_sections.monthly_section(ctx)
+
+st.subheader(ctx.t("problems.overview.title"))
+problem_sections.overview_panel(ctx, scorecard.today())
 
 render_needs_attention(ctx)
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from assistance.analytics import scorecard
 from assistance.export.columns import YEAR_SCORECARD_COLUMNS
-from assistance.web import outcome_sections
+from assistance.web import case_sections, outcome_sections, problem_sections
 from assistance.web import scorecard_sections as sections
 from assistance.web.shell import page_context
 from assistance.web.tables import small_table
@@ -29,6 +29,10 @@ row = sections.year_picker(ctx, years)
 year = int(row["school_year"])
 sections.status_cells(ctx, row, scorecard.pairing_status(ctx.con, pairing_id, today))
 sections.rule_section(ctx, row)
+
+# Its problems, and next to them how others solved the same kind of difficulty (issue 10).
+open_categories = problem_sections.pairing_problems(ctx, pairing_id, today)
+case_sections.linked_cases(ctx, open_categories)
 
 measures_query = sections.plan_section(ctx, pairing_id, year, today)
 st.subheader(ctx.t("school.years_title"))

@@ -19,11 +19,13 @@ from assistance.store.transaction import WRITE_LOCK, cursor, transaction
 
 AUDIT_ACTIONS = (
     "sign_in", "sign_out", "upload", "undo", "registry_import", "plan_import", "user_add", "user_disable",
-    "user_reset", "outcome_import",
+    "user_reset", "outcome_import", "problem_add", "problem_update", "problem_import", "case_add", "case_update",
+    "case_status",
 )  # fmt: skip
 # The audit action of each kind of import (upload_batches.kind).
 IMPORT_ACTIONS = {
     "activities": "upload", "registry": "registry_import", "plans": "plan_import", "outcomes": "outcome_import",
+    "problems": "problem_import",
 }  # fmt: skip
 
 

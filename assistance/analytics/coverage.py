@@ -19,13 +19,14 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 
+from assistance.analytics.problems import OVERDUE_DAYS, PROBLEM_CTES, UNIT_PROBLEMS
 from assistance.analytics.queries import FILTER_CTES, fetch_df, fetch_one, filter_params
 from assistance.filters import Filters, current_semester, previous_semester
 from assistance.reference.codes import CORPS_CODE
 
 ACTIVE_DAYS = 60
 # Metrics the map can colour by, in the order the selector offers them.
-METRICS = ("schools", "activities", "participants", "per_school", "active_share")
+METRICS = ("schools", "activities", "participants", "per_school", "active_share", "open_problems")
 
 # The period as its own pair of parameters (see module docstring).
 _IN_PERIOD = (
@@ -219,19 +220,22 @@ _METRIC_COLUMNS = """
        CASE WHEN m.pairings > 0 THEN CAST(m.active_pairings AS DOUBLE) / m.pairings END AS active_share,
        coalesce(t.universities, 0) AS universities,
        coalesce(t.top_universities_zh, []) AS top_universities_zh,
-       coalesce(t.top_universities_en, []) AS top_universities_en"""
+       coalesce(t.top_universities_en, []) AS top_universities_en,
+       coalesce(q.open_problems, 0) AS open_problems"""
 
 
 def _unit_sql(unit: str, table: str, key: str, columns: str, where: str = "") -> str:
     """Every row of `table` (its `columns`, keyed by `key`) with the map metrics of the pairings whose
-    `unit` column (in pairing_overview) is that key."""
+    `unit` column (in pairing_overview) is that key, and the open problems in it (analytics.problems)."""
     return f"""
-WITH {FILTER_CTES},
-{_UNIT_METRICS.format(unit=unit, in_period=_IN_PERIOD)}
+WITH {FILTER_CTES}, {PROBLEM_CTES},
+{_UNIT_METRICS.format(unit=unit, in_period=_IN_PERIOD)},
+{UNIT_PROBLEMS.format(unit=unit)}
 SELECT {columns}, {_METRIC_COLUMNS}
 FROM {table} r
 LEFT JOIN unit_metrics m ON m.unit = r.{key}
 LEFT JOIN top_universities t ON t.unit = r.{key}
+LEFT JOIN unit_problems q ON q.unit = r.{key}
 {where}
 ORDER BY r.{key}
 """
@@ -250,15 +254,17 @@ _COUNTY_SQL = _unit_sql(
 
 
 def province_metrics(con: duckdb.DuckDBPyConnection, filters: Filters, today: date) -> pd.DataFrame:
-    """One row per province-level unit (all 35, the Corps as 660000) with the map metrics.
+    """One row per province-level unit (all 35, the Corps as 660000) with the map metrics (`open_problems`: every
+    problem in view in that unit, a pairing's, a county's or the province's own, neither resolved nor
+    discontinued).
 
     Units without a pairing in view have 0 counts and NULL ratios."""
-    return fetch_df(con, _PROVINCE_SQL, _params(filters, today))
+    return fetch_df(con, _PROVINCE_SQL, _params(filters, today, overdue_days=OVERDUE_DAYS))
 
 
 def county_metrics(con: duckdb.DuckDBPyConnection, filters: Filters, today: date, province: str) -> pd.DataFrame:
     """One row per county-level unit of `province` (the Corps cities for 660000) with the map metrics."""
-    return fetch_df(con, _COUNTY_SQL, _params(filters, today, drill=province))
+    return fetch_df(con, _COUNTY_SQL, _params(filters, today, drill=province, overdue_days=OVERDUE_DAYS))
 
 
 # ------------------------------------------------------------------------------ markers, links

@@ -1,5 +1,5 @@
 """The command line (docs/contracts.md, "Command line"): init, ingest, export, batches, undo, registry, plans, demo,
-users, outcomes, brief.
+users, problems, outcomes, brief.
 
 Each subcommand is a thin wrapper over the same library functions the app uses. A database held by
 another process is reported in one line with exit status 2, never as a traceback.
@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from assistance.cli import demo as demo_command
 from assistance.cli import outcomes as outcomes_command
+from assistance.cli import problems as problems_command
 from assistance.cli import registry_args as registry_commands
 from assistance.cli import users as users_command
 from assistance.store import db
@@ -51,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo_command.add_command(sub, _add_db)  # the national-scale demo database
     users_command.add_command(sub, _add_db)  # accounts (issue 12)
     outcomes_command.add_commands(sub, _add_db)  # outcomes import, brief (issue 11)
+    problems_command.add_command(sub, _add_db)  # the problem tracker's file (issue 10)
     return parser
 
 
@@ -74,6 +76,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return users_command.run(args)
     if args.command in outcomes_command.COMMANDS:
         return outcomes_command.run(args)
+    if args.command == "problems":
+        return problems_command.run(args)
     if args.command in registry_commands.COMMANDS:
         return registry_commands.run(args)
     if args.command == "undo":  # a batch of any kind: activities, registry or plans

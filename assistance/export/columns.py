@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from assistance.analytics import problems
 from assistance.analytics.attention import REASONS
 from assistance.analytics.scorecard import AMBER_PERCENT, GREEN_PERCENT, SILENCE_DAYS, STATUSES
 from assistance.filters import Period
@@ -29,6 +30,7 @@ class Column:
     key: str
     kind: str = "text"  # text | university | province | id | int | days | float | percent | date | school_year
     #                     | measure | provenance | tier | status | reason | confidence
+    #                     | category | problem_status | raised_by | owner_level | overdue | problem_scope
     width: str | None = None  # on screen: "small" | "medium" | "large" (None: Streamlit's default)
 
 
@@ -73,6 +75,21 @@ ACTUAL = _column("actual", "int")
 ACTUAL_PLANNED = _column("actual_planned", "int")
 ACTUAL_ALL = _column("actual", "int", "actual_all")
 PROGRESS = _column("progress", "percent")
+# The problem tracker (issue 10).
+PROBLEM_ID = _column("problem_id", "id")
+PROBLEM_TITLE = _column("title", header="problem_title", width="large")
+PROBLEM = _column("problem", header="problem_title", width="medium")  # a needs-attention row's problem
+CATEGORY = _column("category", "category")
+PROBLEM_STATUS = _column("status", "problem_status")
+RAISED_BY = _column("raised_by", "raised_by")
+RAISED_ON = _column("raised_on", "date")
+OWNER_LEVEL = _column("owner_level", "owner_level")
+DUE_DATE = _column("due_date", "date")
+RESOLVED_ON = _column("resolved_on", "date")
+OVERDUE = _column("overdue_reason", "overdue", "overdue")
+DESCRIPTION = _column("description", header="problem_description", width="large")
+RESOLUTION = _column("resolution", width="large")
+PROBLEM_SCOPE = _column("scope", "problem_scope", "problem_scope")
 
 # The activity export: upload-template columns first (so the file can be uploaded again), then context.
 ACTIVITY_COLUMNS = (
@@ -84,8 +101,19 @@ PAIRING_COLUMNS = (
     COUNTY, PROVINCE, TIER, START_DATE, END_DATE, PROVENANCE, SOURCE, PAIRING_ID,
 )  # fmt: skip
 ATTENTION_COLUMNS = (
-    REASON, UNIVERSITY, SCHOOL, DAYS_SINCE_LAST, MEASURE, TARGET, EXPECTED, ACTUAL, PROGRESS, LAST_DATE,
+    REASON, UNIVERSITY, SCHOOL, DAYS_SINCE_LAST, MEASURE, TARGET, EXPECTED, ACTUAL, PROGRESS, PROBLEM, LAST_DATE,
     PROVINCE, PROVENANCE, PAIRING_ID,
+)  # fmt: skip
+# The problem export: the problem file's columns first (docs/contracts.md, "Problem file": the Chinese file imports
+# again, every row unchanged), then context.
+PROBLEM_COLUMNS = (
+    UNIVERSITY, SCHOOL, COUNTY, PROVINCE, RAISED_ON, RAISED_BY, CATEGORY, PROBLEM_TITLE, DESCRIPTION, OWNER_LEVEL,
+    PROBLEM_STATUS, DUE_DATE, RESOLUTION, OVERDUE, RESOLVED_ON, PROBLEM_SCOPE, PROVENANCE, PROBLEM_ID, PAIRING_ID,
+)  # fmt: skip
+# The Problems page's table (a problem opens from its title).
+PROBLEM_LIST_COLUMNS = (
+    PROBLEM_TITLE, CATEGORY, PROBLEM_STATUS, OVERDUE, UNIVERSITY, SCHOOL, COUNTY, PROVINCE, RAISED_ON, DUE_DATE,
+    OWNER_LEVEL, PROVENANCE,
 )  # fmt: skip
 UNIVERSITY_COLUMNS = (
     UNIVERSITY, PAIRINGS, ACTIVITIES, TEACHERS_REACHED, STUDENTS_REACHED, LAST_DATE, RED_PAIRINGS,
@@ -104,6 +132,12 @@ LABELS = {
     "status": ("school.status.{}", STATUSES),
     "reason": ("attention.reason.{}", REASONS),
     "confidence": ("school.confidence.{}", ("high", "medium", "low")),
+    "category": ("problem.category.{}", problems.CATEGORIES),
+    "problem_status": ("problem.status.{}", problems.STATUSES),
+    "raised_by": ("problem.raised_by.{}", problems.RAISED_BY),
+    "owner_level": ("problem.owner.{}", problems.OWNER_LEVELS),
+    "overdue": ("problem.overdue.{}", problems.OVERDUE_REASONS),
+    "problem_scope": ("problem.scope.{}", problems.SCOPES),
 }
 
 

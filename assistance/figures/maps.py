@@ -113,7 +113,7 @@ def _colorbar(metric: str, lang: str, vmax: float, **position) -> dict:
         "outlinewidth": 0,
         **position,
     }
-    if metric in ("schools", "activities", "participants") and vmax <= 8:
+    if metric in ("schools", "activities", "participants", "open_problems") and vmax <= 8:
         bar["dtick"] = 1
     return bar
 
@@ -134,7 +134,7 @@ def _join(items: Sequence[str], lang: str) -> str:
 def _unit_hover(row: Mapping, name: str, lang: str, metric: str, click: bool = False) -> str:
     """Hover text of a unit (province, the Corps, a county) with its values and top universities."""
     lines = [f"<b>{name}</b>"]
-    for key in ("schools", "activities", "participants", "per_school", "active_share"):
+    for key in ("schools", "activities", "participants", "per_school", "active_share", "open_problems"):
         value = format_metric(key, row[key], lang)
         label = t(f"map.hover.{key}", lang)
         lines.append(f"<b>{label}: {value}</b>" if key == metric else f"{label}: {value}")

@@ -352,4 +352,30 @@ OUTCOMES = FileKind(
     command="python -m assistance outcomes import",
 )  # fmt: skip
 
-KINDS: tuple[FileKind, ...] = (ACTIVITIES, REGISTRY, PLANS, OUTCOMES)
+PROBLEMS = FileKind(
+    name="problems",
+    fields=("supporter", "school", "county", "province", "tier", "raised_on", "raised_by", "category", "title",
+            "description", "owner_level", "status", "due_date", "resolution"),
+    required=("raised_on", "raised_by", "category", "title", "owner_level"),
+    aliases={
+        "supporter": _SUPPORTER,
+        "school": _SCHOOL,
+        "county": _COUNTY,
+        "province": ("省份", "省", "省区", "省(区、市)", "所在省份", "province"),
+        "tier": _TIER,
+        "raised_on": ("提出日期", "提出时间", "反映日期", "登记日期", "日期", "raised on", "raised_on", "date raised",
+                      "date"),
+        "raised_by": ("提出方", "提出单位", "反映单位", "提出主体", "raised by", "raised_by"),
+        "category": ("类别", "问题类别", "问题类型", "问题分类", "category"),
+        "title": ("问题", "问题标题", "困难问题", "问题名称", "标题", "title", "problem"),
+        "description": ("问题描述", "描述", "具体情况", "详细描述", "情况说明", "description", "details"),
+        "owner_level": ("责任层级", "责任主体", "责任单位", "牵头层级", "owner level", "owner_level", "owner"),
+        "status": ("状态", "处理状态", "进展", "当前状态", "status"),
+        "due_date": ("期限", "完成期限", "截止日期", "办结期限", "due date", "due_date", "due"),
+        "resolution": ("处理结果", "解决情况", "处理情况", "办理结果", "resolution", "result"),
+    },
+    page="problems.nav",
+    command="python -m assistance problems import",
+)  # fmt: skip
+
+KINDS: tuple[FileKind, ...] = (ACTIVITIES, REGISTRY, PLANS, OUTCOMES, PROBLEMS)

@@ -11,7 +11,9 @@ Undo is refused, with the batches to undo first, when later batches built on thi
 batch changed the same rows, uploaded activities or plans refer to a pairing this batch created, a later batch
 paired with a school or party this batch created, or (for a batch that replaced demo rows) real pairings of the
 same tier from a later batch would end up beside the restored demo ones; likewise real outcomes of a school created
-by this batch, or real outcomes from a later batch beside a school's restored demo outcomes.
+by this batch, or real outcomes from a later batch beside a school's restored demo outcomes. A problem file's batch
+(issue 10) logged the problems it inserted and changed likewise; it cannot be undone once the app saved one of them
+since (an undo would silently lose that edit).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from assistance.registry.commit import COLUMNS
 from assistance.store.db import new_natural_key
 from assistance.store.transaction import WRITE_LOCK, Rollback, cursor, transaction
 
-REGISTRY_KINDS = ("registry", "plans", "outcomes")
+REGISTRY_KINDS = ("registry", "plans", "outcomes", "problems")
 
 
 @dataclass
@@ -81,12 +83,13 @@ def undo(con: duckdb.DuckDBPyConnection, batch_id: int, actor: Account | None = 
         if undone_at[0][0] is not None:
             result = UndoResult(batch_id, "already", undone_at=undone_at[0][0])
             raise Rollback
-        blocked = _blockers(cur, batch_id)
+        blocked = _blockers(cur, batch_id) or _problems_edited(cur, batch_id)
         if blocked is not None:
             result = RegistryUndo(batch_id, kind, "blocked", blockers=blocked[1], reason=blocked[0])
             raise Rollback
         changes = cur.execute("SELECT count(*) FROM registry_changes WHERE batch_id = ?", [batch_id]).fetchall()[0][0]
         _reverse(cur, batch_id)
+        _reverse_problems(cur, batch_id, actor)
         restored = _restore(cur, batch_id)
         cur.execute(
             "UPDATE upload_batches SET undone_at = ? WHERE batch_id = ?",
@@ -210,6 +213,51 @@ def _reverse(cur: duckdb.DuckDBPyConnection, batch: int) -> None:
     cur.execute(f"DELETE FROM schools WHERE school_id IN ({_ids('school')})", params)
     cur.execute(f"DELETE FROM university_aliases WHERE university_id IN ({_ids('party')})", params)
     cur.execute(f"DELETE FROM universities WHERE university_id IN ({_ids('party')})", params)
+
+
+def _problems_edited(cur: duckdb.DuckDBPyConnection, batch: int) -> tuple[str, tuple[int, ...]] | None:
+    """A problem file's batch cannot be undone once a problem it inserted or changed was saved again in the app
+    after the import (an audited `problem_update`): ('edited', those problems' ids)."""
+    edited = cur.execute(
+        """SELECT DISTINCT CAST(c.key AS INTEGER) FROM registry_changes c
+        JOIN audit_log a ON a.action = 'problem_update' AND a.target = 'problem:' || c.key
+        WHERE c.batch_id = $batch AND c.entity = 'problem'
+          AND a.event_id > coalesce((SELECT min(event_id) FROM audit_log WHERE batch_id = $batch
+                                     AND action = 'problem_import'), 0)
+        ORDER BY 1""",
+        {"batch": batch},
+    ).fetchall()
+    return ("edited", tuple(r[0] for r in edited)) if edited else None
+
+
+def _reverse_problems(cur: duckdb.DuckDBPyConnection, batch: int, actor: Account | None) -> None:
+    """A problem file's batch backwards: the problems it changed get their state before (their version raised, so
+    that a form opened on the batch's version is refused; a status put back is a history row), the problems it
+    inserted are deleted with their history."""
+    username = audit.cli_actor()[0] if actor is None or actor is CLI else actor.username
+    params = {"batch": batch, "by": username, "now": datetime.now().replace(microsecond=0)}
+    cur.execute(
+        """INSERT INTO problem_history (problem_id, occurred_at, username, from_status, to_status, comment, version,
+            batch_id)
+        SELECT p.problem_id, $now, $by, p.status, c.before->>'status', NULL, p.version + 1, $batch
+        FROM registry_changes c JOIN problems p ON p.problem_id = CAST(c.key AS INTEGER)
+        WHERE c.batch_id = $batch AND c.entity = 'problem' AND c.action = 'update'
+          AND p.status <> c.before->>'status'""",
+        params,
+    )
+    cur.execute(
+        """UPDATE problems p SET category = c.before->>'category', raised_by = c.before->>'raised_by',
+            description = c.before->>'description', owner_level = c.before->>'owner_level',
+            status = c.before->>'status', due_date = CAST(c.before->>'due_date' AS DATE),
+            resolution = c.before->>'resolution', resolved_on = CAST(c.before->>'resolved_on' AS DATE),
+            provenance = c.before->>'provenance', version = p.version + 1, updated_by = $by, updated_at = $now
+        FROM (SELECT CAST(key AS INTEGER) AS problem_id, before FROM registry_changes
+              WHERE batch_id = $batch AND entity = 'problem' AND action = 'update') c
+        WHERE p.problem_id = c.problem_id""",
+        params,
+    )
+    for table in ("problem_history", "problems"):
+        cur.execute(f"DELETE FROM {table} WHERE problem_id IN ({_ids('problem')})", {"batch": batch})
 
 
 # Restored in this order (schools before the pairings that name them); a demo plan or activity that a real row has

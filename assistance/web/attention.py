@@ -2,7 +2,9 @@
 
 Call `render_needs_attention(ctx)` after `page_context()`. It follows the sidebar's university and
 province filters (the measure filter narrows the below-plan rows), is computed as of today in SQL,
-sorts and paginates in SQL, links each row to its scorecard and offers CSV/XLSX downloads.
+sorts and paginates in SQL, links each row to its scorecard and offers CSV/XLSX downloads. Overdue problems of a
+pairing are rows of the list (their reason, their title); those of a county or a province are named under it with
+the way to the problem tracker.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from datetime import date
 
 import streamlit as st
 
-from assistance.analytics import attention, coverage, scorecard
+from assistance.analytics import attention, coverage, problems, scorecard
+from assistance.analytics.problems import OVERDUE_DAYS
 from assistance.export.columns import ATTENTION_COLUMNS
 from assistance.filters import Period
 from assistance.web.shell import Destination, PageContext
@@ -46,6 +49,7 @@ def render_needs_attention(
     st.caption(ctx.t("attention.caption", today=today.isoformat(), year=year))
     summary = summary or attention.attention_summary(ctx.con, ctx.filters, today)
     if not summary["pairings"]:
+        _area_problems(ctx, today)
         if coverage.pairing_count(ctx.con, ctx.filters):
             st.success(ctx.t("attention.empty"), icon=":material/check_circle:")
         else:  # nothing in view is not "all is well" (issue 13, item 5)
@@ -62,6 +66,9 @@ def render_needs_attention(
             amber=scorecard.AMBER_PERCENT,
         )
     )
+    if summary["problem_overdue"]:
+        st.markdown(ctx.t("attention.problems", count=summary["problem_overdue"], days=OVERDUE_DAYS))
+    _area_problems(ctx, today)
     scope = ctx.t("list.separator").join(ctx.filters.universities)
     table_with_downloads(
         ctx,
@@ -77,3 +84,12 @@ def render_needs_attention(
         total=sum(summary[reason] for reason in attention.REASONS),
     )
     return summary["pairings"]
+
+
+def _area_problems(ctx: PageContext, today: date) -> None:
+    """The overdue problems of a county or a province in view: no pairing's scorecard to open, so a line that
+    names them and the way to the problem tracker."""
+    count = problems.summary(ctx.con, ctx.filters, today)["area_overdue"]
+    if count:
+        st.caption(ctx.t("attention.area_problems", count=count))
+        st.page_link("pages/problems.py", label=ctx.t("problems.panel.open"), icon=":material/assignment_late:")

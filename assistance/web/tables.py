@@ -70,6 +70,7 @@ REASON_BACKGROUNDS = {
     "never_reported": STATUS_BACKGROUNDS["red"],
     "silent": STATUS_BACKGROUNDS["red"],
     "below_plan": STATUS_BACKGROUNDS["amber"],
+    "problem_overdue": STATUS_BACKGROUNDS["red"],
 }
 
 

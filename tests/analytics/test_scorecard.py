@@ -164,7 +164,7 @@ def test_attention_follows_the_filters(con):
         ("silent", None),
     ]
     summary = attention.attention_summary(con, BNU, TODAY)
-    assert summary == {"never_reported": 1, "silent": 1, "below_plan": 2, "pairings": 2}
+    assert summary == {"never_reported": 1, "silent": 1, "below_plan": 2, "problem_overdue": 0, "pairings": 2}
     hebei_only = Filters(universities=BNU.universities, province="130000")
     assert set(attention.attention_query(hebei_only, TODAY).page(con)["pairing_id"]) == {QINGLONG}
     everyone = attention.attention_summary(con, Filters(), TODAY)

@@ -128,7 +128,7 @@ def test_on_screen_tables_export_with_chinese_labels(con):
     rows = read_csv(writers.table_bytes(con, query, columns.ATTENTION_COLUMNS, "csv", "需关注"))
     assert rows[0][:3] == ["原因", "帮扶高校", "受援学校"]
     assert len(rows) - 1 == query.count(con)
-    assert {row[0] for row in rows[1:]} <= {"从未报送", "60 天及以上无活动", "举措低于按期计划 50%"}
+    assert {row[0] for row in rows[1:]} <= {"从未报送", "60 天及以上无活动", "举措低于按期计划 50%", "困难问题逾期"}
     card = scorecard.measure_scorecard_query(1, 2025, today)
     rows = read_csv(writers.table_bytes(con, card, columns.MEASURE_SCORECARD_COLUMNS, "csv", "记分卡"))
     assert rows[0] == ["学年", "帮扶举措", "计划数", "按期应完成", "实际完成", "完成率（%）", "状态"]

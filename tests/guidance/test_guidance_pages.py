@@ -1,0 +1,199 @@
+"""AppTest of the Problems and Good practice pages, a problem's and a case's own pages and the scorecard's problems
+and linked cases (issue 10), in zh and en: signed in and read-only; a problem raised on a scorecard, moved on with
+the rules enforced (a refusal says why), two sessions saving the same problem (the second is told, nothing
+overwritten), user text shown as text (a script tag, a markdown link, 10,000 characters), the search, the print
+rules of a case page."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from assistance.access.accounts import CLI
+from assistance.guidance.problems import ProblemDraft, create_problem
+from assistance.i18n import t
+from assistance.web.text import plain
+from tests.conftest import open_page
+
+MINISTRY = {"username": "ministry", "role": "ministry"}
+BNU = {"username": "bnu", "role": "university", "university": "北京师范大学"}
+RONGAN = 38  # 北京师范大学 → 融安县示例中学 (demo)
+
+
+@pytest.fixture
+def page_db(demo_db, monkeypatch):
+    """A database of this test's own (the app caches one connection per path)."""
+    monkeypatch.setenv("ASSISTANCE_DB", str(demo_db))
+    return demo_db
+
+
+def query(path, sql: str, params=None) -> list[tuple]:
+    con = duckdb.connect(str(path))  # the app's configuration: it shares the app's open database
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def ok(app: AppTest) -> AppTest:
+    assert not app.exception, [e.value for e in app.exception]
+    assert not [e.value for e in app.error if "unexpected" in e.value or "意外" in e.value]
+    return app
+
+
+def texts(app: AppTest) -> list[str]:
+    return [element.value for element in app.text]
+
+
+def everything(app: AppTest) -> str:
+    return " ".join(str(getattr(node, "proto", "")) for node in app.main)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize(
+    ("page", "params", "title"),
+    [
+        ("pages/problems.py", {}, "problems.nav"),
+        ("pages/cases.py", {}, "cases.nav"),
+        ("pages/problems.py", {"problem": "3"}, None),
+        ("pages/cases.py", {"case": "1"}, None),
+    ],
+)
+def test_the_pages_render_signed_in_and_read_only(page_db, lang, page, params, title):
+    read_only = ok(open_page(page, lang, **params))
+    if title:
+        assert t(title, lang) in [element.value for element in read_only.title]
+    assert t("signin.read_only", lang) in everything(read_only) or params, "no account: the forms say why"
+    signed_in = ok(open_page(page, lang, account=MINISTRY, **params))
+    assert signed_in.title, "a title"
+    assert t("badge.demo", lang) in everything(signed_in), "demo rows are labelled"
+
+
+def test_the_problems_page_shows_the_counts_the_list_and_its_downloads(page_db):
+    app = ok(open_page("pages/problems.py", "zh", account=MINISTRY))
+    labels = {metric.label: metric.value for metric in app.metric}
+    total_open = query(page_db, "SELECT count(*) FROM problems WHERE status NOT IN ('resolved', 'discontinued')")
+    assert labels["未解决"] == str(total_open[0][0])
+    table = app.dataframe[1].value
+    assert "查看" in table.columns and len(table) == min(25, query(page_db, "SELECT count(*) FROM problems")[0][0])
+    assert any(button.label == "CSV" for button in app.get("download_button"))
+
+
+def test_a_problem_raised_on_a_scorecard_then_moved_on(page_db):
+    app = ok(open_page("pages/schools.py", "zh", account=BNU, pairing=str(RONGAN)))
+    assert "困难问题" in [header.value for header in app.subheader]
+    app.text_input(key="scorecard_raise_title").set_value("实验室仪器短缺")
+    app.selectbox(key="scorecard_raise_category").set_value("facilities")
+    app.text_area(key="scorecard_raise_description").set_value("物理分组实验开不出来")
+    app.button(key="FormSubmitter:scorecard_raise_form-登记问题").click()
+    app.run()
+    ok(app)
+    (problem_id, pairing, status, by) = query(
+        page_db, "SELECT problem_id, pairing_id, status, created_by FROM problems WHERE title = '实验室仪器短缺'"
+    )[0]
+    assert (pairing, status, by) == (RONGAN, "open", "bnu")
+    page = ok(open_page("pages/problems.py", "zh", account=BNU, problem=str(problem_id)))
+    key = f"problem_{problem_id}_v1"
+    page.selectbox(key=f"{key}_status").set_value("resolved")
+    page.button(key=f"FormSubmitter:{key}-保存").click()
+    page.run()
+    assert any("需要填写处理结果" in error.value for error in page.error), "the rule says why"
+    assert query(page_db, "SELECT status FROM problems WHERE problem_id = ?", [problem_id]) == [("open",)]
+    page.selectbox(key=f"{key}_status").set_value("in_progress")
+    page.text_area(key=f"{key}_comment").set_value("已向县教育局报告")
+    page.button(key=f"FormSubmitter:{key}-保存").click()
+    page.run()
+    ok(page)
+    key = f"problem_{problem_id}_v2"
+    page.selectbox(key=f"{key}_status").set_value("resolved")
+    page.text_area(key=f"{key}_resolution").set_value("县里调拨了一批仪器")
+    page.button(key=f"FormSubmitter:{key}-保存").click()
+    page.run()
+    ok(page)
+    history = query(page_db, "SELECT username, from_status, to_status FROM problem_history WHERE problem_id = ? "
+                             "ORDER BY event_id", [problem_id])  # fmt: skip
+    assert history == [("bnu", None, "open"), ("bnu", "open", "in_progress"), ("bnu", "in_progress", "resolved")]
+    shown = page.dataframe[0].value
+    assert list(shown["新状态"]) == ["待处理", "处理中", "已解决"] and list(shown["操作人"]) == ["bnu"] * 3
+
+
+def test_two_sessions_saving_the_same_problem(page_db):
+    con = duckdb.connect(str(page_db))
+    problem_id = create_problem(con, CLI, ProblemDraft(
+        scope="pairing", pairing_id=RONGAN, raised_by="school", raised_on=date(2026, 11, 1), category="teachers",
+        title="英语教师缺编", owner_level="county"), date(2026, 11, 28))  # fmt: skip
+    con.close()
+    first = ok(open_page("pages/problems.py", "zh", account=MINISTRY, problem=str(problem_id)))
+    second = ok(open_page("pages/problems.py", "zh", account=BNU, problem=str(problem_id)))
+    key = f"problem_{problem_id}_v1"
+    first.selectbox(key=f"{key}_status").set_value("in_progress")
+    first.text_area(key=f"{key}_comment").set_value("教育部已督办")
+    first.button(key=f"FormSubmitter:{key}-保存").click()
+    first.run()
+    ok(first)
+    second.selectbox(key=f"{key}_owner").set_value("university")
+    second.button(key=f"FormSubmitter:{key}-保存").click()
+    second.run()
+    ok(second)
+    assert any("未保存" in error.value and "ministry" in error.value for error in second.error)
+    stored = query(page_db, "SELECT status, owner_level, version FROM problems WHERE problem_id = ?", [problem_id])
+    assert stored == [("in_progress", "county", 2)], "the second save did not overwrite the first"
+    assert f"problem_{problem_id}_v2_status" in [box.key for box in second.selectbox], "the form now shows v2"
+
+
+def test_user_text_stays_text(page_db):
+    hostile = "<script>alert('x')</script>\n[点我](http://example.com) **粗体** <img src=x onerror=alert(1)>\n"
+    long = hostile + "很长的描述" * 2_000
+    con = duckdb.connect(str(page_db))
+    problem_id = create_problem(con, CLI, ProblemDraft(
+        scope="pairing", pairing_id=RONGAN, raised_by="school", raised_on=date(2026, 11, 1), category="other",
+        title="<b>标题</b> [链接](http://example.com)", owner_level="county", description=long,
+    ), date(2026, 11, 28))  # fmt: skip
+    con.close()
+    app = ok(open_page("pages/problems.py", "en", account=MINISTRY, problem=str(problem_id)))
+    assert long.strip() in texts(app), "the description is one st.text, exactly as typed"
+    assert app.title[0].value == plain("<b>标题</b> [链接](http://example.com)"), "the title is escaped markdown"
+    for element in app.markdown:
+        assert "<script>" not in element.value and "](http://example.com)" not in element.value
+
+
+def test_the_case_library_searches_chinese_and_a_case_page_prints_cleanly(page_db):
+    app = ok(open_page("pages/cases.py", "zh", account=MINISTRY))
+    app.text_input(key="cases_q").set_value("跟岗").run()
+    ok(app)
+    assert app.query_params["q"] in ("跟岗", ["跟岗"]), "the search is in the address"
+    found = [caption.value for caption in app.caption if caption.value.startswith("找到")]
+    expected = query(page_db, "SELECT count(*) FROM cases WHERE contains(concat_ws(' ', title, before_text, "
+                              "action_text, after_text, array_to_string(tags, ' ')), '跟岗')")[0][0]  # fmt: skip
+    assert found and found[0].startswith(f"找到 {expected} 个案例")
+    case_id = query(page_db, "SELECT min(case_id) FROM cases WHERE status = 'selected' AND title LIKE '%跟岗%'")[0][0]
+    school = {"username": "qinglong", "role": "school", "school": "青龙满族自治县第一中学"}
+    page = ok(open_page("pages/cases.py", "zh", account=school, case=str(case_id)))  # a selected case is public
+    styles = " ".join(element.proto.body for element in page.get("html"))
+    assert "@media print" in styles and "stSidebar" in styles, "printing leaves out the sidebar"
+    assert [h.value for h in page.subheader][:3] == ["之前的情况", "怎么做的", "取得的成效"]
+    assert not page.get("form"), "a school neither reviews nor edits cases"
+
+
+def test_a_draft_is_not_shown_outside_its_scope(page_db):
+    case_id, university = query(
+        page_db, "SELECT c.case_id, po.university FROM cases c JOIN case_pairings USING (case_id) "
+        "JOIN pairing_overview po USING (pairing_id) WHERE c.status = 'draft' ORDER BY 1 LIMIT 1"
+    )[0]  # fmt: skip
+    other = "复旦大学" if university != "复旦大学" else "北京师范大学"
+    app = ok(open_page("pages/cases.py", "en", account={"username": "other", "role": "university",
+                                                        "university": other}, case=str(case_id)))  # fmt: skip
+    assert any(f"Case #{case_id} was not found" in warning.value for warning in app.warning)
+
+
+def test_the_overview_and_needs_attention_name_overdue_problems(page_db):
+    app = ok(open_page("pages/overview.py", "en", account=MINISTRY))
+    assert "Problems" in [header.value for header in app.subheader]
+    reasons = set()
+    for frame in app.dataframe:
+        if "Reason" in frame.value.columns:
+            reasons |= set(frame.value["Reason"])
+    assert "Problem overdue" in reasons, "an overdue problem is as serious as a silent pairing: on the first page"
