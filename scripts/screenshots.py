@@ -96,13 +96,27 @@ SHOTS = (
         act=partial(check_registry_file, lang="en"),
     ),
     Shot("about?lang=en", "about_en.png", '[data-testid="stDataFrame"]'),
+    # Outcomes (issue 11): pairing 60 is 策勒县示例中学 (a demo school with a year missing and large classes left).
+    Shot("schools?pairing=60", "scorecard_outcomes.png", '[data-testid="stDataFrame"]', scroll_to=MAIN + "#outcomes"),
+    Shot(
+        "schools?pairing=60&lang=en",
+        "scorecard_outcomes_en.png",
+        '[data-testid="stDataFrame"]',
+        scroll_to=MAIN + "#outcomes",
+    ),
+    Shot("", "overview_outcomes.png", scroll_to=MAIN + "#outcomes"),
+    Shot("?lang=en", "overview_outcomes_en.png", scroll_to=MAIN + "#outcomes"),
 )
+BRIEF_DPI = 80  # the brief's first page as a picture: 662 × 936 pixels
 
 
 @contextmanager
-def running_app(port: int | None = None, today: date = DEMO_TODAY) -> Iterator[str]:
+def running_app(
+    port: int | None = None, today: date = DEMO_TODAY, before: Callable[[Path], None] | None = None
+) -> Iterator[str]:
     """`streamlit run app.py` on a temporary demo database with one ministry account (SHOT_ACCOUNT, so that the
-    Upload and Registry pages show their forms); yields the base URL."""
+    Upload and Registry pages show their forms); yields the base URL. `before(db)` runs on the database before the
+    server opens it (the server holds the file)."""
     from assistance.access.accounts import add_account
     from assistance.access.sessions import SECRET_ENV
     from assistance.bootstrap import initialise
@@ -114,6 +128,8 @@ def running_app(port: int | None = None, today: date = DEMO_TODAY) -> Iterator[s
         con = store.connect(db)
         add_account(con, SHOT_ACCOUNT[0], "ministry", SHOT_ACCOUNT[1])
         con.close()
+        if before is not None:
+            before(db)
         with serve(db, env={SECRET_ENV: secrets.token_hex(32)}) as base:
             yield base
 
@@ -158,12 +174,45 @@ def take(shots: Iterable[Shot], out: Path, base: str) -> list[str]:
     return external
 
 
+def brief_pictures(db: Path, out: Path, today: date = DEMO_TODAY) -> None:
+    """The national brief's first page (zh and en) as PNG (docs/brief_zh.png, docs/brief_en.png) via poppler's
+    pdftoppm; skipped with a note where it is not installed (apt-get install poppler-utils)."""
+    import shutil
+    import subprocess
+
+    from assistance.brief import build_brief
+    from assistance.filters import Filters
+    from assistance.store import db as store
+
+    if shutil.which("pdftoppm") is None:
+        print("pdftoppm not found (poppler-utils): the brief pictures were not made", file=sys.stderr)
+        return
+    con = store.connect(db, read_only=True)
+    try:
+        for lang in ("zh", "en"):
+            pdf = out / f"brief_{lang}.pdf"
+            pdf.write_bytes(build_brief(con, Filters(), lang, "pdf", today))
+            subprocess.run(["pdftoppm", "-r", str(BRIEF_DPI), "-f", "1", "-l", "1", "-png", "-singlefile", str(pdf),
+                            str(out / f"brief_{lang}")], check=True)  # fmt: skip
+            pdf.unlink()
+            print(f"wrote {out / f'brief_{lang}.png'}")
+    finally:
+        con.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO / "docs")
+    parser.add_argument(
+        "--only", nargs="*", metavar="FILE", help="only these shots (file names); the brief too if named"
+    )
     args = parser.parse_args()
-    with running_app() as base:
-        external = take(SHOTS, args.out, base)
+    shots = [s for s in SHOTS if not args.only or s.filename in args.only]
+    wanted = not args.only or any(name.startswith("brief") for name in args.only)
+    args.out.mkdir(parents=True, exist_ok=True)
+    before = (lambda db: brief_pictures(db, args.out)) if wanted else None
+    with running_app(before=before) as base:
+        external = take(shots, args.out, base) if shots else []
     if external:
         print(f"blocked {len(external)} external requests: {external[:5]}", file=sys.stderr)
         return 1

@@ -108,8 +108,9 @@ def _coverage(brief: Brief) -> list[Block]:
 
 
 def _provinces(brief: Brief) -> list[Block]:
+    """The provinces in two halves side by side (the table stays a third of a page for all 24 units)."""
     tr = brief.t
-    rows = tuple(
+    rows = [
         (
             province_label(row, brief.lang),
             _n(row.pairings),
@@ -118,9 +119,15 @@ def _provinces(brief: Brief) -> list[Block]:
             f"{row.active_share:.0%}" if row.active_share == row.active_share else "—",
         )
         for row in brief.provinces.itertuples(index=False)
-    )
+    ]
+    half = (len(rows) + 1) // 2
+    blank = ("",) * 5
+    paired = tuple(left + (rows[half + i] if half + i < len(rows) else blank) for i, left in enumerate(rows[:half]))
     headers = tuple(tr(f"brief.province.{key}") for key in ("province", "pairings", "schools", "activities", "active"))
-    return [Heading(tr("brief.section.provinces")), Table(headers, rows, (3, 1.2, 1.2, 1.5, 1.8), (False, *[True] * 4))]
+    widths = (2.6, 1.0, 1.0, 1.2, 1.3)
+    numeric = (False, True, True, True, True)
+    table = Table(headers * 2, paired, widths * 2, numeric * 2)
+    return [Heading(tr("brief.section.provinces")), table]
 
 
 def _measures(brief: Brief) -> list[Block]:

@@ -156,10 +156,11 @@ def _min_height(block: Block | None) -> float:
     """How much of the next block must fit under a heading (mm)."""
     if isinstance(block, Cards):
         return CARD_HEIGHT
-    if isinstance(block, Table):
-        return 6 * min(len(block.rows) + 1, 4)
-    if isinstance(block, Bars):
-        return 5 * min(len(block.bars), 4)
+    if isinstance(block, Table):  # a short table is kept whole, a long one needs a few rows
+        rows = len(block.rows) + 1 if len(block.rows) <= KEEP_TOGETHER else 4
+        return ROW_HEIGHT * rows + 3
+    if isinstance(block, Bars):  # bars are kept whole
+        return BAR_HEIGHT * len(block.bars) + 8
     return 10
 
 

@@ -221,7 +221,7 @@ STRINGS = {
         "Source: the platform's database, computed as the platform's pages compute them for the same filters "
         "(activities and participations in the chosen period; active in the last 60 days as of the day made).",
     ),
-    "brief.corps": ("新疆生产建设兵团", "Xinjiang Production and Construction Corps"),
+    "brief.corps": ("新疆生产建设兵团", "Xinjiang Corps (XPCC)"),
     "brief.section.coverage": ("覆盖与活动", "Coverage and activity"),
     "brief.section.provinces": ("分省情况", "By province"),
     "brief.section.measures": ("各帮扶举措的活动", "Activities by measure"),
@@ -245,7 +245,7 @@ STRINGS = {
     "brief.province.pairings": ("配对", "Pairings"),
     "brief.province.schools": ("学校", "Schools"),
     "brief.province.activities": ("活动", "Activities"),
-    "brief.province.active": ("近 60 天活跃", "Active (60 days)"),
+    "brief.province.active": ("60 天活跃", "Active 60 d"),
     "brief.measures_note": ("所选时段内各举措的活动数。", "Activities of each measure in the chosen period."),
     "brief.attention.none": ("当前没有需要关注的配对。", "No pairing needs attention today."),
     "brief.attention.summary": (
