@@ -278,7 +278,11 @@ def _cell_text(value: object) -> str | None:
 
 
 def _column_text(values: tuple) -> pa.Array:
-    """One column of a sheet as text (`_cell_text`; most cells are text, which passes through as it is)."""
+    """One column of a sheet as text, as `_cell_text` gives each cell; a column of text only (the header's and the
+    names') is converted in Arrow, not cell by cell."""
+    if all(v.__class__ is str for v in values):
+        text = pa.array(values, pa.string())
+        return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
     return pa.array([(v or None) if v.__class__ is str else _cell_text(v) for v in values], pa.string())
 
 
