@@ -31,12 +31,12 @@ def test_a_registry_file_with_nothing_new_or_changed_cannot_be_committed(con):
     unchanged = RegistryImport(con, registry("北京师范大学,,,青龙,青龙满族自治县第一中学,,,,,,"), "r.csv").validate()
     assert (unchanged.unchanged, unchanged.nothing_to_add) == (1, True)
     flow.record_check(FILE, unchanged)
-    assert not flow.can_commit(FILE, "名册员")
-    assert flow.hint(FILE, "名册员") == "registry.page.nothing_to_commit"
+    assert not flow.can_commit(FILE)
+    assert flow.hint(FILE) == "registry.page.nothing_to_commit"
 
     changed = RegistryImport(con, registry("北京师范大学,,,青龙,青龙满族自治县第一中学,,,,2027-08-31,,"), "r.csv")
     flow.record_check(FILE, changed.validate())
-    assert flow.can_commit(FILE, "名册员") and flow.hint(FILE, "名册员") is None
+    assert flow.can_commit(FILE) and flow.hint(FILE) is None
 
 
 def test_an_undone_batch_is_forgotten_by_the_flow_that_committed_it(con):
