@@ -127,7 +127,7 @@ PAIRING_ACTIVITY_COLUMNS = tuple(c for c in ACTIVITY_COLUMNS if c.name not in ("
 RULE_VALUES = {"days": SILENCE_DAYS, "amber": AMBER_PERCENT, "green": GREEN_PERCENT}
 # Columns holding a code shown as a label: kind → (i18n key pattern, the codes).
 LABELS = {
-    "provenance": ("provenance.{}", ("verified", "demo", "imported")),
+    "provenance": ("provenance.{}", ("verified", "demo", "imported", "entered")),  # entered: a problem or case
     "tier": ("tier.{}", ("national", "provincial", "municipal")),
     "status": ("school.status.{}", STATUSES),
     "reason": ("attention.reason.{}", REASONS),

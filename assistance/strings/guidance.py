@@ -443,4 +443,5 @@ STRINGS = {
     "map.metric.open_problems": ("未解决问题", "Open problems"),
     "map.hover.open_problems": ("未解决问题", "Open problems"),
     "cases.open": ("查看案例", "Open the case"),
+    "provenance.entered": ("系统录入", "Entered in the app"),
 }

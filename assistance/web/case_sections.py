@@ -152,6 +152,9 @@ def case_page(ctx: PageContext, case_id: int) -> bool:
         _back(ctx)
         return False
     st.html(f"<style>{PRINT_CSS}</style>")
+    # The address names this case (a link to the page it is on leaves the browser's address as it was): shareable.
+    st.query_params.pop("q", None)
+    st.query_params["case"] = str(case_id)
     flash = st.session_state.pop("_case_flash", None)
     if flash:
         st.success(flash, icon=":material/check_circle:")

@@ -325,6 +325,7 @@ def problem_page(ctx: PageContext, problem_id: int, today: date) -> bool:
         st.warning(ctx.t("problems.not_found", problem=problem_id))
         _back(ctx)
         return False
+    st.query_params["problem"] = str(problem_id)  # the address names this problem, whichever link opened it
     flash = st.session_state.pop("_problem_flash", None)
     if flash:
         st.success(flash, icon=":material/check_circle:")

@@ -118,6 +118,10 @@ def test_a_problem_raised_on_a_scorecard_then_moved_on(page_db):
     assert history == [("bnu", None, "open"), ("bnu", "open", "in_progress"), ("bnu", "in_progress", "resolved")]
     shown = page.dataframe[0].value
     assert list(shown["新状态"]) == ["待处理", "处理中", "已解决"] and list(shown["操作人"]) == ["bnu"] * 3
+    for again in (open_page("pages/schools.py", "en", account=BNU, pairing=str(RONGAN)),
+                  open_page("pages/problems.py", "en", account=BNU)):  # fmt: skip
+        cells = " ".join(str(v) for frame in ok(again).dataframe for v in frame.value.to_numpy().ravel())
+        assert "实验室仪器短缺" in cells and "Entered in the app" in cells, "listed, its provenance in words"
 
 
 def test_two_sessions_saving_the_same_problem(page_db):
