@@ -18,7 +18,7 @@ FILE = to_csv([ZH, VALID[0], BAD, VALID[1], VALID[0], VALID[2]]).encode("gbk")  
 def upload_server(demo_db_template, tmp_path_factory):
     path = tmp_path_factory.mktemp("upload_server") / "server.duckdb"
     build_corpus_database(demo_db_template, path)
-    add_test_account(path, "浏览器测试", "university", university="北京师范大学")
+    add_test_account(path, "浏览器测试", "ministry")  # the corpus names several universities
     yield from serve_streamlit(path)
 
 
