@@ -24,8 +24,6 @@ try:
         st.Page("pages/schools.py", title=t("nav.schools", lang), icon=":material/fact_check:", url_path="schools"),
         st.Page("pages/upload.py", title=t("nav.upload", lang), icon=":material/upload_file:", url_path="upload"),
         st.Page("pages/registry.py", title=t("registry.nav", lang), icon=":material/list_alt:", url_path="registry"),
-        st.Page("pages/problems.py", title=t("problems.nav", lang), icon=":material/report:", url_path="problems"),
-        st.Page("pages/cases.py", title=t("cases.nav", lang), icon=":material/menu_book:", url_path="cases"),
         st.Page(
             "pages/audit.py",
             title=t("audit.nav", lang),
@@ -37,10 +35,16 @@ try:
         ),
         st.Page("pages/about.py", title=t("nav.about", lang), icon=":material/info:", url_path="about"),
     ]
+    # Guidance (issue 10): the problem tracker and the good-practice library, one menu of the page menu (so that every
+    # page name still fits the top bar).
+    guidance = [
+        st.Page("pages/problems.py", title=t("problems.nav", lang), icon=":material/report:", url_path="problems"),
+        st.Page("pages/cases.py", title=t("cases.nav", lang), icon=":material/menu_book:", url_path="cases"),
+    ]
     if context is None:  # signing in: the address keeps its page, which runs once someone is signed in
-        route_while_signing_in(pages)
+        route_while_signing_in([*pages, *guidance])
     else:
         st.sidebar.caption(t("app.subtitle", lang))
-        st.navigation(pages, position="top").run()
+        st.navigation({"": pages, t("nav.guidance", lang): guidance}, position="top").run()
 except Exception as error:  # the last line of defence: a short message, never a stack trace
     unexpected_error(error)

@@ -444,4 +444,5 @@ STRINGS = {
     "map.hover.open_problems": ("未解决问题", "Open problems"),
     "cases.open": ("查看案例", "Open the case"),
     "provenance.entered": ("系统录入", "Entered in the app"),
+    "nav.guidance": ("指导", "Guidance"),
 }

@@ -386,7 +386,7 @@ def linked_cases(ctx: PageContext, categories: list[str]) -> None:
     how others solved it."""
     if not categories:
         return
-    st.subheader(ctx.t("cases.linked.title"))
+    st.subheader(ctx.t("cases.linked.title"), anchor="linked-cases")
     words = ctx.t("list.separator").join(ctx.t(f"problem.category.{c}") for c in categories)
     st.caption(ctx.t("cases.linked.caption", categories=words))
     found = library.linked_cases(ctx.con, categories)

@@ -7,7 +7,8 @@ dates and the page menu stay whole, never cut to "23…" or "C..".
   in "…", its value scales with the card's own width (a container query) and never wraps or clips; a button's
   label and a chosen option's tag wrap onto a second line instead of ending in "…"; a segmented control's options
   wrap onto a second row rather than scroll out of sight; below 1100 px the page menu drops its icons, its names
-  get smaller and the sidebar narrows, so every page name fits in the top bar.
+  (and the guidance menu's) get smaller and the sidebar narrows, below 900 px smaller still with less padding, so
+  every page name fits in the top bar.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import streamlit as st
 CARD_MIN_WIDTH = 172  # pixels per metric card, border and padding included
 FIGURE_MIN_WIDTH = 140  # pixels per unbordered figure (a row of plain metrics)
 NARROW = 1100  # window width (px) below which the menu drops its icons and the sidebar narrows
+NARROWEST = 900  # below this the menu's names get smaller still, so that the guidance menu fits beside the pages
 SIDEBAR_NARROW = 248  # the open sidebar's width (px) in a narrow window (Streamlit's default: 300)
 
 _CSS = f"""
@@ -34,9 +36,20 @@ button .stMarkdownEllipsis, button .stMarkdownEllipsis p, [data-tag] > span[titl
 @media (max-width: {NARROW}px) {{
   [data-testid="stTopNavLink"] > span:first-child {{ display: none; }}
   [data-testid="stTopNavLink"] {{ padding-left: 0.25rem !important; padding-right: 0.25rem !important; }}
-  [data-testid="stTopNavLink"] span[label], [data-testid="stTopNavLink"] p {{ font-size: 0.8125rem !important; }}
+  [data-testid="stTopNavLink"] span[label], [data-testid="stTopNavLink"] p, [data-testid="stTopNavSection"] p {{
+    font-size: 0.8125rem !important;
+  }}
+  [data-testid="stTopNavSection"] {{ padding-left: 0.25rem !important; padding-right: 0.25rem !important; }}
   section[data-testid="stSidebar"][data-collapsed="false"] {{
     width: {SIDEBAR_NARROW}px !important; min-width: {SIDEBAR_NARROW}px !important;
+  }}
+}}
+@media (max-width: {NARROWEST}px) {{
+  [data-testid="stTopNavLink"], [data-testid="stTopNavSection"] {{
+    padding-left: 0.15rem !important; padding-right: 0.15rem !important;
+  }}
+  [data-testid="stTopNavLink"] span[label], [data-testid="stTopNavLink"] p, [data-testid="stTopNavSection"] p {{
+    font-size: 0.72rem !important;
   }}
 }}
 """

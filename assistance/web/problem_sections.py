@@ -487,7 +487,7 @@ def _back(ctx: PageContext) -> None:
 def pairing_problems(ctx: PageContext, pairing_id: int, today: date) -> list[str]:
     """The pairing's problems (each opening its page) and the form to raise one; returns the categories of its
     open problems (the scorecard's linked cases address them)."""
-    st.subheader(ctx.t("problems.scorecard.title"))
+    st.subheader(ctx.t("problems.scorecard.title"), anchor="problems")
     query = figures.list_query(ctx.filters, today, pairing_id=pairing_id)
     frame = query.page(ctx.con)
     if frame.empty:

@@ -74,7 +74,8 @@ def test_nothing_is_cut_at_800_and_1280_px(streamlit_server, sized_page, lang, t
             problems[path or "overview"] = found
         if path == "":
             values = page.locator('[data-testid="stMain"] [data-testid="stMetricValue"]').all_inner_texts()
-            assert len(values) == 8 and "115" in values, values  # every headline figure is on the page, whole
+            # the eight headline figures whole (the problems and outcomes panels below add their own cards)
+            assert len(values) >= 8 and "115" in values[:8], values
     assert problems == {}, f"cut or hidden text (screenshots in {tmp_path})"
 
 
