@@ -69,6 +69,13 @@ def check_registry_file(page, lang: str, data: bytes = REGISTRY_SAMPLE, file_nam
     wait_for_app(page)
 
 
+def settle(page) -> None:
+    """Wait until every element of the page has drawn (a first look at a kind of widget loads its code)."""
+    wait_for_app(page)
+    page.wait_for_timeout(3000)
+    wait_for_app(page)
+
+
 UPLOADER = '[data-testid="stFileUploader"]'
 SHOT_ACCOUNT = ("教育部演示", "screenshots-only-password")  # lives only in the screenshots' temporary database
 SHOTS = (
@@ -106,6 +113,26 @@ SHOTS = (
     ),
     Shot("", "overview_outcomes.png", scroll_to=MAIN + "#outcomes"),
     Shot("?lang=en", "overview_outcomes_en.png", scroll_to=MAIN + "#outcomes"),
+    # Issue 10: the problem tracker, a good-practice case (case 1 is a selected 跟岗 case) and a scorecard with its
+    # problems and the selected cases that address them (pairing 75, 代县示例中学, has an overdue management problem).
+    Shot("problems", "problems.png", '[data-testid="stMetric"]', full_page=True, height=1500, act=settle),
+    Shot("problems?lang=en", "problems_en.png", '[data-testid="stMetric"]', full_page=True, height=1500, act=settle),
+    Shot("cases?case=1", "case.png", '[data-testid="stText"]', full_page=True, height=1500, act=settle),
+    Shot("cases?case=1&lang=en", "case_en.png", '[data-testid="stText"]', full_page=True, height=1500, act=settle),
+    Shot(
+        "schools?pairing=75",
+        "scorecard_problems.png",
+        '[data-testid="stMetric"]',
+        scroll_to=MAIN + "#problems",
+        act=settle,
+    ),
+    Shot(
+        "schools?pairing=75&lang=en",
+        "scorecard_problems_en.png",
+        '[data-testid="stMetric"]',
+        scroll_to=MAIN + "#problems",
+        act=settle,
+    ),
 )
 BRIEF_DPI = 80  # the brief's first page as a picture: 662 × 936 pixels
 
