@@ -69,6 +69,10 @@ COUNTY_FAINT_LINE = "#d0d5db"
 # the scale's near-white, with its own legend entry; units with a school are outlined dark (issue 13, item 8).
 ZERO_FILL = "#f6c667"
 ZERO_LINE = "#9a5b00"
+# ... except where 0 is the good news: no open problem (issue 10) is a calm pale green, not the warning amber.
+CALM_ZERO = {"open_problems"}
+CALM_ZERO_FILL = "#e3f0df"
+CALM_ZERO_LINE = "#4d7c43"
 ASSISTED_LINE = "#3e4c59"
 DARK_HALO = "0 0 2px #102a43, 0 0 2px #102a43, 0 0 3px #102a43"  # white names on dark fills
 MARITIME = "#6b7280"
@@ -269,6 +273,11 @@ def _metric_trace(source, units: pd.DataFrame, code: str, metric: str, hover, li
     )
 
 
+def zero_style(metric: str) -> tuple[str, str]:
+    """(fill, line) of a unit with a school whose `metric` is 0: amber (look here), or calm where 0 is good."""
+    return (CALM_ZERO_FILL, CALM_ZERO_LINE) if metric in CALM_ZERO else (ZERO_FILL, ZERO_LINE)
+
+
 def _paired_traces(
     source, units: pd.DataFrame, code: str, metric: str, hover, lang: str, line, width, clickable=False, **extra
 ) -> list[dict]:
@@ -286,7 +295,7 @@ def _paired_traces(
             name = t("map.legend.zero", lang, metric=metric_label(metric, lang))
             geo = extra.get("geo", "geo")
             traces.append(
-                _neutral_trace(source, part[code], texts, name, ZERO_FILL, ZERO_LINE, geo, showlegend, 1.4, **more)
+                _neutral_trace(source, part[code], texts, name, *zero_style(metric), geo, showlegend, 1.4, **more)
             )
         else:
             traces.append(_metric_trace(source, part, code, metric, texts.tolist(), line, width, **extra, **more))
@@ -493,14 +502,15 @@ def national_map(
 
 def _add_corps(fig, assets, row, name, metric, lang, clickable) -> None:
     """The Corps' city polygons outlined in the Corps' red, plus a marker per city: both filled by the chosen
-    metric (its value also written beside the Corps' name), amber at 0, pale with no pairing in view."""
+    metric (its value also written beside the Corps' name), amber at 0 (pale green for no open problem), pale with no
+    pairing in view."""
     points = corps_points()
     codes = list(points)
     corps_source = assets.corps(codes)
     hover = _unit_hover(row, name, lang, metric, clickable)
     has_data = row["pairings"] > 0
     value = float(row[metric]) if has_data and pd.notna(row[metric]) else 0.0
-    flat = None if has_data and value else ZERO_FILL if has_data else NO_PAIRINGS
+    flat = None if has_data and value else zero_style(metric)[0] if has_data else NO_PAIRINGS
     polygon = {
         "geojson": corps_source,
         "featureidkey": "id",
@@ -598,7 +608,7 @@ def _county_fills(frame: pd.DataFrame, metric: str, vmax: float, province: str) 
         if row["pairings"] <= 0:
             fills[row["adcode"]] = other
         else:
-            fills[row["adcode"]] = ZERO_FILL if value == 0 else scale_colour(value / (vmax or 1))
+            fills[row["adcode"]] = zero_style(metric)[0] if value == 0 else scale_colour(value / (vmax or 1))
     return fills
 
 

@@ -201,3 +201,20 @@ def test_the_overview_and_needs_attention_name_overdue_problems(page_db):
         if "Reason" in frame.value.columns:
             reasons |= set(frame.value["Reason"])
     assert "Problem overdue" in reasons, "an overdue problem is as serious as a silent pairing: on the first page"
+
+
+@pytest.mark.parametrize(
+    ("page", "param", "value", "warned"),
+    [
+        ("pages/problems.py", "problem", "abc", False),  # not an id: the list
+        ("pages/problems.py", "problem", "-1", False),
+        ("pages/problems.py", "problem", "99999999", True),  # no such problem: said so
+        ("pages/cases.py", "case", "<script>alert(1)</script>", False),
+        ("pages/cases.py", "case", "1.5", False),
+        ("pages/cases.py", "case", "999", True),
+        ("pages/cases.py", "q", "%' OR 1=1 --", False),
+    ],
+)
+def test_no_link_value_raises(page_db, page, param, value, warned):
+    app = ok(open_page(page, "zh", account=MINISTRY, **{param: value}))
+    assert any("没有找到" in warning.value for warning in app.warning) is warned

@@ -246,3 +246,14 @@ def test_a_province_problem_is_seen_by_that_province_and_the_ministry_only(con, 
     assert attention.attention_summary(con, Filters(), TODAY)["problem_overdue"] == 1, "only the pairing's is a row"
     provinces = coverage.province_metrics(con, Filters(), TODAY).set_index("code")
     assert (provinces.loc["130000", "open_problems"], provinces.loc["450000", "open_problems"]) == (1, 1)
+
+
+def test_the_map_shows_no_open_problem_as_calm_not_as_a_warning(con, accounts):
+    from assistance.figures import maps
+
+    create_problem(con, accounts["bnu"], draft(), TODAY)
+    metrics = coverage.province_metrics(con, Filters(), TODAY)
+    figure = maps.national_map(metrics, "open_problems", "zh", maps.GeoAssets(inline=True))
+    flat = {t.colorscale[0][1] for t in figure.data if t.type == "choropleth" and t.colorscale}
+    assert maps.CALM_ZERO_FILL in flat and maps.ZERO_FILL not in flat, "0 open problems is good news"
+    assert maps.zero_style("active_share")[0] == maps.ZERO_FILL, "a 0 of the other metrics still asks for a look"
