@@ -252,7 +252,7 @@ STRINGS = {
         "问题 #{problem} · 第 {version} 版 · 最后更新 {at}",
         "Problem #{problem} · version {version} · last updated {at}",
     ),
-    "problems.page.raised": ("{by}于 {on} 提出", "raised by the {by} on {on}"),
+    "problems.page.raised": ("{by}于 {on} 提出", "raised by {by} on {on}"),
     "problems.page.category": ("类别：{category}", "category: {category}"),
     "problems.page.owner": ("责任层级：{owner}", "must act: {owner}"),
     "problems.page.due": ("期限：{due}", "due: {due}"),

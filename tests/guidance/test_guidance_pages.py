@@ -218,3 +218,33 @@ def test_the_overview_and_needs_attention_name_overdue_problems(page_db):
 def test_no_link_value_raises(page_db, page, param, value, warned):
     app = ok(open_page(page, "zh", account=MINISTRY, **{param: value}))
     assert any("没有找到" in warning.value for warning in app.warning) is warned
+
+
+def test_a_problem_file_checked_committed_and_undone_on_the_problems_page(page_db):
+    header = "帮扶高校,受援学校,受援县,省份,提出日期,提出方,类别,问题,问题描述,责任层级,状态,期限,处理结果"
+    data = "\n".join([
+        header,
+        "北京师范大学,,融安,,2026-09-01,学校,师资,英语教师短缺（页面导入）,,县政府,处理中,,",
+        ",,,甘肃,2026-10-01,省级,政策协调,全省编制核定滞后（页面导入）,,省级,,,",
+        "北京师范大学,,融安,,2026-09-02,学校,吃饭,坏的一行,,县政府,,,",
+    ]).encode("utf-8")  # fmt: skip
+    app = ok(open_page("pages/problems.py", "zh", account=MINISTRY))
+    app.file_uploader(key="problems_file").set_value(("台账.csv", data, "text/csv"))
+    app.run()
+    app.button(key="problems_check").click()
+    app.run()
+    metrics = {m.label: m.value for m in ok(app).metric}
+    assert (metrics["将新增"], metrics["有错误"]) == ("2", "1")
+    assert query(page_db, "SELECT count(*) FROM problems WHERE title LIKE '%页面导入%'") == [(0,)], "a dry run"
+    app.button(key="problems_commit").click()
+    app.run()
+    ok(app)
+    assert query(page_db, "SELECT count(*) FROM problems WHERE title LIKE '%页面导入%'") == [(2,)]
+    batch = query(page_db, "SELECT batch_id, uploaded_by, kind FROM upload_batches ORDER BY batch_id DESC LIMIT 1")[0]
+    assert batch[1:] == ("ministry", "problems")
+    app.checkbox(key="problems_history_undo_confirm").check()
+    app.run()
+    app.button(key="problems_history_undo").click()
+    app.run()
+    ok(app)
+    assert query(page_db, "SELECT count(*) FROM problems WHERE title LIKE '%页面导入%'") == [(0,)], "undone"
