@@ -15,6 +15,8 @@ import pytest
 
 from assistance.access.accounts import CLI
 from assistance.access.sessions import SECRET_ENV
+from assistance.analytics.problems import summary
+from assistance.filters import Filters
 from assistance.guidance.problems import ProblemDraft, create_problem
 from tests.conftest import OfflinePage, add_test_account, serve_streamlit, sign_in_browser
 from tests.ingest.test_ingest_browser import metric, settled
@@ -25,8 +27,8 @@ TITLE = "实验室仪器短缺（浏览器测试）"
 
 @pytest.fixture(scope="module")
 def server(demo_db_template, tmp_path_factory):
-    """(a problem the two sessions edit, the base URL) of a server over a database of this module's own, with a
-    ministry and a BNU account."""
+    """(a problem the two sessions edit, the open and overdue problems before the tests, the base URL) of a server
+    over a database of this module's own, with a ministry and a BNU account."""
     path = tmp_path_factory.mktemp("guidance_server") / "server.duckdb"
     shutil.copy(demo_db_template, path)
     add_test_account(path, "ministry", "ministry")
@@ -35,9 +37,10 @@ def server(demo_db_template, tmp_path_factory):
     shared = create_problem(con, CLI, ProblemDraft(
         scope="pairing", pairing_id=RONGAN, raised_by="school", raised_on=date.today() - timedelta(days=3),
         category="teachers", title="两个会话同时编辑（浏览器测试）", owner_level="county"))  # fmt: skip
+    before = summary(con, Filters(), date.today())
     con.close()
     runner = serve_streamlit(path, env={SECRET_ENV: secrets.token_hex(32)})  # the session survives page loads
-    yield shared, next(runner)
+    yield shared, (str(before["open"]), str(before["overdue"])), next(runner)
     next(runner, None)  # stops the server
 
 
@@ -45,6 +48,15 @@ def session(browser, base: str, username: str, url: str) -> OfflinePage:
     wrapper = OfflinePage(browser.new_context(viewport={"width": 1400, "height": 1100}, locale="zh-CN"))
     sign_in_browser(wrapper.page, url, username)
     return wrapper
+
+
+@pytest.fixture(scope="module")
+def ministry(server, browser):
+    """A browser context signed in as the ministry (its cookie serves every tab: each tab is a session of its own)."""
+    _shared, _before, base = server
+    wrapper = session(browser, base, "ministry", f"{base}/cases")
+    yield wrapper
+    wrapper.context.close()
 
 
 def choose(page, label: str, option: str) -> None:
@@ -76,11 +88,9 @@ def overview(page, base: str) -> tuple[str, str]:
     return metric(page, "未解决"), metric(page, "逾期")
 
 
-def test_a_problem_from_scorecard_to_resolved_and_the_overview_follows(server, browser):
-    _shared, base = server
-    ministry = session(browser, base, "ministry", base)
+def test_a_problem_from_scorecard_to_resolved_and_the_overview_follows(server, ministry):
+    _shared, (open_before, overdue_before), base = server
     page = ministry.page
-    open_before, overdue_before = overview(page, base)
 
     page.goto(f"{base}/schools?pairing={RONGAN}")
     page.get_by_role("heading", name="困难问题").wait_for(timeout=60_000)
@@ -125,31 +135,32 @@ def test_a_problem_from_scorecard_to_resolved_and_the_overview_follows(server, b
     assert ministry.external_requests == []
 
 
-def test_two_sessions_save_the_same_problem_and_the_second_is_told(server, browser):
-    problem_id, base = server
+def test_two_sessions_save_the_same_problem_and_the_second_is_told(server, ministry):
+    problem_id, _before, base = server
     url = f"{base}/problems?problem={problem_id}"
-    first = session(browser, base, "ministry", url)
-    second = session(browser, base, "ministry", url)
-    for wrapper in (first, second):
-        wrapper.page.get_by_role("heading", name="更新进展").wait_for(timeout=60_000)
-        settled(wrapper.page)
-    choose(first.page, "责任层级", "教育部")
-    save(first.page)
-    first.page.get_by_text("已保存（第 2 版）").wait_for(timeout=60_000)
-    settled(first.page)
-    choose(second.page, "类别", "其他")
-    save(second.page)
-    second.page.get_by_text("未保存：", exact=False).wait_for(timeout=60_000)  # told, with who changed it
-    assert second.page.get_by_text("责任层级：教育部", exact=False).count() == 1, "and shown the latest"
-    first.page.reload()
-    first.page.get_by_role("heading", name="更新进展").wait_for(timeout=60_000)
-    settled(first.page)
-    assert first.page.get_by_text("类别：师资", exact=False).count() == 1, "the second save overwrote nothing"
-    assert first.page.get_by_text("第 2 版", exact=False).count() == 1
+    first, second = ministry.context.new_page(), ministry.context.new_page()  # two tabs: two sessions
+    for page in (first, second):
+        page.goto(url)
+        page.get_by_role("heading", name="更新进展").wait_for(timeout=60_000)
+        settled(page)
+    choose(first, "责任层级", "教育部")
+    save(first)
+    first.get_by_text("已保存（第 2 版）").wait_for(timeout=60_000)
+    settled(first)
+    choose(second, "类别", "其他")
+    save(second)
+    second.get_by_text("未保存：", exact=False).wait_for(timeout=60_000)  # told, with who changed it
+    assert second.get_by_text("责任层级：教育部", exact=False).count() == 1, "and shown the latest"
+    first.reload()
+    first.get_by_role("heading", name="更新进展").wait_for(timeout=60_000)
+    settled(first)
+    assert first.get_by_text("类别：师资", exact=False).count() == 1, "the second save overwrote nothing"
+    assert first.get_by_text("第 2 版", exact=False).count() == 1
+    assert ministry.external_requests == []
 
 
 def test_search_the_library_for_gengang_and_open_a_selected_case(server, browser):
-    _shared, base = server
+    _shared, _before, base = server
     wrapper = session(browser, base, "bnu", f"{base}/cases")
     page = wrapper.page
     page.get_by_role("heading", name="典型经验").wait_for(timeout=60_000)
