@@ -82,3 +82,21 @@ def test_the_same_seed_gives_the_same_rows():
     assert first == demo.generate_problems(places, DEMO_TODAY, pairings=45)
     assert first != demo.generate_problems(places, DEMO_TODAY, seed=1, pairings=45)
     assert len(first[0]) == 15
+
+
+def test_the_stable_views_have_the_documented_columns(con):
+    problem = [row[0] for row in con.execute("DESCRIBE problem_overview").fetchall()]
+    assert problem[:16] == [
+        "problem_id", "pairing_id", "university", "school", "province_code", "scope", "raised_by", "raised_on",
+        "category", "title", "owner_level", "status", "due_date", "resolved_on", "overdue", "provenance",
+    ]  # fmt: skip
+    case = [row[0] for row in con.execute("DESCRIBE case_overview").fetchall()]
+    assert case[:10] == [
+        "case_id", "title", "university", "school", "province_code", "measures", "tags", "status", "updated_at",
+        "provenance",
+    ]  # fmt: skip
+    late = con.execute(
+        "SELECT count(*) FROM problem_overview WHERE overdue <> (status NOT IN ('resolved', 'discontinued') "
+        "AND (coalesce(due_date < current_date, false) OR current_date - raised_on > 60))"
+    ).fetchone()[0]
+    assert late == 0
