@@ -94,7 +94,8 @@ def menu(monkeypatch) -> list[tuple[str, str]]:
     original = st.navigation
 
     def spy(pages, **options):
-        seen[:] = [(page.url_path, page.visibility) for page in pages]
+        sections = pages.values() if isinstance(pages, dict) else [pages]
+        seen[:] = [(page.url_path, page.visibility) for section in sections for page in section]
         return original(pages, **options)
 
     monkeypatch.setattr(st, "navigation", spy)
