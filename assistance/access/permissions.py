@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import duckdb
 
-from assistance.access.accounts import CLI, Account, get_account
+from assistance.access.accounts import CLI, Account
 from assistance.access.audit import IMPORT_ACTIONS
-from assistance.access.scope import scope_of
 from assistance.store.transaction import cursor
 
 ACTIONS = (
@@ -69,22 +68,36 @@ def batch_action(kind: str) -> str:
     return BATCH_ACTIONS[kind]
 
 
-def may_undo(con: duckdb.DuckDBPyConnection, account: Account | None, batch_id: int) -> bool:
-    """Whether `account` may undo a batch: the ministry always; otherwise a role that may write that kind of batch,
-    for a batch uploaded by an account of the same role and scope. The uploader is the account the batch's import
-    audit row names, not the batch's `uploaded_by`, which on the command line is free text (a command-line batch,
-    unscoped, is no account's own, whatever name `--uploaded-by` gave it)."""
+def own_batches(
+    con: duckdb.DuckDBPyConnection, account: Account | None, batch_id: int | None = None
+) -> set[int] | None:
+    """The batches `account` may undo (of one batch, with `batch_id`), in one query; None means every batch (the
+    ministry, the command line). Otherwise: batches of a kind the role may write, uploaded by an account of the same
+    role and scope. The uploader is the account the batch's import audit row names, not the batch's `uploaded_by`,
+    which on the command line is free text (a command-line batch, unscoped, is no account's own, whatever name
+    `--uploaded-by` gave it)."""
     if account is None or account.disabled:
-        return False
+        return set()
     if account is CLI or account.role == "ministry":
-        return True
+        return None
     with cursor(con) as cur:
-        row = cur.execute(
-            "SELECT b.kind, (SELECT min_by(a.username, a.event_id) FROM audit_log a WHERE a.batch_id = b.batch_id "
-            "AND list_contains($actions, a.action) AND a.role <> 'cli') FROM upload_batches b WHERE b.batch_id = $id",
-            {"actions": list(IMPORT_ACTIONS.values()), "id": batch_id},
-        ).fetchone()
-    if not row or not may(account, BATCH_ACTIONS.get(row[0], "manage_users")):
-        return False
-    uploader = get_account(con, row[1]) if row[1] else None
-    return uploader is not None and uploader.role == account.role and scope_of(uploader) == scope_of(account)
+        rows = cur.execute(
+            """SELECT b.batch_id, b.kind FROM upload_batches b
+            JOIN (SELECT batch_id, min_by(username, event_id) AS uploader FROM audit_log
+                  WHERE batch_id IS NOT NULL AND list_contains($actions, action) AND role <> 'cli'
+                  GROUP BY batch_id) u ON u.batch_id = b.batch_id
+            JOIN accounts them ON them.username = u.uploader
+            JOIN accounts me ON me.username = $me
+            WHERE them.role = me.role AND them.province_code IS NOT DISTINCT FROM me.province_code
+              AND them.university_id IS NOT DISTINCT FROM me.university_id
+              AND them.school_id IS NOT DISTINCT FROM me.school_id
+              AND (CAST($id AS INTEGER) IS NULL OR b.batch_id = CAST($id AS INTEGER))""",
+            {"actions": list(IMPORT_ACTIONS.values()), "me": account.username, "id": batch_id},
+        ).fetchall()
+    return {batch for batch, kind in rows if may(account, BATCH_ACTIONS.get(kind, "manage_users"))}
+
+
+def may_undo(con: duckdb.DuckDBPyConnection, account: Account | None, batch_id: int) -> bool:
+    """Whether `account` may undo a batch (`own_batches`)."""
+    own = own_batches(con, account, batch_id)
+    return own is None or batch_id in own

@@ -33,7 +33,7 @@ from assistance.analytics.queries import fetch_df, fetch_one, filter_params
 from assistance.analytics.tables import TableQuery, bind
 from assistance.filters import Filters
 from assistance.guidance.problems import MAX_COMMENT, MAX_TEXT, MAX_TITLE, actor_name
-from assistance.i18n import t
+from assistance.guidance.refused import Refused
 from assistance.store.transaction import WRITE_LOCK, transaction
 
 STATUSES = ("draft", "recommended", "selected", "returned")
@@ -51,20 +51,10 @@ TRANSITIONS = {
 }
 
 
-class CaseRefused(ValueError):
+class CaseRefused(Refused):
     """A case save the rules refuse: `code` names the rule (strings `case.err.<code>`)."""
 
-    def __init__(self, code: str, **values: object):
-        super().__init__(code)
-        self.code = code
-        self.values = values
-
-    def message(self, lang: str) -> str:
-        values = dict(self.values)
-        for key in ("from_status", "to_status", "status"):
-            if values.get(key):
-                values[key] = t(f"case.status.{values[key]}", lang)
-        return t(f"case.err.{self.code}", lang, **values)
+    prefix = "case"
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from assistance.analytics.problems import (
 from assistance.export.columns import EXPORT_LANGUAGE, PROBLEM_COLUMNS
 from assistance.export.writers import write_table
 from assistance.filters import Filters
+from assistance.guidance.refused import Refused
 from assistance.i18n import t
 from assistance.store.db import title_key_sql
 from assistance.store.transaction import WRITE_LOCK, transaction
@@ -51,20 +52,10 @@ EARLIEST = date(2022, 6, 1)  # the programme's announcement: an earlier day is a
 EDITABLE = ("category", "description", "owner_level", "status", "due_date", "resolution")
 
 
-class ProblemRefused(ValueError):
+class ProblemRefused(Refused):
     """A save the rules refuse: `code` names the rule (strings `problem.err.<code>`), `values` fill its message."""
 
-    def __init__(self, code: str, **values: object):
-        super().__init__(code)
-        self.code = code
-        self.values = values
-
-    def message(self, lang: str) -> str:
-        values = dict(self.values)
-        for key in ("status", "from_status", "to_status"):
-            if values.get(key):
-                values[key] = t(f"problem.status.{values[key]}", lang)
-        return t(f"problem.err.{self.code}", lang, **values)
+    prefix = "problem"
 
 
 @dataclass(frozen=True)

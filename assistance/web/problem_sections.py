@@ -138,27 +138,20 @@ def overview_panel(ctx: PageContext, today: date, link: bool = True) -> dict:
 
 def list_filters(ctx: PageContext) -> dict:
     """The list's own filters: status, category, the level that must act, overdue only, words."""
-    left, middle, right = st.columns(3)
-    statuses = left.multiselect(
-        ctx.t("export.col.status"),
-        figures.STATUSES,
-        format_func=lambda code: ctx.t(f"problem.status.{code}"),
-        key="problems_status",
-        placeholder=ctx.t("problems.filter.all"),
+    choices = (  # (column label, codes, label prefix, widget key)
+        ("export.col.status", figures.STATUSES, "problem.status", "problems_status"),
+        ("export.col.category", figures.CATEGORIES, "problem.category", "problems_category"),
+        ("export.col.owner_level", figures.OWNER_LEVELS, "problem.owner", "problems_owner"),
     )
-    categories = middle.multiselect(
-        ctx.t("export.col.category"),
-        figures.CATEGORIES,
-        format_func=lambda code: ctx.t(f"problem.category.{code}"),
-        key="problems_category",
-        placeholder=ctx.t("problems.filter.all"),
-    )
-    owners = right.multiselect(
-        ctx.t("export.col.owner_level"),
-        figures.OWNER_LEVELS,
-        format_func=lambda code: ctx.t(f"problem.owner.{code}"),
-        key="problems_owner",
-        placeholder=ctx.t("problems.filter.all"),
+    statuses, categories, owners = (
+        column.multiselect(
+            ctx.t(label),
+            codes,
+            format_func=lambda code, prefix=prefix: ctx.t(f"{prefix}.{code}"),
+            key=key,
+            placeholder=ctx.t("problems.filter.all"),
+        )
+        for column, (label, codes, prefix, key) in zip(st.columns(3), choices, strict=True)
     )
     words, overdue = st.columns([3, 1], vertical_alignment="bottom")
     search = words.text_input(

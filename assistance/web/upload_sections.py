@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from assistance.access.permissions import AccessDenied, may_undo
+from assistance.access.permissions import AccessDenied, own_batches
 from assistance.ingest import templates
 from assistance.ingest.batches import batch_rejected_csv, list_batches
 from assistance.ingest.decode import max_upload_bytes
@@ -249,7 +249,7 @@ def history_section(ctx: PageContext, flow: UploadFlow, history: History = ACTIV
     batches = list_batches(ctx.con)
     batches = batches[batches["kind"].isin(history.kinds)]
     if ctx.account is not None and ctx.account.role != "ministry":  # a party sees its own scope's batches only
-        batches = batches[[may_undo(ctx.con, ctx.account, int(batch)) for batch in batches["batch_id"]]]
+        batches = _own(ctx, batches)
     if batches.empty:
         st.caption(ctx.t(history.empty))
         return
@@ -259,6 +259,12 @@ def history_section(ctx: PageContext, flow: UploadFlow, history: History = ACTIV
         _undo(ctx, flow, batches[~batches["undone"]], history)
     with right:
         _batch_rejected(ctx, batches[batches["rejected"] > 0], history.prefix)
+
+
+def _own(ctx: PageContext, batches: pd.DataFrame) -> pd.DataFrame:
+    """The batches the signed-in account may undo (access.permissions.own_batches: one query, not one per row)."""
+    own = own_batches(ctx.con, ctx.account)
+    return batches if own is None else batches[batches["batch_id"].isin(own)]
 
 
 def _history_table(ctx: PageContext, batches: pd.DataFrame, history: History) -> pd.DataFrame:
@@ -274,12 +280,12 @@ def _history_table(ctx: PageContext, batches: pd.DataFrame, history: History) ->
 
 def _undo(ctx: PageContext, flow: UploadFlow, active: pd.DataFrame, history: History) -> None:
     """Undo of one active batch of any kind (`registry.undo.undo`) among the account's own batches
-    (access.permissions.may_undo, checked again by undo itself); a refusal (later batches build on it, or not the
+    (access.permissions.own_batches, checked again by undo itself); a refusal (later batches build on it, or not the
     account's batch) shows as a warning naming why."""
     if ctx.read_only or not ctx.may("undo"):
         st.caption(denied_text(ctx))
         return
-    active = active[[may_undo(ctx.con, ctx.account, int(batch)) for batch in active["batch_id"]]]
+    active = _own(ctx, active)
     if active.empty:
         st.caption(ctx.t("upload.undo_none"))
         return
