@@ -8,7 +8,8 @@ The vocabulary (categories, statuses, who raises, who must act) is stated here o
 The overdue rule (as of `today`, injected like the scorecard's): a problem that is neither resolved nor
 discontinued is overdue when its due date has passed (due today is not late) or when it was raised more than
 OVERDUE_DAYS days ago (60 days is not overdue, 61 is), whatever its status among open, in progress and
-constrained. The stable view `problem_overview` applies the same rule as of the database's current date.
+constrained. The stable view `problem_overview` applies the same rule as of the database's current date (the
+queries here read the tables: `PROBLEM_ROWS`).
 
 Which problems are in view: a pairing's problems follow its pairing (the filters and the account's scope, as every
 filtered query: `queries.FILTER_CTES`); a county's or a province's problems are in view for national and that
@@ -36,11 +37,23 @@ SCOPES = ("pairing", "county", "province")
 OVERDUE_REASONS = ("past_due", "open_long")
 OVERDUE_DAYS = 60  # raised more than this many days ago and not resolved: overdue
 
+# Every problem with its place: the stable view problem_overview's columns (but `overdue`, which is as of $today
+# here) and what the pages show beyond them (the county, the texts, the version, the batch).
+PROBLEM_ROWS = """(
+    SELECT p.problem_id, p.pairing_id, po.university, po.school,
+           coalesce(po.province_code, c.province_code, p.province_code) AS province_code, p.scope, p.raised_by,
+           p.raised_on, p.category, p.title, p.owner_level, p.status, p.due_date, p.resolved_on, p.provenance,
+           coalesce(po.county_adcode, p.county_adcode) AS county_adcode, p.description, p.resolution, p.version,
+           p.batch_id, p.updated_at
+    FROM problems p
+    LEFT JOIN pairing_overview po ON po.pairing_id = p.pairing_id
+    LEFT JOIN counties c ON c.adcode = p.county_adcode)"""
+
 # The problems in view, with the overdue rule as of $today. Comes after FILTER_CTES (it reads scoped_pairings and
 # binds the same parameters, plus $today).
-PROBLEM_CTES = """
+PROBLEM_CTES = f"""
 scoped_problems AS (
-    SELECT pr.* EXCLUDE (overdue),
+    SELECT pr.*,
            pr.status NOT IN ('resolved', 'discontinued') AS is_open,
            CAST(CAST($today AS DATE) - pr.raised_on AS INTEGER) AS open_days,
            CASE WHEN pr.status NOT IN ('resolved', 'discontinued') AND pr.due_date < CAST($today AS DATE)
@@ -49,7 +62,7 @@ scoped_problems AS (
                 WHEN pr.due_date < CAST($today AS DATE) THEN 'past_due'
                 WHEN CAST($today AS DATE) - pr.raised_on > CAST($overdue_days AS INTEGER) THEN 'open_long'
            END AS overdue_reason
-    FROM problem_overview pr
+    FROM {PROBLEM_ROWS} AS pr
     WHERE pr.pairing_id IN (SELECT pairing_id FROM scoped_pairings)
        OR (pr.pairing_id IS NULL
            AND CAST($scope_university AS VARCHAR) IS NULL AND CAST($scope_school AS INTEGER) IS NULL

@@ -472,23 +472,23 @@ VIEWS = (
     FROM audit_log""",
     """CREATE OR REPLACE VIEW plan_overview AS
     SELECT pairing_id, school_year, measure, target, provenance, batch_id FROM plan_targets""",
-    # `overdue` as of today: not resolved or discontinued, and past its due date or raised more than 60 days ago
-    # (analytics.problems.OVERDUE_DAYS, the rule the pages apply with their own `today`).
+    # Exactly the columns issue 10 lists (docs/contracts.md, "Stable views"). `overdue` as of today: not resolved or
+    # discontinued, and past its due date or raised more than 60 days ago (analytics.problems.OVERDUE_DAYS, the rule
+    # the pages apply with their own `today`; the pages read the tables, not this view).
     """CREATE OR REPLACE VIEW problem_overview AS
     SELECT p.problem_id, p.pairing_id, po.university, po.school,
            coalesce(po.province_code, c.province_code, p.province_code) AS province_code, p.scope, p.raised_by,
            p.raised_on, p.category, p.title, p.owner_level, p.status, p.due_date, p.resolved_on,
            (p.status NOT IN ('resolved', 'discontinued')
             AND (coalesce(p.due_date < current_date, false) OR current_date - p.raised_on > 60)) AS overdue,
-           p.provenance, coalesce(po.county_adcode, p.county_adcode) AS county_adcode, p.description,
-           p.resolution, p.version, p.batch_id, p.updated_at
+           p.provenance
     FROM problems p
     LEFT JOIN pairing_overview po ON po.pairing_id = p.pairing_id
     LEFT JOIN counties c ON c.adcode = p.county_adcode""",
-    # One row per case and pairing (a case of two pairings has two rows).
+    # Exactly the columns issue 10 lists: one row per case and pairing (a case of two pairings has two rows).
     """CREATE OR REPLACE VIEW case_overview AS
     SELECT c.case_id, c.title, po.university, po.school, po.province_code, c.measures, c.tags, c.status,
-           c.updated_at, c.provenance, cp.pairing_id, c.categories
+           c.updated_at, c.provenance
     FROM cases c
     LEFT JOIN case_pairings cp ON cp.case_id = c.case_id
     LEFT JOIN pairing_overview po ON po.pairing_id = cp.pairing_id""",

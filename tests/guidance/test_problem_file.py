@@ -103,8 +103,8 @@ def test_places_and_words_as_people_write_them(con):
     assert "朝阳" in found[5][0][1] and found[5][0][0] == "县区"
     assert "未说明问题属于哪里" in found[6][0][1]
     stored = con.execute(
-        "SELECT scope, pairing_id, province_code, category, status, owner_level, due_date, resolution "
-        "FROM problem_overview ORDER BY problem_id"
+        "SELECT o.scope, o.pairing_id, o.province_code, o.category, o.status, o.owner_level, o.due_date, "
+        "p.resolution FROM problem_overview o JOIN problems p USING (problem_id) ORDER BY problem_id"
     ).fetchall()
     assert stored == [
         ("pairing", 1, "130000", "facilities", "in_progress", "county", date(2026, 12, 31), None),
