@@ -278,6 +278,39 @@ def zero_style(metric: str) -> tuple[str, str]:
     return (CALM_ZERO_FILL, CALM_ZERO_LINE) if metric in CALM_ZERO else (ZERO_FILL, ZERO_LINE)
 
 
+def national_vmax(metrics: pd.DataFrame, metric: str) -> float:
+    """The top of the national map's colour axis: the largest `metric` of a programme unit with a pairing in view
+    (1 for the active share, a fraction; 1 when no unit has a value above 0)."""
+    if metric == "active_share":
+        return 1.0
+    values = metrics.loc[metrics["in_programme"] & (metrics["pairings"] > 0), metric].astype(float)
+    return float(values.max()) if len(values) and values.max() > 0 else 1.0
+
+
+def drilled_vmax(counties: pd.DataFrame, metric: str) -> float:
+    """The top of a province drill-down's colour axis: the largest `metric` of a county with a pairing in view."""
+    assisted = counties[counties["pairings"] > 0]
+    return 1.0 if metric == "active_share" else float(assisted[metric].max() or 1) if len(assisted) else 1.0
+
+
+def unit_fill(pairings: int, value: object, metric: str, vmax: float, empty: str = NO_PAIRINGS) -> str:
+    """The fill of a unit in view: `empty` without a pairing, the zero style at 0 (a missing value counts as 0, as
+    on the colour axis), else the colour axis' colour of `value`."""
+    if pairings <= 0:
+        return empty
+    number = 0.0 if value is None or pd.isna(value) else float(value)
+    return zero_style(metric)[0] if number == 0 else scale_colour(number / (vmax or 1))
+
+
+def national_fills(metrics: pd.DataFrame, metric: str, vmax: float) -> dict[str, str]:
+    """The fill of each province-level unit of `coverage.province_metrics` (the Corps' too) on the national map:
+    neutral grey outside the programme, pale without a pairing in view, else by `metric` (amber at 0)."""
+    return {
+        row.code: unit_fill(row.pairings, getattr(row, metric), metric, vmax) if row.in_programme else OUTSIDE
+        for row in metrics.itertuples(index=False)
+    }
+
+
 def _paired_traces(
     source, units: pd.DataFrame, code: str, metric: str, hover, lang: str, line, width, clickable=False, **extra
 ) -> list[dict]:
@@ -426,10 +459,7 @@ def national_map(
     with_data = provinces_in[provinces_in["pairings"] > 0]
     without = provinces_in[provinces_in["pairings"] == 0]
     outside = frame[~frame["in_programme"]]
-    values = in_programme.loc[in_programme["pairings"] > 0, metric].astype(float)
-    vmax = float(values.max()) if len(values) and values.max() > 0 else 1.0
-    if metric == "active_share":
-        vmax = 1.0
+    vmax = national_vmax(metrics, metric)
 
     fig = FigureBuilder()
     _base_layout(fig, height, selectable=clickable)
@@ -599,17 +629,14 @@ def _school_hover(row: Mapping, lang: str) -> str:
     return "<br>".join(lines)
 
 
-def _county_fills(frame: pd.DataFrame, metric: str, vmax: float, province: str) -> dict[str, str]:
-    """The fill each county-level unit of a drill-down is drawn in."""
+def county_fills(frame: pd.DataFrame, metric: str, vmax: float, province: str) -> dict[str, str]:
+    """The fill each county-level unit of a drill-down is drawn in (faint without a school; the Corps' cities pale
+    red)."""
     other = CORPS_FILL if province == CORPS_CODE else COUNTY_FAINT
-    fills = {}
-    for _, row in frame.iterrows():
-        value = 0.0 if pd.isna(row[metric]) else float(row[metric])
-        if row["pairings"] <= 0:
-            fills[row["adcode"]] = other
-        else:
-            fills[row["adcode"]] = zero_style(metric)[0] if value == 0 else scale_colour(value / (vmax or 1))
-    return fills
+    return {
+        row.adcode: unit_fill(row.pairings, getattr(row, metric), metric, vmax, empty=other)
+        for row in frame.itertuples(index=False)
+    }
 
 
 def _add_county_labels(fig, in_view, fills, province, lon_range, lat_range, height) -> None:
@@ -666,7 +693,7 @@ def province_map(
     frame = counties[counties["adcode"].isin(ids)]
     assisted = frame[frame["pairings"] > 0]
     others = frame[frame["pairings"] == 0]
-    vmax = 1.0 if metric == "active_share" else float(assisted[metric].max() or 1) if len(assisted) else 1.0
+    vmax = drilled_vmax(frame, metric)
 
     fig = FigureBuilder()
     _base_layout(fig, height)
@@ -743,7 +770,7 @@ def province_map(
                 )
             )
         _add_county_labels(
-            fig, in_view, _county_fills(frame, metric, vmax, province), province, lon_range, lat_range, height
+            fig, in_view, county_fills(frame, metric, vmax, province), province, lon_range, lat_range, height
         )
     return fig.figure()
 
