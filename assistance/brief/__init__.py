@@ -1,9 +1,11 @@
 """The leadership brief (工作简报, issue 11): a one- or two-page document of the current filters that a leader can
-forward instead of opening the dashboard in a meeting. It states the filters and the date, coverage and activity,
-the table by province, activities by measure, the pairings that need attention, the outcome counts since the
-baseline year and, where the problem tracker is installed, open and overdue problems; every figure comes from the
-same library functions the pages use. PDF (fpdf2 with the server's CJK font) or one self-contained HTML file, made
-without any network; every page of a brief that holds demo rows says 示例数据. Nothing here imports Streamlit."""
+forward instead of opening the dashboard in a meeting. It states the filters and the date, coverage and activity
+beside the coverage map of the scope (drawn as SVG from the committed boundaries, `svgmap`), the table by
+province, activities by measure, the pairings that need attention, the outcome counts since the baseline year,
+open and overdue problems where the problem tracker is installed, and the newest good-practice cases the ministry
+selected; every figure comes from the same library functions the pages use. PDF (fpdf2 with the server's CJK
+font) or one self-contained HTML file, made without any network; every page of a brief that holds demo rows says
+示例数据. Nothing here imports Streamlit."""
 
 from __future__ import annotations
 
@@ -20,15 +22,21 @@ __all__ = ["FORMATS", "BriefError", "brief_file_name", "build_brief", "has_cjk_f
 
 
 def build_brief(
-    con: duckdb.DuckDBPyConnection, filters: Filters, lang: str, fmt: str, today: date | None = None
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    lang: str,
+    fmt: str,
+    today: date | None = None,
+    pairing: int | None = None,
 ) -> bytes:
-    """The brief of `filters` (held to their scope) in `lang` as PDF or HTML bytes; BriefError when a PDF cannot
-    be made (no CJK font on the server)."""
+    """The brief of `filters` (held to their scope) in `lang` as PDF or HTML bytes, of one pairing in that scope when
+    `pairing` is given (a scorecard's: `content.pairing_filters`); BriefError when a PDF cannot be made (no CJK font
+    on the server)."""
     from assistance.brief.content import gather
     from assistance.brief.layout import layout
 
     today = today or date.today()
-    page = layout(gather(con, filters, lang, today))
+    page = layout(gather(con, filters, lang, today, pairing))
     if fmt == "html":
         from assistance.brief.html import render_html
 

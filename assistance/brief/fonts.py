@@ -18,6 +18,7 @@ from fontTools.ttLib import TTFont
 from assistance.i18n import t
 
 FONT_ENV = "ASSISTANCE_BRIEF_FONT"
+PDF_FONT = "cjk"  # the family name a PDF brief registers its font under (its SVG map names it too)
 # Known places first (no subprocess), then fontconfig's list of fonts that cover Chinese.
 KNOWN_FONTS = (
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",

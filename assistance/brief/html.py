@@ -1,12 +1,13 @@
-"""The brief as one self-contained HTML file: inline CSS, bars drawn as inline SVG, no script, no font, image or
-style sheet fetched from anywhere (it opens the same on an intranet and in an e-mail). Printed, it fits A4 pages;
-the 示例数据 mark of a brief with demo rows is a fixed element, so a browser prints it on every page."""
+"""The brief as one self-contained HTML file: inline CSS, the coverage map and the bars drawn as inline SVG, no
+script, no font, image or style sheet fetched from anywhere (it opens the same on an intranet and in an e-mail).
+Printed, it fits A4 pages; the 示例数据 mark of a brief with demo rows is a fixed element, so a browser prints it on
+every page."""
 
 from __future__ import annotations
 
 from html import escape
 
-from assistance.brief.layout import Bars, Block, Cards, Heading, Layout, Paragraph, Table
+from assistance.brief.layout import Bars, Beside, Block, Cards, Heading, Layout, MapImage, Paragraph, Table
 
 _CSS = """
 @page { size: A4; margin: 15mm; }
@@ -32,6 +33,9 @@ th, td { padding: 0.8mm 1.5mm; border-bottom: 0.2mm solid #ced4da; }
 tr { break-inside: avoid; }
 .bars td { border: none; padding: 0.4mm 1.5mm; }
 .bars svg { display: block; }
+.beside { display: grid; gap: 5mm; align-items: start; }
+.map { margin: 0; break-inside: avoid; }
+.map svg { display: block; width: 100%; height: auto; max-height: 84mm; }
 footer { color: #6c757d; font-size: 8pt; margin-top: 6mm; border-top: 0.2mm solid #ced4da; padding-top: 1mm; }
 """
 
@@ -63,7 +67,15 @@ def _block(block: Block) -> str:
             f'<div class="small">{escape(note)}</div></div>'
             for label, value, note in block.cards
         )
-        return f'<div class="cards">{cards}</div>'
+        return f'<div class="cards" style="grid-template-columns:repeat({block.per_row},1fr)">{cards}</div>'
+    if isinstance(block, MapImage):  # the drawing itself, inline: nothing to fetch
+        return f'<figure class="map">{block.svg}</figure>'
+    if isinstance(block, Beside):
+        left = round(100 * block.share)
+        return (
+            f'<div class="beside" style="grid-template-columns:{left}fr {100 - left}fr">'
+            f"{_block(block.left)}{_block(block.right)}</div>"
+        )
     if isinstance(block, Table):
         total = sum(block.widths)
         cols = "".join(f'<col style="width:{100 * w / total:.1f}%">' for w in block.widths)

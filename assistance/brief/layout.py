@@ -1,6 +1,6 @@
 """A brief as a list of blocks, the same for the PDF and the HTML form: a title, the filters and the date, figure
-cards, tables, bars and notes, in the reader's language. `blocks(brief)` decides what is said; brief.pdf and
-brief.html only draw it, so both forms say exactly the same."""
+cards beside the coverage map, tables, bars and notes, in the reader's language. `layout(brief)` decides what is
+said; brief.pdf and brief.html only draw it, so both forms say exactly the same."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pandas as pd
 
 from assistance.analytics import scorecard
 from assistance.brief.content import Brief, category_label, province_label
+from assistance.brief.svgmap import MapImage, coverage_map
 from assistance.export.columns import days_text
 from assistance.export.columns import label as code_label
 from assistance.outcomes import words as outcome_words
@@ -29,6 +30,7 @@ class Paragraph:
 @dataclass(frozen=True)
 class Cards:
     cards: tuple[tuple[str, str, str], ...]  # (label, value, small print under the value)
+    per_row: int = 4
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,16 @@ class Bars:
     legend: str = ""
 
 
-Block = Heading | Paragraph | Cards | Table | Bars
+@dataclass(frozen=True)
+class Beside:
+    """Two blocks side by side (the figure cards and the map), `share` of the width to the left one."""
+
+    left: Cards | MapImage
+    right: Cards | MapImage
+    share: float = 0.5
+
+
+Block = Heading | Paragraph | Cards | Table | Bars | MapImage | Beside
 
 
 @dataclass
@@ -78,7 +89,7 @@ def layout(brief: Brief) -> Layout:
         page.blocks.append(Paragraph(tr("brief.empty"), "warning"))
         return page
     page.blocks += _coverage(brief) + _provinces(brief) + _measures(brief) + _attention(brief) + _outcomes(brief)
-    page.blocks += _problems(brief)
+    page.blocks += _problems(brief) + _cases(brief)
     page.blocks.append(Paragraph(tr("brief.source"), "note"))
     return page
 
@@ -104,7 +115,8 @@ def _coverage(brief: Brief) -> list[Block]:
             tr("brief.kpi.semester_note", delta=delta),
         ),
     )
-    return [Heading(tr("brief.section.coverage")), Cards(cards)]
+    figure = coverage_map(brief.map_units, brief.map_province, brief.map_metric, brief.lang)
+    return [Heading(tr("brief.section.coverage")), Beside(Cards(cards, per_row=2), figure, share=0.41)]
 
 
 def _provinces(brief: Brief) -> list[Block]:
@@ -120,13 +132,8 @@ def _provinces(brief: Brief) -> list[Block]:
         )
         for row in brief.provinces.itertuples(index=False)
     ]
-    half = (len(rows) + 1) // 2
-    blank = ("",) * 5
-    paired = tuple(left + (rows[half + i] if half + i < len(rows) else blank) for i, left in enumerate(rows[:half]))
     headers = tuple(tr(f"brief.province.{key}") for key in ("province", "pairings", "schools", "activities", "active"))
-    widths = (2.6, 1.0, 1.0, 1.2, 1.3)
-    numeric = (False, True, True, True, True)
-    table = Table(headers * 2, paired, widths * 2, numeric * 2)
+    table = _halves(headers, rows, (2.6, 1.0, 1.0, 1.2, 1.3), (False, True, True, True, True))
     return [Heading(tr("brief.section.provinces")), table]
 
 
@@ -161,7 +168,7 @@ def _attention(brief: Brief) -> list[Block]:
         last = "—" if days is None else days_text(days, brief.lang)
         rows.append((university, row.school, code_label("reason", row.reason, brief.lang), measure, last))
     headers = tuple(tr(f"brief.attention.{key}") for key in ("university", "school", "reason", "measure", "last"))
-    blocks.append(Table(headers, tuple(rows), (2.6, 2.4, 2.2, 1.4, 1.4), (False,) * 5))
+    blocks.append(Table(headers, tuple(rows), (3.3, 2.2, 1.9, 1.3, 1.3), (False,) * 5))
     return blocks
 
 
@@ -184,10 +191,43 @@ def _problems(brief: Brief) -> list[Block]:
     tr = brief.t
     if not (brief.problems["open"].sum() or brief.problems["overdue"].sum()):
         return [Heading(tr("brief.section.problems")), Paragraph(tr("brief.problems.none"))]
-    rows = tuple(
+    rows = [
         (category_label(row.category, brief.lang), _n(row.open), _n(row.overdue))
         for row in brief.problems.itertuples(index=False)
         if row.open or row.overdue
-    )
+    ]
     headers = (tr("brief.problems.category"), tr("brief.problems.open"), tr("brief.problems.overdue"))
-    return [Heading(tr("brief.section.problems")), Table(headers, rows, (3, 1.2, 1.2), (False, True, True))]
+    return [Heading(tr("brief.section.problems")), _halves(headers, rows, (3, 1.2, 1.2), (False, True, True))]
+
+
+def _halves(headers: tuple[str, ...], rows: list[tuple[str, ...]], widths, numeric) -> Table:
+    """A table of many short rows in two halves side by side: the first half of the rows on the left, in order."""
+    if len(rows) <= 4:
+        return Table(headers, tuple(rows), widths, numeric)
+    half = (len(rows) + 1) // 2
+    blank = ("",) * len(headers)
+    paired = tuple(left + (rows[half + i] if half + i < len(rows) else blank) for i, left in enumerate(rows[:half]))
+    return Table(headers * 2, paired, widths * 2, numeric * 2)
+
+
+def _cases(brief: Brief) -> list[Block]:
+    """The newest cases the ministry selected in this scope: title, its pairings, measures and the day selected."""
+    tr = brief.t
+    heading = Heading(tr("brief.section.cases"))
+    if brief.cases.empty:
+        return [heading, Paragraph(tr("brief.cases.none"))]
+    separator = tr("list.separator")
+    rows = tuple(
+        (
+            row.title,
+            separator.join(
+                f"{brief.university_names.get(university, university)} – {school}"
+                for university, school in zip(row.universities, row.schools, strict=True)
+            ),
+            separator.join(brief.measure_names.get(m, m) for m in row.measures),
+            pd.Timestamp(row.selected_on).date().isoformat(),
+        )
+        for row in brief.cases.itertuples(index=False)
+    )
+    headers = tuple(tr(f"brief.cases.{key}") for key in ("title", "pairs", "measures", "date"))
+    return [heading, Table(headers, rows, (3.35, 3.5, 2.5, 1.1), (False,) * 4)]

@@ -1,11 +1,13 @@
 """The brief as an A4 PDF (fpdf2: pure Python, embeds a subset of the server's CJK font, no network at any step).
 
 Every page has the title line, the 示例数据 mark when the brief holds demo rows, and a footer with the date and the
-page number. Figure cards, tables and bars are drawn from `brief.layout`'s blocks; a heading never ends a page.
+page number. Figure cards, the coverage map (its SVG drawn as vector graphics by fpdf2, its text in the brief's
+font), tables and bars are drawn from `brief.layout`'s blocks; a heading never ends a page.
 """
 
 from __future__ import annotations
 
+import io
 import tempfile
 from datetime import datetime, time
 from pathlib import Path
@@ -13,10 +15,10 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from assistance.brief.fonts import subset_font
-from assistance.brief.layout import Bars, Block, Cards, Heading, Layout, Paragraph, Table
+from assistance.brief.fonts import PDF_FONT, subset_font
+from assistance.brief.layout import Bars, Beside, Block, Cards, Heading, Layout, MapImage, Paragraph, Table
 
-FONT = "cjk"
+FONT = PDF_FONT
 INK = (33, 37, 41)
 MUTED = (108, 117, 125)
 ACCENT = (31, 87, 150)
@@ -24,11 +26,13 @@ DEMO = (191, 87, 0)
 RULE = (206, 212, 218)
 FILL = (241, 245, 250)
 MARGIN = 15  # mm
-CARDS_PER_ROW = 4
+CARD_GAP = 2.5  # mm between cards
+BESIDE_GAP = 5  # mm between two blocks side by side
+MAP_HEIGHT = 84  # mm, the most a map may take
 KEEP_TOGETHER = 15  # tables of at most this many rows stay on one page
 ROW_HEIGHT = 4.9  # mm, a table row of one line
 BAR_HEIGHT = 4.4  # mm, a bar's row
-CARD_HEIGHT = 17  # mm
+CARD_HEIGHT = 15.5  # mm
 
 
 class _Document(FPDF):
@@ -88,7 +92,9 @@ def render_pdf(page: Layout, today_stamp: datetime | None = None) -> bytes:
 def _text_of(page: Layout) -> str:
     """Every character the brief draws."""
     parts = [page.title, page.subtitle, page.demo_mark or "", page.footer]
-    for block in page.blocks:
+    blocks = list(page.blocks)
+    while blocks:
+        block = blocks.pop(0)
         if isinstance(block, Heading | Paragraph):
             parts.append(block.text)
         elif isinstance(block, Cards):
@@ -97,6 +103,10 @@ def _text_of(page: Layout) -> str:
             parts += [*block.headers, *(cell for row in block.rows for cell in row)]
         elif isinstance(block, Bars):
             parts += [block.legend, *(f"{label}{shown}" for label, _, shown in block.bars)]
+        elif isinstance(block, MapImage):
+            parts.append(block.text)
+        elif isinstance(block, Beside):
+            blocks += [block.left, block.right]
     return "".join(parts)
 
 
@@ -146,6 +156,10 @@ def _draw(pdf: _Document, block: Block, following: Block | None) -> None:
         pdf.set_text_color(*INK)
     elif isinstance(block, Cards):
         _cards(pdf, block)
+    elif isinstance(block, MapImage):
+        _map(pdf, block, MAP_HEIGHT)
+    elif isinstance(block, Beside):
+        _beside(pdf, block)
     elif isinstance(block, Table):
         _table(pdf, block)
     elif isinstance(block, Bars):
@@ -156,6 +170,8 @@ def _min_height(block: Block | None) -> float:
     """How much of the next block must fit under a heading (mm)."""
     if isinstance(block, Cards):
         return CARD_HEIGHT
+    if isinstance(block, MapImage | Beside):  # kept whole
+        return _height(block, MARGIN_WIDTH)
     if isinstance(block, Table):  # a short table is kept whole, a long one needs a few rows
         rows = len(block.rows) + 1 if len(block.rows) <= KEEP_TOGETHER else 4
         return ROW_HEIGHT * rows + 3
@@ -164,33 +180,91 @@ def _min_height(block: Block | None) -> float:
     return 10
 
 
+def _height(block: Cards | MapImage | Beside, width: float) -> float:
+    """How tall a block is drawn `width` mm wide (mm)."""
+    if isinstance(block, Cards):
+        return -(-len(block.cards) // block.per_row) * (CARD_HEIGHT + CARD_GAP)
+    if isinstance(block, MapImage):
+        return min(width * block.aspect, MAP_HEIGHT) + 2
+    left = (width - BESIDE_GAP) * block.share
+    return max(_height(block.left, left), _height(block.right, width - BESIDE_GAP - left))
+
+
+MARGIN_WIDTH = 210 - 2 * MARGIN  # mm, the text width of an A4 page
+
+
+def _fitted(pdf: _Document, text: str, size: float, width: float) -> None:
+    """Set the font at `size`, smaller if `text` would not fit `width` (a long English label in a narrow card)."""
+    pdf.set_font(FONT, size=size)
+    while size > 5 and pdf.get_string_width(text) > width:
+        size -= 0.25
+        pdf.set_font(FONT, size=size)
+
+
 def _cards(pdf: _Document, block: Cards) -> None:
-    gap = 2.5
-    width = (pdf.width - gap * (CARDS_PER_ROW - 1)) / CARDS_PER_ROW
+    gap, per_row = CARD_GAP, block.per_row
+    width = (pdf.width - gap * (per_row - 1)) / per_row
     height = CARD_HEIGHT
-    for start in range(0, len(block.cards), CARDS_PER_ROW):
+    for start in range(0, len(block.cards), per_row):
         if pdf.room < height + 2:
             pdf.add_page()
         y = pdf.get_y()
-        for column, (label, value, note) in enumerate(block.cards[start : start + CARDS_PER_ROW]):
+        for column, (label, value, note) in enumerate(block.cards[start : start + per_row]):
             x = pdf.l_margin + column * (width + gap)
             pdf.set_fill_color(*FILL)
             pdf.rect(x, y, width, height, style="F")
-            pdf.set_xy(x + 2.5, y + 1.5)
-            pdf.set_font(FONT, size=8)
+            pdf.set_xy(x + 2.5, y + 1.2)
+            _fitted(pdf, label, 8, width - 5)
             pdf.set_text_color(*MUTED)
             pdf.cell(width - 5, 4.5, label)
-            pdf.set_xy(x + 2.5, y + 5.6)
-            pdf.set_font(FONT, size=14)
+            pdf.set_xy(x + 2.5, y + 5.0)
+            _fitted(pdf, value, 14, width - 5)
             pdf.set_text_color(*INK)
             pdf.cell(width - 5, 7, value)
             if note:
-                pdf.set_xy(x + 2.5, y + 12)
-                pdf.set_font(FONT, size=6.5)
+                pdf.set_xy(x + 2.5, y + 11)
+                _fitted(pdf, note, 6.5, width - 5)
                 pdf.set_text_color(*MUTED)
                 pdf.cell(width - 5, 4, note)
         pdf.set_xy(pdf.l_margin, y + height + gap)
     pdf.set_text_color(*INK)
+
+
+def _map(pdf: _Document, block: MapImage, most: float) -> None:
+    """The map as wide as the column, or as tall as `most` (mm) allows, centred."""
+    width = pdf.width
+    height = width * block.aspect
+    if height > most:
+        height, width = most, most / block.aspect
+    if pdf.room < height + 2:
+        pdf.add_page()
+    y = pdf.get_y()
+    pdf.image(io.BytesIO(block.svg.encode("utf-8")), x=pdf.l_margin + (pdf.width - width) / 2, y=y, w=width, h=height)
+    pdf.set_xy(pdf.l_margin, y + height + 2)
+
+
+def _beside(pdf: _Document, block: Beside) -> None:
+    """Two blocks side by side, each drawn in its column (the page's margins moved to it), kept on one page."""
+    left_margin, right_margin = pdf.l_margin, pdf.r_margin
+    left = (pdf.width - BESIDE_GAP) * block.share
+    columns = ((block.left, left_margin, left), (block.right, left_margin + left + BESIDE_GAP,
+               pdf.width - BESIDE_GAP - left))  # fmt: skip
+    height = max(_height(child, width) for child, _, width in columns)
+    if pdf.room < height:
+        pdf.add_page()
+    top, bottom = pdf.get_y(), pdf.get_y()
+    for child, x, width in columns:
+        pdf.set_left_margin(x)
+        pdf.set_right_margin(pdf.w - x - width)
+        pdf.set_xy(x, top)
+        if isinstance(child, MapImage):
+            _map(pdf, child, min(MAP_HEIGHT, height - 2))
+        else:
+            _draw(pdf, child, None)
+        bottom = max(bottom, pdf.get_y())
+    pdf.set_left_margin(left_margin)
+    pdf.set_right_margin(right_margin)
+    pdf.set_xy(left_margin, bottom)
 
 
 def _table(pdf: _Document, block: Table) -> None:

@@ -29,7 +29,7 @@ from assistance.access.accounts import CLI, Account
 from assistance.access.permissions import AccessDenied, require
 from assistance.access.scope import SCOPED_PAIRING_IDS, Scope, pairing_in_scope, scope_of
 from assistance.analytics.problems import CATEGORIES
-from assistance.analytics.queries import fetch_df, fetch_one, filter_params
+from assistance.analytics.queries import FILTER_CTES, fetch_df, fetch_one, filter_params
 from assistance.analytics.tables import TableQuery, bind
 from assistance.filters import Filters
 from assistance.guidance.problems import MAX_COMMENT, MAX_TEXT, MAX_TITLE, actor_name
@@ -40,6 +40,7 @@ STATUSES = ("draft", "recommended", "selected", "returned")
 EDITABLE_BY_AUTHOR = ("draft", "returned")  # a university edits its case until the province recommends it
 MAX_TAGS, MAX_TAG = 12, 30
 LINKED_CASES = 3  # the scorecard shows up to this many selected cases per pairing
+NEWEST_SELECTED = 5  # the brief lists up to this many of the newest selected cases
 
 # (from, to) → the roles that may make that move; returning always needs a comment.
 TRANSITIONS = {
@@ -370,6 +371,35 @@ def linked_cases(con: duckdb.DuckDBPyConnection, categories: list[str], limit: i
         LIMIT CAST($limit AS INTEGER)""",
         {"categories": list(categories), "limit": int(limit)},
     )
+
+
+def newest_selected(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = NEWEST_SELECTED) -> pd.DataFrame:
+    """The newest cases the ministry selected (部级遴选) with a pairing in view of the filters (the account's scope,
+    university, province, tier and cycle, as every figure of a brief; the measure among the case's measures; not the
+    period, which counts activities), the latest selection first: case_id, title, measures, provenance,
+    selected_on (the day of its latest move to selected) and the case's pairings as two lists in the same order,
+    universities and schools."""
+    sql = f"""WITH {FILTER_CTES},
+    picked AS (
+        SELECT c.case_id, c.title, c.measures, c.provenance,
+               CAST(coalesce((SELECT max(h.occurred_at) FROM case_history h
+                              WHERE h.case_id = c.case_id AND h.to_status = 'selected'), c.updated_at) AS DATE)
+                   AS selected_on
+        FROM cases c
+        WHERE c.status = 'selected'
+          AND EXISTS (SELECT 1 FROM case_pairings cp WHERE cp.case_id = c.case_id
+                      AND cp.pairing_id IN (SELECT pairing_id FROM scoped_pairings))
+          AND (CAST($measure AS VARCHAR) IS NULL OR list_contains(c.measures, CAST($measure AS VARCHAR)))
+        ORDER BY selected_on DESC, c.case_id DESC
+        LIMIT CAST($limit AS INTEGER)
+    )
+    SELECT p.*,
+           (SELECT list(po.university ORDER BY po.pairing_id) FROM case_pairings cp
+            JOIN pairing_overview po ON po.pairing_id = cp.pairing_id WHERE cp.case_id = p.case_id) AS universities,
+           (SELECT list(po.school ORDER BY po.pairing_id) FROM case_pairings cp
+            JOIN pairing_overview po ON po.pairing_id = cp.pairing_id WHERE cp.case_id = p.case_id) AS schools
+    FROM picked p ORDER BY p.selected_on DESC, p.case_id DESC"""
+    return fetch_df(con, sql, bind(sql, filter_params(filters) | {"limit": int(limit)}))
 
 
 def pairing_activities(con: duckdb.DuckDBPyConnection, pairing_ids: list[int], limit: int = 500) -> pd.DataFrame:
