@@ -21,6 +21,7 @@ if info is None:
     st.stop()
 pairing_id = int(info["pairing_id"])
 sections.school_header(ctx, info)
+outcome_sections.brief_buttons(ctx, today, pairing=pairing_id)  # 下载简报: this pairing, the page's other filters
 
 # The school year: its status, progress and last activity, then how the status is decided.
 years_query = scorecard.year_scorecard_query(ctx.con, pairing_id, today)

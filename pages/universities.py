@@ -1,10 +1,11 @@
 """Universities: a coordinator's view of the schools their university supports (issue 4).
 
 The choice of universities is the global filter (sidebar, URL `?university=…`), so a link opens straight
-on a university; the picker here writes to the same filter.
+on a university; the picker here writes to the same filter, and the brief (下载简报) is made for it.
 """
 
 from assistance.analytics import attention, scorecard, universities
+from assistance.web import outcome_sections
 from assistance.web import university_sections as sections
 from assistance.web.attention import render_needs_attention
 from assistance.web.shell import page_context, page_header
@@ -13,6 +14,7 @@ ctx = page_context()
 page_header(ctx, "nav.universities")
 today = scorecard.today()
 sections.university_picker(ctx)
+outcome_sections.brief_buttons(ctx, today)  # 下载简报: the brief of these filters (the universities picked)
 
 totals = universities.reach_totals(ctx.con, ctx.filters)
 summary = attention.attention_summary(ctx.con, ctx.filters, today)

@@ -3,8 +3,9 @@
 `scorecard_panel` shows one school's indicators from the 2021–22 baseline to its latest year (the change, small
 trend lines, the policy threshold); `overview_panel` counts how many schools in view improved, stayed the same or
 declined on each indicator (counts, never a league table); `brief_buttons` offers the leadership brief of the
-current filters as PDF and HTML. Every figure comes from `assistance.outcomes` (SQL, held to the account's scope)
-and is worded by `outcomes.words`; missing years show as —, never as zero; demo figures carry 示例.
+current filters as PDF and HTML (on the overview and universities pages; on a scorecard, the brief of its
+pairing). Every figure comes from `assistance.outcomes` (SQL, held to the account's scope) and is worded by
+`outcomes.words`; missing years show as —, never as zero; demo figures carry 示例.
 """
 
 from __future__ import annotations
@@ -69,9 +70,10 @@ def overview_panel(ctx: PageContext) -> None:
     st.caption(ctx.t("outcomes.no_ranking"))
 
 
-def brief_buttons(ctx: PageContext, today: date | None = None) -> None:
+def brief_buttons(ctx: PageContext, today: date | None = None, pairing: int | None = None) -> None:
     """下载简报 / Download brief: the current filters' brief as PDF and as one self-contained HTML file, made when
-    clicked (the same figures as the pages)."""
+    clicked (the same figures as the pages); on a scorecard (`pairing`), the brief of that pairing with the page's
+    other filters."""
     today = today or date.today()
     filters, lang, con = ctx.filters, ctx.lang, ctx.con
     pdf_ok = _pdf_possible()
@@ -79,7 +81,7 @@ def brief_buttons(ctx: PageContext, today: date | None = None) -> None:
         for fmt in ("pdf", "html"):
 
             def make(fmt: str = fmt) -> bytes:  # runs when clicked, on a thread of its own
-                return build_brief(con, filters, lang, fmt, today)
+                return build_brief(con, filters, lang, fmt, today, pairing)
 
             st.download_button(
                 ctx.t(f"brief.button.{fmt}"),
@@ -92,7 +94,7 @@ def brief_buttons(ctx: PageContext, today: date | None = None) -> None:
                 disabled=fmt == "pdf" and not pdf_ok,
                 help=None if fmt == "html" or pdf_ok else ctx.t("brief.button.no_font"),
             )
-        st.caption(ctx.t("brief.button.caption"), width=320)
+        st.caption(ctx.t("brief.button.caption_pairing" if pairing is not None else "brief.button.caption"), width=320)
 
 
 @st.cache_resource(show_spinner=False)

@@ -1,8 +1,9 @@
 """AppTest of the outcome panels (issue 11), zh and en: the scorecard's panel (baseline → latest with the change, a
 trend line per indicator, the large-class threshold, a missing year as —, 示例 on demo figures, no ranking, and a
-real school without figures saying so), the overview's counts per indicator with the brief's download buttons, the
-Registry page's outcome tab (a school account checks and commits its own figures; another school's row is outside
-its scope), and a university account's overview counting its own schools only."""
+real school without figures saying so), the scorecard's brief buttons (its pairing's brief), the overview's counts
+per indicator with the brief's download buttons, the Registry page's outcome tab (a school account checks and
+commits its own figures; another school's row is outside its scope), and a university account's overview counting
+its own schools only."""
 
 from __future__ import annotations
 
@@ -69,6 +70,14 @@ def test_the_scorecard_shows_a_schools_outcomes_from_baseline_to_latest(page_db,
     assert set(years["2023–24"]) == {"—"}
     assert t("outcomes.no_ranking", lang) in texts(app.caption)
     assert f"{t('outcomes.demo_badge', lang)}]" in badges(app)
+
+
+def test_the_scorecard_offers_its_pairings_brief(page_db):
+    pairing = query(page_db, "SELECT pairing_id FROM pairing_overview WHERE school = ?", [DEMO_SCHOOL])[0][0]
+    app = ok(open_page("pages/schools.py", "en", pairing=str(pairing)))
+    labels = [b.proto.label for b in app.get("download_button")]
+    assert t("brief.button.pdf", "en") in labels and t("brief.button.html", "en") in labels
+    assert t("brief.button.caption_pairing", "en") in texts(app.caption)
 
 
 def test_a_real_school_without_figures_says_how_to_add_them(page_db):
