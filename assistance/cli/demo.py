@@ -50,6 +50,7 @@ def build(
     """Build the national demo at `path` (which must not exist): `initialise` beside it, extend, move into place.
     `step` is called with the name of each step as it starts (demo.step.* in the string catalogue)."""
     from assistance.bootstrap import initialise  # numpy, pandas and the registry: only when a demo is built
+    from assistance.outcomes.demo import load_demo_outcomes
     from assistance.reference import national
 
     path = Path(path)
@@ -69,6 +70,8 @@ def build(
         con = db.connect(building)
         try:
             report = national.extend(con, pairings, activities, seed=seed, today=today, progress=step)
+            step("outcomes")  # the new schools' demo outcomes, as every demo school has them
+            load_demo_outcomes(con, end=today)
             step("checkpoint")
             db.migrate(con)  # nothing to migrate: it gives the new names their sort keys, as every start would
             con.execute("CHECKPOINT")

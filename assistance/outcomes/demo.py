@@ -30,9 +30,11 @@ def last_complete_year(end: date) -> int:
 
 
 def demo_schools(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """The schools whose every pairing is demo data."""
+    """The schools whose every pairing is demo data and that have no outcome figures yet (a national demo adds its
+    new schools' figures to those of the 86 demo schools of every demo database)."""
     rows = con.execute(
-        "SELECT school_id FROM pairings GROUP BY school_id HAVING bool_and(provenance = 'demo') ORDER BY 1"
+        "SELECT school_id FROM pairings WHERE school_id NOT IN (SELECT school_id FROM outcomes) "
+        "GROUP BY school_id HAVING bool_and(provenance = 'demo') ORDER BY 1"
     ).fetchall()
     return [row[0] for row in rows]
 
@@ -98,7 +100,7 @@ def generate_outcomes(school_ids: list[int], end: date, seed: int = SEED) -> pd.
 
 
 def load_demo_outcomes(con: duckdb.DuckDBPyConnection, end: date | None = None, seed: int = SEED) -> dict[str, int]:
-    """Generate and insert the demo outcomes of the demo schools in one transaction."""
+    """Generate and insert the demo outcomes of the demo schools without figures, in one transaction."""
     frame = generate_outcomes(demo_schools(con), end or date.today(), seed)
     columns = ", ".join(("school_id", "school_year", *NAMES))
     with transaction(con) as cur:

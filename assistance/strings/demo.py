@@ -11,6 +11,7 @@ STRINGS = {
     "demo.step.activities": ("生成活动记录", "generating the activity records"),
     "demo.step.insert": ("写入名册与计划", "writing the registry and plans"),
     "demo.step.insert_activities": ("写入活动记录", "writing the activity records"),
+    "demo.step.outcomes": ("生成新学校的示例办学成效数据", "generating the new schools' demo outcomes"),
     "demo.step.checkpoint": ("写入磁盘", "writing to disk"),
     "demo.step.done": ("完成", "done"),
     "demo.cli.line": (

@@ -2,7 +2,8 @@
 
 Deterministic for a seed and day (the same row hashes, ids included), the three tiers, every added row demo, schools
 in real county-level units of the programme provinces, exactly the pairings and activities asked for, plans for
-every new pairing, activities inside their pairing's agreement, and every page rendering on it (AppTest).
+every new pairing, activities inside their pairing's agreement, demo outcomes for every new school (none for a real
+one), and every page rendering on it (AppTest).
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ import duckdb
 import pytest
 
 from assistance.cli.main import main
+from assistance.outcomes.demo import last_complete_year
 from tests.conftest import DEMO_TODAY, REPO, open_page
 
 PAIRINGS, ACTIVITIES, SEED = 400, 50_000, 7
 TABLES = (
     "universities", "university_aliases", "schools", "school_aliases", "pairings", "plan_targets", "activities",
-    "counties", "provinces",
+    "counties", "provinces", "outcomes",
 )  # fmt: skip
 
 
@@ -131,6 +133,32 @@ def test_plans_and_activities_fit_their_pairings(con):
     assert total == keys
     assert con.execute("SELECT count(*) FROM activities WHERE title_key <> lower(title)").fetchone()[0] > 0
     assert con.execute("SELECT count(*) FROM activities WHERE title_key LIKE '%（%'").fetchone()[0] == 0
+
+
+def test_every_demo_school_has_demo_outcomes_with_believable_trends(con):
+    """The new schools get outcomes as the 86 demo schools do: baseline 2021 to the last complete school year, all
+    demo; a school of a verified pairing gets none; large classes are phased out and admission rates mostly rise."""
+    missing = con.execute(
+        """SELECT count(*) FROM (SELECT school_id FROM pairings GROUP BY school_id HAVING bool_and(provenance = 'demo'))
+        WHERE school_id NOT IN (SELECT school_id FROM outcomes)"""
+    ).fetchone()[0]
+    assert missing == 0
+    real = con.execute(
+        "SELECT count(*) FROM outcomes WHERE school_id IN (SELECT school_id FROM pairings WHERE provenance <> 'demo')"
+    ).fetchone()[0]
+    assert real == 0
+    assert con.execute("SELECT DISTINCT provenance FROM outcomes").fetchall() == [("demo",)]
+    assert con.execute("SELECT count(DISTINCT school_id) FROM outcomes").fetchone()[0] == PAIRINGS - 29
+    first, last, large0, large1, rate0, rate1 = con.execute(
+        """SELECT min(school_year), max(school_year),
+               avg(large_classes) FILTER (WHERE school_year = 2021),
+               avg(large_classes) FILTER (WHERE school_year = 2024),
+               avg(undergrad_rate_pct) FILTER (WHERE school_year = 2021),
+               avg(undergrad_rate_pct) FILTER (WHERE school_year = 2024)
+        FROM outcomes"""
+    ).fetchone()
+    assert (first, last) == (2021, last_complete_year(DEMO_TODAY))
+    assert large1 < large0 / 2 and rate1 > rate0
 
 
 def test_existing_file_is_kept_unless_forced(national, capsys):
