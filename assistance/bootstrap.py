@@ -75,8 +75,8 @@ def initialise(
         if not empty:
             progress(0.5, "demo")
             report.loaded.update(sample.load_demo(con, end=today))
-            report.loaded.update(load_demo_guidance(con, end=today))  # demo problems and cases (issue 10)
             report.loaded.update(load_demo_outcomes(con, end=today))  # the demo schools' only
+            report.loaded.update(load_demo_guidance(con, end=today))  # demo problems and cases (cite the outcomes)
         con.execute("CHECKPOINT")
     except BaseException:
         con.close()

@@ -3,9 +3,10 @@ selection.
 
 A case is a pairing's (or several pairings') approach that worked: the measures it used, the problem categories it
 addresses, the situation before, what was done and the result after (plain text), tags, and evidence (activities
-of its own pairings). Its status: draft → recommended by the province (省级推荐) → selected by the ministry
-(部级遴选); a recommended or selected case can be sent back (returned) with a comment, then edited and recommended
-again. Every status change is kept (case_history) and audited.
+of its own pairings and, optionally, outcome figures of their schools that it cites). Its status: draft →
+recommended by the province (省级推荐) → selected by the ministry (部级遴选); a recommended or selected case can be
+sent back (returned) with a comment, then edited and recommended again. Every status change is kept (case_history)
+and audited.
 
 Who sees what: a selected case is published: every account finds it (that is how good practice spreads beyond
 one's own scope); a draft, returned or recommended case only inside the account's scope (its pairings).
@@ -34,11 +35,14 @@ from assistance.analytics.tables import TableQuery, bind
 from assistance.filters import Filters
 from assistance.guidance.problems import MAX_COMMENT, MAX_TEXT, MAX_TITLE, actor_name
 from assistance.guidance.refused import Refused
+from assistance.outcomes.indicators import BASELINE_YEAR
+from assistance.outcomes.indicators import NAMES as INDICATORS
 from assistance.store.transaction import WRITE_LOCK, transaction
 
 STATUSES = ("draft", "recommended", "selected", "returned")
 EDITABLE_BY_AUTHOR = ("draft", "returned")  # a university edits its case until the province recommends it
 MAX_TAGS, MAX_TAG = 12, 30
+MAX_CITED = 20  # outcome figures one case may cite
 LINKED_CASES = 3  # the scorecard shows up to this many selected cases per pairing
 NEWEST_SELECTED = 5  # the brief lists up to this many of the newest selected cases
 
@@ -72,6 +76,7 @@ class CaseDraft:
     action_text: str | None = None
     after_text: str | None = None
     evidence: tuple[int, ...] = ()
+    outcomes: tuple[tuple[int, int, str], ...] = ()  # cited outcome figures: (school_id, school_year, indicator)
 
 
 def _text(value: str | None) -> str | None:
@@ -97,6 +102,7 @@ def check_draft(con: duckdb.DuckDBPyConnection, draft: CaseDraft) -> CaseDraft:
         tags=tuple(dict.fromkeys(tag.strip() for tag in draft.tags if tag and tag.strip())),
         pairing_ids=tuple(dict.fromkeys(int(p) for p in draft.pairing_ids)),
         evidence=tuple(dict.fromkeys(int(a) for a in draft.evidence)),
+        outcomes=tuple(dict.fromkeys((int(s), int(y), str(i)) for s, y, i in draft.outcomes)),
     )
     if not draft.title:
         raise CaseRefused("title_required")
@@ -110,16 +116,20 @@ def check_draft(con: duckdb.DuckDBPyConnection, draft: CaseDraft) -> CaseDraft:
         raise CaseRefused("too_long", limit=f"{MAX_TEXT:,}")
     if len(draft.tags) > MAX_TAGS or any(len(tag) > MAX_TAG for tag in draft.tags):
         raise CaseRefused("tags", count=MAX_TAGS, length=MAX_TAG)
+    if len(draft.outcomes) > MAX_CITED:
+        raise CaseRefused("outcomes_many", count=MAX_CITED)
     unknown = [c for c in draft.categories if c not in CATEGORIES]
     known = {row[0] for row in fetch_df(con, "SELECT code FROM measures").itertuples(index=False)}
     unknown += [m for m in draft.measures if m not in known]
+    unknown += [indicator for _school, _year, indicator in draft.outcomes if indicator not in INDICATORS]
     if unknown:
         raise CaseRefused("code_unknown", value=", ".join(unknown)[:60])
     return draft
 
 
 def _check_places(cur: duckdb.DuckDBPyConnection, actor: Account | None, draft: CaseDraft) -> None:
-    """Every pairing of the case exists and lies in the actor's scope; every cited activity is one of theirs."""
+    """Every pairing of the case exists and lies in the actor's scope; every cited activity is one of theirs, every
+    cited outcome figure one of their schools' (and a figure, not a missing one)."""
     own = scope_of(None if actor is CLI else actor)
     for pairing_id in draft.pairing_ids:
         if not cur.execute("SELECT count(*) FROM pairings WHERE pairing_id = ?", [pairing_id]).fetchone()[0]:
@@ -135,14 +145,30 @@ def _check_places(cur: duckdb.DuckDBPyConnection, actor: Account | None, draft: 
         ).fetchone()[0]
         if outside:
             raise CaseRefused("evidence_outside", activities=", ".join(f"#{a}" for a in outside[:5]))
+    if draft.outcomes:
+        cited = [{"school": s, "year": y, "indicator": i} for s, y, i in draft.outcomes]
+        missing = cur.execute(
+            """SELECT count(*) FROM (SELECT unnest(CAST($cited AS STRUCT(school INTEGER, "year" INTEGER,
+                   indicator VARCHAR)[]), recursive := true)) c
+            WHERE NOT EXISTS (SELECT 1 FROM outcome_overview o JOIN pairings p ON p.school_id = o.school_id
+                              WHERE list_contains(CAST($pairings AS INTEGER[]), p.pairing_id)
+                                AND o.school_id = c.school AND o.school_year = c."year"
+                                AND o.indicator = c.indicator)""",
+            {"cited": cited, "pairings": list(draft.pairing_ids)},
+        ).fetchone()[0]
+        if missing:
+            raise CaseRefused("outcome_outside", count=missing)
 
 
 def _write_links(cur: duckdb.DuckDBPyConnection, case_id: int, draft: CaseDraft) -> None:
     cur.execute("DELETE FROM case_pairings WHERE case_id = ?", [case_id])
     cur.execute("DELETE FROM case_evidence WHERE case_id = ?", [case_id])
     cur.execute("INSERT INTO case_pairings SELECT ?, unnest(CAST(? AS INTEGER[]))", [case_id, list(draft.pairing_ids)])
+    cur.execute("DELETE FROM case_outcomes WHERE case_id = ?", [case_id])
     if draft.evidence:
         cur.execute("INSERT INTO case_evidence SELECT ?, unnest(CAST(? AS BIGINT[]))", [case_id, list(draft.evidence)])
+    for school_id, school_year, indicator in draft.outcomes:
+        cur.execute("INSERT INTO case_outcomes VALUES (?, ?, ?, ?)", [case_id, school_id, school_year, indicator])
 
 
 def _history(cur, case_id: int, actor, old: str | None, new: str, comment: str | None) -> None:
@@ -344,6 +370,38 @@ def evidence(con: duckdb.DuckDBPyConnection, case_id: int) -> pd.DataFrame:
         JOIN pairing_overview po ON po.pairing_id = a.pairing_id
         WHERE e.case_id = CAST($case_id AS INTEGER) ORDER BY a.date, a.activity_id""",
         {"case_id": int(case_id)},
+    )
+
+
+def cited_outcomes(con: duckdb.DuckDBPyConnection, case_id: int) -> pd.DataFrame:
+    """The outcome figures a case cites, by school, indicator and school year: school_id, school, school_year,
+    indicator, value, the school's baseline figure of the indicator (None when it has none) and provenance. A figure
+    removed since (an undone outcome batch) is gone from it."""
+    return fetch_df(
+        con,
+        """SELECT o.school_id, o.school, o.school_year, o.indicator, o.value, b.value AS baseline, o.provenance
+        FROM case_outcomes c
+        JOIN outcome_overview o ON o.school_id = c.school_id AND o.school_year = c.school_year
+            AND o.indicator = c.indicator
+        LEFT JOIN outcome_overview b ON b.school_id = c.school_id AND b.indicator = c.indicator
+            AND b.school_year = CAST($baseline AS INTEGER)
+        WHERE c.case_id = CAST($case_id AS INTEGER)
+        ORDER BY o.school_id, list_position(CAST($indicators AS VARCHAR[]), o.indicator), o.school_year""",
+        {"case_id": int(case_id), "baseline": BASELINE_YEAR, "indicators": list(INDICATORS)},
+    )
+
+
+def pairing_outcomes(con: duckdb.DuckDBPyConnection, pairing_ids: list[int]) -> pd.DataFrame:
+    """Every outcome figure of a case's pairings' schools, to cite from: school_id, school, school_year, indicator,
+    value; the latest school year first, then in the indicators' order."""
+    return fetch_df(
+        con,
+        """SELECT DISTINCT o.school_id, o.school, o.school_year, o.indicator, o.value,
+               list_position(CAST($indicators AS VARCHAR[]), o.indicator) AS indicator_order
+        FROM outcome_overview o JOIN pairings p ON p.school_id = o.school_id
+        WHERE list_contains(CAST($pairings AS INTEGER[]), p.pairing_id)
+        ORDER BY o.school_id, o.school_year DESC, indicator_order""",
+        {"pairings": [int(p) for p in pairing_ids], "indicators": list(INDICATORS)},
     )
 
 

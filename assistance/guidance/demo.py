@@ -2,8 +2,9 @@
 
 About one problem per three pairings, all on demo pairings (never on the verified ones, whose schools are real) or
 on the counties and provinces of demo pairings: realistic categories, ages, due dates and statuses, each with the
-history of its status changes; and about twenty cases of demo pairings, most of them selected, citing their
-pairings' demo activities as evidence. The wording is generic (本校, 帮扶高校, 县教育局): no real school is named
+history of its status changes; and about twenty cases of demo pairings, most of them selected, citing as evidence
+their pairings' demo activities and, where the case's categories have one, a demo outcome figure of their school
+(only what existed when the case was written: activities up to that day, school years ended before it). The wording is generic (本校, 帮扶高校, 县教育局): no real school is named
 in an invented problem or case. The same seed and end day give the same rows (the style of reference.sample).
 """
 
@@ -182,6 +183,14 @@ CASE_TEMPLATES = (
      "帮扶高校捐赠一批实验仪器，同时为实验教师开设为期一周的实验技能培训并跟踪指导。",
      "新设备全部投入使用，实验课开出率和学生实验操作考核成绩明显提高。"),
 )  # fmt: skip
+# The outcome indicators a case of a problem category cites (the categories without one cite none).
+CITED_INDICATORS = {
+    "teachers": ("teachers_masters", "teachers_left"),
+    "intake": ("top_intake_local_pct",),
+    "facilities": ("large_classes",),
+    "management": ("teachers_senior",),
+    "other": ("students",),
+}
 # The templates' statuses in order: eleven selected (between them every problem category), four recommended, three
 # drafts, two sent back.
 CASE_STATUSES = ("selected",) * 10 + ("recommended",) * 4 + ("selected",) + ("draft",) * 3 + ("returned",) * 2
@@ -246,19 +255,33 @@ def generate_problems(
 
 
 def generate_cases(
-    places: list[DemoPlace], activities: pd.DataFrame, end: date, seed: int = SEED
-) -> tuple[list[dict], list[dict], list[dict], list[dict]]:
-    """(cases, case pairings, evidence, history), numbered from 1: one case per template on a demo pairing, citing
-    up to three of its activities of the case's measures."""
+    places: list[DemoPlace], activities: pd.DataFrame, end: date, seed: int = SEED, outcomes: pd.DataFrame | None = None
+) -> tuple[list[dict], list[dict], list[dict], list[dict], list[dict]]:
+    """(cases, case pairings, evidence, history, cited outcome figures), numbered from 1: one case per template on a
+    demo pairing, citing up to three of its activities of the case's measures dated up to the day it was written,
+    and the figures of the indicators its categories name (CITED_INDICATORS) of the last school year that had ended
+    by then (`outcomes`: pairing_id, school_id, school_year, indicator of the demo schools)."""
     rng = random.Random(seed + 1)
     chosen = rng.sample(places, min(len(CASE_TEMPLATES), len(places)))
-    cases, pairings, cited, events = [], [], [], []
+    if outcomes is None:
+        outcomes = pd.DataFrame(columns=["pairing_id", "school_id", "school_year", "indicator"])
+    cases, pairings, cited, events, figures = [], [], [], [], []
     for number, (template, place, status) in enumerate(zip(CASE_TEMPLATES, chosen, CASE_STATUSES, strict=False), 1):
         title, measures, categories, tags, before, done, after = template
         created = end - timedelta(days=rng.randint(60, 400))
-        own = activities[(activities["pairing_id"] == place.pairing_id) & activities["measure"].isin(measures)]
+        own = activities[(activities["pairing_id"] == place.pairing_id) & activities["measure"].isin(measures)
+                         & (pd.to_datetime(activities["date"]).dt.date <= created)]  # fmt: skip
         for activity_id in own.sort_values("date")["activity_id"].tail(3):
             cited.append({"number": number, "id": int(activity_id)})
+        wanted = [name for category in categories for name in CITED_INDICATORS.get(category, ())]
+        ended = created.year - (1 if created.month >= 9 else 2)  # the last school year over by `created`
+        school = outcomes[(outcomes["pairing_id"] == place.pairing_id) & outcomes["indicator"].isin(wanted)
+                          & (outcomes["school_year"] <= ended)]  # fmt: skip
+        if len(school):
+            latest = school[school["school_year"] == school["school_year"].max()]
+            for row in latest.sort_values("indicator").itertuples():
+                figures.append({"number": number, "school_id": int(row.school_id), "school_year": int(row.school_year),
+                                "indicator": row.indicator})  # fmt: skip
         pairings.append({"number": number, "id": place.pairing_id})
         moves = {"draft": (), "recommended": ("recommended",), "selected": ("recommended", "selected"),
                  "returned": ("recommended", "returned")}[status]  # fmt: skip
@@ -275,7 +298,7 @@ def generate_cases(
         for when, old, new, comment in history:
             events.append({"number": number, "occurred_at": _at(when, 11), "from_status": old, "to_status": new,
                            "comment": comment})  # fmt: skip
-    return cases, pairings, cited, events
+    return cases, pairings, cited, events, figures
 
 
 def load_demo_guidance(con: duckdb.DuckDBPyConnection, end: date | None = None, seed: int = SEED) -> dict[str, int]:
@@ -297,10 +320,14 @@ def load_demo_guidance(con: duckdb.DuckDBPyConnection, end: date | None = None, 
         "SELECT activity_id, pairing_id, measure, date FROM activities WHERE provenance = 'demo' "
         "AND pairing_id IN (SELECT pairing_id FROM pairings WHERE provenance = 'demo')"
     ).df()
-    cases, case_pairs, cited, case_events = generate_cases(places, activities, end, seed)
+    outcomes = con.execute(
+        "SELECT p.pairing_id, o.school_id, o.school_year, o.indicator FROM outcome_overview o "
+        "JOIN pairings p ON p.school_id = o.school_id WHERE o.provenance = 'demo' AND p.provenance = 'demo'"
+    ).df()
+    cases, case_pairs, cited, case_events, figures = generate_cases(places, activities, end, seed, outcomes)
     with transaction(con) as cur:
         _insert_problems(cur, problems, events)
-        _insert_cases(cur, cases, case_pairs, cited, case_events)
+        _insert_cases(cur, cases, case_pairs, cited, case_events, figures)
     return {"problems": len(problems), "cases": len(cases)}
 
 
@@ -339,7 +366,9 @@ def _insert_problems(cur: duckdb.DuckDBPyConnection, problems: list[dict], event
     cur.unregister("demo_problem_events")
 
 
-def _insert_cases(cur, cases: list[dict], pairings: list[dict], cited: list[dict], events: list[dict]) -> None:
+def _insert_cases(
+    cur, cases: list[dict], pairings: list[dict], cited: list[dict], events: list[dict], figures: list[dict]
+) -> None:
     _numbered(cur, "demo_cases", cases, "seq_case")
     cur.execute(
         """INSERT INTO cases (case_id, title, measures, categories, tags, before_text, action_text, after_text, status,
@@ -354,6 +383,13 @@ def _insert_cases(cur, cases: list[dict], pairings: list[dict], cited: list[dict
             cur.register("demo_links", pd.DataFrame(rows))
             cur.execute(f"INSERT INTO {table} SELECT i.id, l.id FROM demo_links l JOIN demo_cases_ids i USING (number)")
             cur.unregister("demo_links")
+    if figures:
+        cur.register("demo_figures", pd.DataFrame(figures))
+        cur.execute(
+            "INSERT INTO case_outcomes SELECT i.id, f.school_id, f.school_year, f.indicator FROM demo_figures f "
+            "JOIN demo_cases_ids i USING (number)"
+        )
+        cur.unregister("demo_figures")
     cur.register("demo_case_events", pd.DataFrame(events))
     cur.execute(
         "INSERT INTO case_history (case_id, occurred_at, username, from_status, to_status, comment) "

@@ -433,6 +433,18 @@ _V8_OUTCOMES = (
     "DROP TABLE registry_changes_v8",
 )
 
+_V9_CASE_OUTCOMES = (
+    # The outcome figures a good-practice case cites as evidence beside its activities (issue 10: "optionally the
+    # outcome figures it cites"): one figure of one of its pairings' schools, by school, school year and indicator
+    # (the outcome file's English column name). A figure removed since (an undone outcome batch) is no longer shown.
+    """CREATE TABLE case_outcomes (
+        case_id INTEGER NOT NULL,
+        school_id INTEGER NOT NULL,
+        school_year INTEGER NOT NULL,
+        indicator VARCHAR NOT NULL,
+        PRIMARY KEY (case_id, school_id, school_year, indicator))""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core registry and activity tables", _V1_CORE),
     Migration(2, "upload quarantine and batch details", _V2_QUARANTINE),
@@ -442,6 +454,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "activities without indexes: the natural key is guarded by every writer", _V6_ACTIVITIES_UNINDEXED),
     Migration(7, "problem tracker, good-practice library, problem batches in the change log", _V7_GUIDANCE),
     Migration(8, "outcome indicators per school and school year, their archive and change log", _V8_OUTCOMES),
+    Migration(9, "the outcome figures a good-practice case cites", _V9_CASE_OUTCOMES),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -360,6 +360,13 @@ STRINGS = {
     "cases.page.after": ("取得的成效", "The result"),
     "cases.page.evidence": ("佐证：配对的活动记录", "Evidence: the pairing's activities"),
     "cases.page.no_evidence": ("未关联活动记录。", "No activity cited."),
+    "cases.page.outcomes": ("佐证：引用的办学成效指标", "Evidence: the outcome figures it cites"),
+    "cases.page.outcomes_caption": (
+        "各校报送的办学成效指标，与该校 {baseline} 学年（基线）的数值对照。",
+        "Figures the schools reported, beside each school's own {baseline} baseline.",
+    ),
+    "cases.page.col.value": ("数值", "Figure"),
+    "cases.page.col.baseline": ("基线（{baseline}）", "Baseline ({baseline})"),
     "cases.page.share": (
         "本页地址可以直接分享；打印时侧栏、菜单和表单不会打印。",
         "This page's address can be shared as it is; printing leaves out the sidebar, the menu and the forms.",
@@ -390,6 +397,8 @@ STRINGS = {
     "cases.form.tags_help": ("用空格、逗号或顿号分开。", "Separated by spaces or commas."),
     "cases.form.evidence": ("佐证活动", "Evidence (activities)"),
     "cases.form.evidence_hint": ("先选择配对", "Choose the pairings first"),
+    "cases.form.outcomes": ("引用的办学成效指标（可选）", "Outcome figures it cites (optional)"),
+    "cases.form.outcomes_hint": ("配对学校的办学成效指标", "The pairings' schools' outcome figures"),
     "cases.form.save": ("保存", "Save"),
     "cases.form.created": ("已保存为草稿（案例 #{case}）。", "Saved as a draft (case #{case})."),
     "case.err.title_required": ("请填写标题。", "Please give the case a title."),
@@ -406,6 +415,11 @@ STRINGS = {
         "活动 {activities} 不属于这个案例的配对。",
         "Activities {activities} are not those of the case's pairings.",
     ),
+    "case.err.outcome_outside": (
+        "有 {count} 项引用的办学成效指标不是该案例配对学校的已报送数值。",
+        "{count} cited outcome figure(s) are not figures reported by the case's pairings' schools.",
+    ),
+    "case.err.outcomes_many": ("最多引用 {count} 项办学成效指标。", "Cite at most {count} outcome figures."),
     "case.err.unknown": ("没有编号为 #{case} 的案例。", "There is no case #{case}."),
     "case.err.stale": (
         "未保存：{by} 已于 {at} 修改过这个案例（现在的状态：{status}）。请先查看最新内容。",

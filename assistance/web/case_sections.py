@@ -19,6 +19,8 @@ from assistance.analytics import problems as problem_figures
 from assistance.analytics import scorecard
 from assistance.filters import Filters
 from assistance.guidance import cases as library
+from assistance.outcomes.indicators import BASELINE_YEAR
+from assistance.outcomes.words import figure, indicator_name, year_label
 from assistance.web.shell import PROVENANCE_BADGES, Destination, PageContext, go_to
 from assistance.web.text import plain
 from assistance.web.upload_sections import denied_text
@@ -183,6 +185,7 @@ def case_page(ctx: PageContext, case_id: int) -> bool:
     if info["tags"] is not None and len(info["tags"]):
         st.caption(plain(ctx.t("cases.tags", tags=" ".join(f"#{tag}" for tag in info["tags"]))))
     evidence_table(ctx, case_id)
+    outcomes_table(ctx, case_id)
     st.caption(ctx.t("cases.page.share"))
     history_table(ctx, case_id)
     review_form(ctx, info)
@@ -210,6 +213,33 @@ def evidence_table(ctx: PageContext, case_id: int) -> None:
         }
     )
     st.dataframe(table, hide_index=True, width="stretch")
+
+
+def outcomes_table(ctx: PageContext, case_id: int) -> None:
+    """The outcome figures the case cites, each beside its school's baseline (nothing when it cites none): a static
+    table, which prints whole."""
+    rows = library.cited_outcomes(ctx.con, case_id)
+    if rows.empty:
+        return
+    st.subheader(ctx.t("cases.page.outcomes"))
+    baseline = year_label(BASELINE_YEAR, ctx.lang)
+    table = pd.DataFrame(
+        {
+            ctx.t("export.col.school"): [plain(school) for school in rows["school"]],
+            ctx.t("outcomes.col.indicator"): [indicator_name(name, ctx.lang) for name in rows["indicator"]],
+            ctx.t("export.col.school_year"): [year_label(int(year), ctx.lang) for year in rows["school_year"]],
+            ctx.t("cases.page.col.value"): [
+                figure(name, value) for name, value in zip(rows["indicator"], rows["value"], strict=True)
+            ],
+            ctx.t("cases.page.col.baseline", baseline=baseline): [
+                figure(name, None if pd.isna(value) else value)
+                for name, value in zip(rows["indicator"], rows["baseline"], strict=True)
+            ],
+            ctx.t("export.col.provenance"): [ctx.t(f"provenance.{p}") for p in rows["provenance"]],
+        }
+    )
+    st.table(table, hide_index=True)
+    st.caption(ctx.t("cases.page.outcomes_caption", baseline=baseline))
 
 
 def history_table(ctx: PageContext, case_id: int) -> None:
@@ -325,6 +355,16 @@ def case_form(ctx: PageContext, key: str, info: dict | None = None, pairing_ids:
         for row in activities.itertuples()
     }
     cited = list(library.evidence(ctx.con, int(info["case_id"]))["activity_id"]) if info else []
+    outcomes = library.pairing_outcomes(ctx.con, chosen) if chosen else pd.DataFrame()
+    outcome_labels = {
+        (int(row.school_id), int(row.school_year), row.indicator): " · ".join(
+            (row.school, year_label(int(row.school_year), ctx.lang), indicator_name(row.indicator, ctx.lang),
+             figure(row.indicator, row.value))
+        )
+        for row in outcomes.itertuples()
+    }  # fmt: skip
+    quoted = library.cited_outcomes(ctx.con, int(info["case_id"])) if info else pd.DataFrame()
+    quoted_keys = [(int(r.school_id), int(r.school_year), r.indicator) for r in quoted.itertuples()]
     with st.form(f"{key}_form", border=True):
         title = st.text_input(ctx.t("cases.form.title"), value=(info or {}).get("title") or "", max_chars=200)
         left, right = st.columns(2)
@@ -346,13 +386,18 @@ def case_form(ctx: PageContext, key: str, info: dict | None = None, pairing_ids:
             ctx.t("cases.form.evidence"), list(evidence_labels), default=[a for a in cited if a in evidence_labels],
             format_func=evidence_labels.get, placeholder=ctx.t("cases.form.evidence_hint"),
         )  # fmt: skip
+        cited_outcomes = st.multiselect(
+            ctx.t("cases.form.outcomes"), list(outcome_labels),
+            default=[key for key in quoted_keys if key in outcome_labels], format_func=outcome_labels.get,
+            placeholder=ctx.t("cases.form.outcomes_hint"), max_selections=library.MAX_CITED,
+        )  # fmt: skip
         submitted = st.form_submit_button(ctx.t("cases.form.save"), type="primary", icon=":material/save:")
     if not submitted:
         return None
     return library.CaseDraft(
         title=title, pairing_ids=tuple(chosen), measures=tuple(measures), categories=tuple(categories),
         tags=library.parse_tags(tags), before_text=before, action_text=action, after_text=after,
-        evidence=tuple(evidence),
+        evidence=tuple(evidence), outcomes=tuple(cited_outcomes),
     )  # fmt: skip
 
 

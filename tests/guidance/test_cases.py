@@ -145,6 +145,8 @@ def test_a_case_needs_its_parts_and_its_own_evidence(con):
         ({"measures": ("flying",)}, "code_unknown"),
         ({"tags": tuple(f"t{n}" for n in range(13))}, "tags"),
         ({"evidence": (elsewhere,)}, "evidence_outside"),
+        ({"outcomes": ((1, 2025, "happiness"),)}, "code_unknown"),
+        ({"outcomes": tuple((1, 2021 + n, "students") for n in range(21))}, "outcomes_many"),
     ]:
         with pytest.raises(library.CaseRefused) as refused:
             library.create_case(con, ministry, library.CaseDraft(**(good.__dict__ | changes)))
@@ -162,3 +164,39 @@ def test_a_problem_category_links_up_to_three_selected_cases(con):
     several = library.linked_cases(con, ["facilities", "teachers"])
     assert len(several) == 3 and len(list(several.iloc[0]["matched"])) == 2, "the case addressing both comes first"
     assert library.linked_cases(con, []).empty
+
+
+def test_a_case_cites_outcome_figures_of_its_own_schools_only(con):
+    """Evidence beyond activities (issue 10, "optionally the outcome figures it cites"): a figure of one of the
+    case's pairings' schools, shown beside the school's baseline; another school's figure, or a year without one, is
+    refused; a figure removed since (an undone outcome batch) is gone from the case."""
+    ministry = add_account(con, "moe", "ministry", PASSWORD)
+    pairing_id, school_id = con.execute(
+        "SELECT p.pairing_id, p.school_id FROM pairings p WHERE p.provenance = 'demo' AND p.school_id IN "
+        "(SELECT school_id FROM outcomes) ORDER BY 1 LIMIT 1"
+    ).fetchone()
+    other = con.execute("SELECT min(school_id) FROM outcomes WHERE school_id <> ?", [school_id]).fetchone()[0]
+    latest = con.execute("SELECT max(school_year) FROM outcomes WHERE school_id = ?", [school_id]).fetchone()[0]
+    figures = ((school_id, latest, "teachers_masters"), (school_id, latest, "students"))
+    good = library.CaseDraft(title="引用成效数据", pairing_ids=(pairing_id,), action_text="做法", outcomes=figures)
+    for outcomes in (((other, latest, "students"),), ((school_id, 2035, "students"),)):
+        with pytest.raises(library.CaseRefused) as refused:
+            library.create_case(con, ministry, library.CaseDraft(**(good.__dict__ | {"outcomes": outcomes})))
+        assert refused.value.code == "outcome_outside" and refused.value.message("zh")
+    case_id = library.create_case(con, ministry, good)
+    cited = library.cited_outcomes(con, case_id)
+    assert list(cited["indicator"]) == ["students", "teachers_masters"], "in the indicators' order"
+    stored = con.execute(
+        "SELECT students, teachers_masters FROM outcomes WHERE school_id = ? AND school_year = ?", [school_id, latest]
+    ).fetchone()
+    baseline = con.execute("SELECT students FROM outcomes WHERE school_id = ? AND school_year = 2021",
+                           [school_id]).fetchone()  # fmt: skip
+    assert list(cited["value"]) == [float(v) for v in stored] and set(cited["school_year"]) == {latest}
+    assert cited.iloc[0]["baseline"] == (float(baseline[0]) if baseline and baseline[0] is not None else None)
+    options = library.pairing_outcomes(con, [pairing_id])
+    assert set(options["school_id"]) == {school_id} and len(options) >= 2
+    version = library.update_case(con, ministry, case_id, 1, library.CaseDraft(**(good.__dict__ | {
+        "outcomes": ((school_id, latest, "students"),)})))  # fmt: skip
+    assert list(library.cited_outcomes(con, case_id)["indicator"]) == ["students"] and version == 2
+    con.execute("UPDATE outcomes SET students = NULL WHERE school_id = ? AND school_year = ?", [school_id, latest])
+    assert library.cited_outcomes(con, case_id).empty, "a figure no longer reported is no longer cited"

@@ -60,6 +60,24 @@ def test_twenty_cases_of_demo_pairings_with_evidence_of_their_own(con):
     assert foreign == 0 and con.execute("SELECT count(DISTINCT case_id) FROM case_evidence").fetchone()[0] >= 15
     covered = con.execute("SELECT list_distinct(flatten(list(categories))) FROM cases WHERE status = 'selected'")
     assert set(covered.fetchone()[0]) == set(CATEGORIES)
+    later = con.execute(
+        "SELECT count(*) FROM case_evidence e JOIN activities a USING (activity_id) JOIN cases c USING (case_id) "
+        "WHERE a.date > CAST(c.created_at AS DATE)"
+    ).fetchone()[0]
+    assert later == 0, "a case cites what had happened when it was written"
+
+
+def test_demo_cases_cite_outcome_figures_of_their_own_schools(con):
+    cited = con.execute(
+        "SELECT count(*), count(DISTINCT case_id), count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM case_pairings cp "
+        "JOIN pairings p USING (pairing_id) WHERE cp.case_id = co.case_id AND p.school_id = co.school_id)), "
+        "count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM outcome_overview o WHERE o.school_id = co.school_id "
+        "AND o.school_year = co.school_year AND o.indicator = co.indicator)), "
+        "count(*) FILTER (WHERE make_date(co.school_year + 1, 9, 1) > (SELECT CAST(created_at AS DATE) FROM cases c "
+        "WHERE c.case_id = co.case_id)) FROM case_outcomes co"
+    ).fetchone()
+    _rows, citing, foreign, missing, unfinished = cited
+    assert citing >= 10 and (foreign, missing, unfinished) == (0, 0, 0), cited
 
 
 def test_no_school_is_named_in_an_invented_text(con):

@@ -182,6 +182,19 @@ def test_the_case_library_searches_chinese_and_a_case_page_prints_cleanly(page_d
     assert not page.get("form"), "a school neither reviews nor edits cases"
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_case_page_shows_the_outcome_figures_it_cites(page_db, lang):
+    case_id, school, count = query(
+        page_db, "SELECT co.case_id, any_value(s.name_zh), count(*) FROM case_outcomes co "
+        "JOIN schools s USING (school_id) GROUP BY 1 ORDER BY 1 LIMIT 1"
+    )[0]  # fmt: skip
+    app = ok(open_page("pages/cases.py", lang, account=MINISTRY, case=str(case_id)))
+    assert t("cases.page.outcomes", lang) in [header.value for header in app.subheader]
+    tables = [table.value for table in app.table]
+    cited = [frame for frame in tables if t("cases.page.col.value", lang) in frame.columns]
+    assert len(cited) == 1 and len(cited[0]) == count and set(cited[0][t("export.col.school", lang)]) == {school}
+
+
 def test_a_draft_is_not_shown_outside_its_scope(page_db):
     case_id, university = query(
         page_db, "SELECT c.case_id, po.university FROM cases c JOIN case_pairings USING (case_id) "
