@@ -195,6 +195,8 @@ def case_page(ctx: PageContext, case_id: int) -> bool:
 
 
 def evidence_table(ctx: PageContext, case_id: int) -> None:
+    """The activities the case cites: a static table (a dataframe is a canvas of the screen's width, cut off on
+    paper), its text cells escaped (st.table renders markdown)."""
     st.subheader(ctx.t("cases.page.evidence"))
     rows = library.evidence(ctx.con, case_id)
     if rows.empty:
@@ -204,15 +206,20 @@ def evidence_table(ctx: PageContext, case_id: int) -> None:
     table = pd.DataFrame(
         {
             ctx.t("export.col.date"): pd.to_datetime(rows["date"]).dt.strftime("%Y-%m-%d"),
-            ctx.t("export.col.school"): rows["school"],
+            ctx.t("export.col.school"): [plain(school) for school in rows["school"]],
             ctx.t("export.col.measure"): [names.get(code, code) for code in rows["measure"]],
-            ctx.t("export.col.title"): rows["title"],
-            ctx.t("export.col.teachers"): rows["teachers"],
-            ctx.t("export.col.students"): rows["students"],
+            ctx.t("export.col.title"): [plain(title) for title in rows["title"]],
+            ctx.t("export.col.teachers"): [_count(value) for value in rows["teachers"]],
+            ctx.t("export.col.students"): [_count(value) for value in rows["students"]],
             ctx.t("export.col.provenance"): [ctx.t(f"provenance.{p}") for p in rows["provenance"]],
         }
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.table(table, hide_index=True)
+
+
+def _count(value) -> str:
+    """A head count as a reader writes it (— when the activity has none)."""
+    return "—" if value is None or pd.isna(value) else f"{int(value):,}"
 
 
 def outcomes_table(ctx: PageContext, case_id: int) -> None:

@@ -178,6 +178,11 @@ def test_the_case_library_searches_chinese_and_a_case_page_prints_cleanly(page_d
     page = ok(open_page("pages/cases.py", "zh", account=school, case=str(case_id)))  # a selected case is public
     styles = " ".join(element.proto.body for element in page.get("html"))
     assert "@media print" in styles and "stSidebar" in styles, "printing leaves out the sidebar"
+    cited = query(page_db, "SELECT count(*) FROM case_evidence WHERE case_id = ?", [case_id])[0][0]
+    evidence = [table.value for table in page.table if "活动名称" in table.value.columns]
+    assert cited and len(evidence) == 1 and len(evidence[0]) == cited, "the evidence prints whole: a static table"
+    in_expanders = sum(len(expander.dataframe) for expander in page.expander)
+    assert len(page.dataframe) == in_expanders, "no canvas table (cut off on paper) outside what printing hides"
     assert [h.value for h in page.subheader][:3] == ["之前的情况", "怎么做的", "取得的成效"]
     assert not page.get("form"), "a school neither reviews nor edits cases"
 
