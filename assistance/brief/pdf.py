@@ -125,8 +125,7 @@ def _render(page: Layout, font: Path, today_stamp: datetime | None) -> bytes:
     pdf.multi_cell(0, 5, page.subtitle, align="L", new_x="LMARGIN", new_y="NEXT", wrapmode=pdf.wrap)
     pdf.ln(2)
     for index, block in enumerate(page.blocks):
-        following = page.blocks[index + 1] if index + 1 < len(page.blocks) else None
-        _draw(pdf, block, following)
+        _draw(pdf, block, page.blocks[index + 1 : index + 3])
     return bytes(pdf.output())
 
 
@@ -135,9 +134,9 @@ def stamp(day) -> datetime:
     return datetime.combine(day, time.min)
 
 
-def _draw(pdf: _Document, block: Block, following: Block | None) -> None:
+def _draw(pdf: _Document, block: Block, following: list[Block]) -> None:
     if isinstance(block, Heading):
-        if pdf.room < 14 + _min_height(following):  # a heading never ends a page
+        if pdf.room < 14 + _min_height(following):  # a heading never ends a page, nor its introduction
             pdf.add_page()
         pdf.ln(1.5)
         pdf.set_font(FONT, size=12)
@@ -166,8 +165,19 @@ def _draw(pdf: _Document, block: Block, following: Block | None) -> None:
         _bars(pdf, block)
 
 
-def _min_height(block: Block | None) -> float:
-    """How much of the next block must fit under a heading (mm)."""
+def _min_height(following: list[Block]) -> float:
+    """How much of what follows must fit under a heading (mm): the next block, and the one after it too when the
+    next is a paragraph introducing it (a table's summary line stays with the table)."""
+    if not following:
+        return 10
+    block, *rest = following
+    if isinstance(block, Paragraph) and rest and not isinstance(rest[0], Heading | Paragraph):
+        return 10 + _block_height(rest[0])
+    return _block_height(block)
+
+
+def _block_height(block: Block) -> float:
+    """How much of a block must fit on a page for it to start there (mm)."""
     if isinstance(block, Cards):
         return CARD_HEIGHT
     if isinstance(block, MapImage | Beside):  # kept whole
@@ -260,7 +270,7 @@ def _beside(pdf: _Document, block: Beside) -> None:
         if isinstance(child, MapImage):
             _map(pdf, child, min(MAP_HEIGHT, height - 2))
         else:
-            _draw(pdf, child, None)
+            _draw(pdf, child, [])
         bottom = max(bottom, pdf.get_y())
     pdf.set_left_margin(left_margin)
     pdf.set_right_margin(right_margin)
