@@ -87,6 +87,7 @@ OWNER_LEVEL = _column("owner_level", "owner_level")
 DUE_DATE = _column("due_date", "date")
 RESOLVED_ON = _column("resolved_on", "date")
 OVERDUE = _column("overdue_reason", "overdue", "overdue")
+OVERDUE_WHY = _column("overdue_reason", "overdue", "overdue_why")  # a needs-attention row's: why it is overdue
 DESCRIPTION = _column("description", header="problem_description", width="large")
 RESOLUTION = _column("resolution", width="large")
 PROBLEM_SCOPE = _column("scope", "problem_scope", "problem_scope")
@@ -100,9 +101,10 @@ PAIRING_COLUMNS = (
     UNIVERSITY, SCHOOL, STATUS, LAST_DATE, DAYS_SINCE_LAST, ACTIVITIES, TEACHERS_REACHED, STUDENTS_REACHED,
     COUNTY, PROVINCE, TIER, START_DATE, END_DATE, PROVENANCE, SOURCE, PAIRING_ID,
 )  # fmt: skip
+# The "what" of a row beside each other: the measure below plan, or the overdue problem and why it is overdue.
 ATTENTION_COLUMNS = (
-    REASON, UNIVERSITY, SCHOOL, DAYS_SINCE_LAST, MEASURE, TARGET, EXPECTED, ACTUAL, PROGRESS, PROBLEM, LAST_DATE,
-    PROVINCE, PROVENANCE, PAIRING_ID,
+    REASON, UNIVERSITY, SCHOOL, DAYS_SINCE_LAST, MEASURE, PROBLEM, OVERDUE_WHY, TARGET, EXPECTED, ACTUAL, PROGRESS,
+    LAST_DATE, PROVINCE, PROVENANCE, PAIRING_ID,
 )  # fmt: skip
 # The problem export: the problem file's columns first (docs/contracts.md, "Problem file": the Chinese file imports
 # again, every row unchanged), then context.

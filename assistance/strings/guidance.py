@@ -61,6 +61,7 @@ STRINGS = {
     "export.col.resolution": ("处理结果", "Resolution"),
     "export.col.resolved_on": ("解决日期", "Resolved on"),
     "export.col.overdue": ("逾期", "Overdue"),
+    "export.col.overdue_why": ("逾期原因", "Why overdue"),
     "export.col.problem_scope": ("范围", "Scope"),
     "export.file.problems": ("困难问题台账", "problems"),
     # ---- refusals of a save (guidance.problems)
@@ -444,9 +445,10 @@ STRINGS = {
     "cases.linked.addresses": ("针对：{categories}", "Addresses: {categories}"),
     # the needs-attention list
     "attention.problems": (
-        "其中 **{count}** 个困难问题逾期（已过期限，或提出超过 {days} 天仍未解决），原因列为“困难问题逾期”。",
+        "其中 **{count}** 个困难问题逾期（已过期限，或提出超过 {days} 天仍未解决），原因列为“困难问题逾期”，"
+        "并列出问题及逾期原因。",
         "**{count}** problems are overdue (past their due date, or unresolved {days}+ days after they were raised), "
-        "listed with the reason “Problem overdue”.",
+        "listed with the reason “Problem overdue”, the problem and why it is overdue.",
     ),
     "attention.area_problems": (
         "另有 {count} 个县级或省级的困难问题逾期（不属于某一个配对），见问题台账。",

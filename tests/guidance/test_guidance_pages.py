@@ -214,11 +214,14 @@ def test_a_draft_is_not_shown_outside_its_scope(page_db):
 def test_the_overview_and_needs_attention_name_overdue_problems(page_db):
     app = ok(open_page("pages/overview.py", "en", account=MINISTRY))
     assert "Problems" in [header.value for header in app.subheader]
-    reasons = set()
-    for frame in app.dataframe:
-        if "Reason" in frame.value.columns:
-            reasons |= set(frame.value["Reason"])
-    assert "Problem overdue" in reasons, "an overdue problem is as serious as a silent pairing: on the first page"
+    table = next(frame.value for frame in app.dataframe if "Reason" in frame.value.columns)
+    assert "Problem overdue" in set(table["Reason"]), "an overdue problem is as serious as a silent pairing"
+    late = table[table["Reason"] == "Problem overdue"]
+    assert late["Problem"].str.len().min() > 0, "the problem is named"
+    why = {t(f"problem.overdue.{code}", "en") for code in ("past_due", "open_long")}
+    assert set(late["Why overdue"]) <= why and len(set(late["Why overdue"])) == 2, "and why it is overdue"
+    columns = list(table.columns)
+    assert columns.index("Problem") < columns.index("Target"), "beside the measure, before the plan's figures"
 
 
 @pytest.mark.parametrize(
