@@ -164,6 +164,32 @@ def test_user_text_stays_text(page_db):
         assert "<script>" not in element.value and "](http://example.com)" not in element.value
 
 
+def test_a_cases_text_stays_text_on_its_page_and_in_the_library(page_db):
+    from assistance.guidance import cases as library
+
+    hostile = "<script>alert('x')</script> [点我](http://example.com) **粗体** <img src=x onerror=alert(1)>"
+    long = hostile + "\n" + "很长的做法" * 2_000
+    con = duckdb.connect(str(page_db))
+    draft = library.CaseDraft(
+        title="<b>案例</b> [链接](http://example.com) 独有标记", pairing_ids=(RONGAN,), measures=("other",),
+        categories=("other",), tags=("[标签](http://example.com)", "<i>斜体</i>"), before_text=hostile,
+        action_text=long, after_text=hostile,
+    )  # fmt: skip
+    case_id = library.create_case(con, CLI, draft)
+    library.review_case(con, CLI, case_id, library.review_case(con, CLI, case_id, 1, "recommended"), "selected")
+    con.close()
+    page = ok(open_page("pages/cases.py", "en", account=MINISTRY, case=str(case_id)))
+    assert page.title[0].value == plain(draft.title), "the title is escaped markdown"
+    assert long.strip() in texts(page) and hostile in texts(page), "the texts are st.text, exactly as typed"
+    for element in [*page.markdown, *page.caption]:
+        assert "<script>" not in element.value and "](http://example.com)" not in element.value, element.value
+    found = ok(open_page("pages/cases.py", "en", account=MINISTRY, q="独有标记"))
+    assert any(caption.value.startswith(t("cases.found", "en", count="1")) for caption in found.caption)
+    assert f"**{plain(draft.title)}**" in [element.value for element in found.markdown]
+    for element in [*found.markdown, *found.caption]:
+        assert "<script>" not in element.value and "](http://example.com)" not in element.value, element.value
+
+
 def test_the_case_library_searches_chinese_and_a_case_page_prints_cleanly(page_db):
     app = ok(open_page("pages/cases.py", "zh", account=MINISTRY))
     app.text_input(key="cases_q").set_value("跟岗").run()
