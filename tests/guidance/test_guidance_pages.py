@@ -6,6 +6,7 @@ rules of a case page."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import duckdb
@@ -122,6 +123,22 @@ def test_a_problem_raised_on_a_scorecard_then_moved_on(page_db):
                   open_page("pages/problems.py", "en", account=BNU)):  # fmt: skip
         cells = " ".join(str(v) for frame in ok(again).dataframe for v in frame.value.to_numpy().ravel())
         assert "实验室仪器短缺" in cells and "Entered in the app" in cells, "listed, its provenance in words"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_scorecard_with_an_open_problem_shows_up_to_three_selected_cases_of_its_category(page_db, lang):
+    pairing_id, categories = query(
+        page_db, "SELECT pairing_id, list(DISTINCT category) FROM problems WHERE pairing_id IS NOT NULL "
+        "AND status NOT IN ('resolved', 'discontinued') GROUP BY 1 ORDER BY 1 LIMIT 1"
+    )[0]  # fmt: skip
+    app = ok(open_page("pages/schools.py", lang, account=MINISTRY, pairing=str(pairing_id)))
+    assert t("cases.linked.title", lang) in [header.value for header in app.subheader]
+    links = [link.proto for link in app.get("page_link") if link.proto.label == t("cases.open", lang)]
+    shown = [int(re.search(r"case=(\d+)", link.query_string).group(1)) for link in links]
+    assert 1 <= len(shown) <= 3, shown
+    for case_id in shown:
+        status, addressed = query(page_db, "SELECT status, categories FROM cases WHERE case_id = ?", [case_id])[0]
+        assert status == "selected" and set(addressed) & set(categories), (case_id, addressed, categories)
 
 
 def test_two_sessions_saving_the_same_problem(page_db):
