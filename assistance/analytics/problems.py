@@ -104,14 +104,15 @@ def list_query(
     pairing_id: int | None = None,
 ) -> TableQuery:
     """The problems in view, narrowed by status, category, the level that must act, overdue only, a literal
-    substring of the title or description, or one pairing; overdue first (past due before open long), then the
-    oldest. Names of places are Chinese (the pages show them in the UI language)."""
+    substring of the title or description, or one pairing; overdue first (past due before open long), then the other
+    unresolved ones, then the resolved and discontinued, each the oldest first. Names of places are Chinese (the
+    pages show them in the UI language)."""
     sql = f"""WITH {FILTER_CTES}, {PROBLEM_CTES}
     SELECT sp.problem_id, sp.title, sp.category, list_position(CAST($categories_all AS VARCHAR[]), sp.category)
                AS category_order,
            sp.status, list_position(CAST($statuses_all AS VARCHAR[]), sp.status) AS status_order,
-           sp.overdue_reason, CASE sp.overdue_reason WHEN 'past_due' THEN 1 WHEN 'open_long' THEN 2 ELSE 3 END
-               AS overdue_rank,
+           sp.overdue_reason, CASE WHEN sp.overdue_reason = 'past_due' THEN 1 WHEN sp.overdue_reason = 'open_long'
+               THEN 2 WHEN sp.is_open THEN 3 ELSE 4 END AS overdue_rank,
            sp.days_late, sp.open_days, sp.scope, sp.pairing_id, sp.university, sp.school,
            co.name_zh AS county, sp.county_adcode, pr.name_zh AS province, sp.province_code,
            sp.raised_by, sp.raised_on, sp.owner_level, sp.due_date, sp.resolved_on, sp.description, sp.resolution,

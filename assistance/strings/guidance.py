@@ -227,8 +227,8 @@ STRINGS = {
     "problems.col.open": ("未解决", "Open"),
     "problems.col.overdue": ("逾期", "Overdue"),
     "problems.col.resolved": ("已解决", "Resolved"),
-    "problems.col.open_link": ("查看", "Open"),
-    "problems.open": ("查看", "Open"),
+    "problems.col.open_link": ("查看", "View"),
+    "problems.open": ("查看", "View"),
     "problems.sort.attention": ("逾期优先", "Overdue first"),
     "problems.panel.caption": (
         "按今天（{today}）计算：逾期指已过期限或提出超过 {days} 天仍未解决。跟随侧栏的高校、省份和层级筛选；"
@@ -281,6 +281,8 @@ STRINGS = {
     "problems.form.province": ("省份", "Province"),
     "problems.form.pick": ("请选择", "Choose"),
     "problems.form.pairing_option": ("{school}（{university}，{county}）", "{school} ({university}, {county})"),
+    "problems.form.county_option": ("{county}（{province}）", "{county} ({province})"),
+    "cases.form.pairing_option": ("{school}（{university}）", "{school} ({university})"),
     "problems.form.submit": ("登记问题", "Raise the problem"),
     "problems.form.created": ("已登记问题 #{problem}。", "Problem #{problem} raised."),
     "problems.form.comment": ("说明", "Comment"),
@@ -337,7 +339,7 @@ STRINGS = {
     ),
     "cases.status": ("状态", "Status"),
     "cases.status_all": ("全部状态", "Every status"),
-    "cases.found": ("找到 {count} 个案例。", "{count} cases found."),
+    "cases.found": ("找到 {count} 个案例。", "Cases found: {count}."),
     "cases.filters_note": (
         "侧栏的高校、省份、层级和举措筛选同样适用。",
         "The sidebar's university, province, tier and measure filters apply.",

@@ -21,6 +21,7 @@ from assistance.filters import Filters
 from assistance.guidance import cases as library
 from assistance.outcomes.indicators import BASELINE_YEAR
 from assistance.outcomes.words import figure, indicator_name, year_label
+from assistance.web.problem_sections import who
 from assistance.web.shell import PROVENANCE_BADGES, Destination, PageContext, go_to
 from assistance.web.text import plain
 from assistance.web.upload_sections import denied_text
@@ -76,6 +77,14 @@ def _labels(ctx: PageContext, measures, categories) -> str:
     return ctx.t("list.separator").join(words)
 
 
+def _measures_and_categories(ctx: PageContext, measures, categories) -> str:
+    """帮扶举措：… ｜ 针对的问题：… (each named, as a measure and a category may share a word: 其他 / Other)."""
+    parts = [ctx.t("cases.page.measures", measures=_labels(ctx, measures, ()))] if len(_listed(measures)) else []
+    if len(_listed(categories)):
+        parts.append(ctx.t("cases.page.addresses", categories=_labels(ctx, (), categories)))
+    return " ｜ ".join(parts)
+
+
 # ---------------------------------------------------------------------------------------------------------
 # The library
 
@@ -122,7 +131,8 @@ def results(ctx: PageContext, search: str, statuses: tuple[str, ...]) -> int:
                     _demo_badge(ctx)
             where = [universities.get(u, u) for u in _listed(row.universities)] + _listed(row.schools)
             where += [provinces.get(code, code) for code in _listed(row.provinces)]
-            st.caption(plain(" · ".join(where)) + " ｜ " + plain(_labels(ctx, row.measures, row.categories)))
+            parts = (" · ".join(where), _measures_and_categories(ctx, row.measures, row.categories))
+            st.caption(" ｜ ".join(plain(part) for part in parts if part))
             st.text(_excerpt(row.after_text or row.action_text or ""), wrap=True)
             if len(_listed(row.tags)):
                 st.caption(plain(ctx.t("cases.tags", tags=" ".join(f"#{tag}" for tag in row.tags))))
@@ -172,13 +182,7 @@ def case_page(ctx: PageContext, case_id: int) -> bool:
         place = " · ".join(v for v in (university, row.school, row.county,
                                          provinces.get(row.province_code, "")) if v)  # fmt: skip
         st.markdown(plain(place))
-    st.caption(
-        plain(
-            ctx.t("cases.page.measures", measures=_labels(ctx, info["measures"], ()))
-            + " ｜ "
-            + ctx.t("cases.page.addresses", categories=_labels(ctx, (), info["categories"]))
-        )
-    )
+    st.caption(plain(_measures_and_categories(ctx, info["measures"], info["categories"])))
     for key, text in (("before", info["before_text"]), ("action", info["action_text"]), ("after", info["after_text"])):
         st.subheader(ctx.t(f"cases.page.{key}"))
         st.text(text or "—", wrap=True)
@@ -260,7 +264,7 @@ def history_table(ctx: PageContext, case_id: int) -> None:
             pd.DataFrame(
                 {
                     ctx.t("problems.history.at"): rows["occurred_at"].dt.strftime("%Y-%m-%d %H:%M"),
-                    ctx.t("problems.history.by"): rows["username"],
+                    ctx.t("problems.history.by"): [who(ctx, name) for name in rows["username"]],
                     ctx.t("problems.history.from"): [word(code) for code in rows["from_status"]],
                     ctx.t("problems.history.to"): [word(code) for code in rows["to_status"]],
                     ctx.t("problems.history.comment"): rows["comment"].fillna(""),
@@ -343,8 +347,10 @@ def _pairing_labels(ctx: PageContext) -> dict[int, str]:
     rows = scorecard.pairing_choices(ctx.con, Filters(scope=ctx.filters.scope), ctx.lang)
     names = ctx.university_names()
     return {
-        int(row.pairing_id): f"{row.school}（{names.get(row.university, row.university)}）" for row in rows.itertuples()
-    }
+        int(row.pairing_id): ctx.t("cases.form.pairing_option", school=row.school,
+                                   university=names.get(row.university, row.university))
+        for row in rows.itertuples()
+    }  # fmt: skip
 
 
 def case_form(ctx: PageContext, key: str, info: dict | None = None, pairing_ids: list[int] | None = None):

@@ -20,6 +20,7 @@ from assistance.access.permissions import AccessDenied
 from assistance.analytics import problems as figures
 from assistance.analytics import scorecard
 from assistance.export.columns import PROBLEM_COLUMNS, PROBLEM_LIST_COLUMNS
+from assistance.guidance.demo import DEMO_USER
 from assistance.guidance.problem_import import ProblemsImport
 from assistance.guidance.problems import ProblemChange, ProblemDraft, ProblemRefused, create_problem, update_problem
 from assistance.web import upload_sections
@@ -274,9 +275,10 @@ def _place_picker(ctx: PageContext, scope: str, key: str):
         counties = figures.counties_in_view(ctx.con, ctx.filters)
         names = ctx.province_names()
         labels = {
-            row.county_adcode: f"{row.county}（{names.get(row.province_code, row.province_code)}）"
+            row.county_adcode: ctx.t("problems.form.county_option", county=row.county,
+                                     province=names.get(row.province_code, row.province_code))
             for row in counties.itertuples()
-        }
+        }  # fmt: skip
         return st.selectbox(
             ctx.t("problems.form.county"), list(labels), format_func=labels.get, index=None,
             placeholder=ctx.t("problems.form.pick"), key=f"{key}_county",
@@ -377,6 +379,11 @@ def _facts(ctx: PageContext, info: dict) -> str:
     return " ｜ ".join(parts)
 
 
+def who(ctx: PageContext, username: str) -> str:
+    """A history row's account as shown: the demo history's author as the sample-data label of the UI language."""
+    return ctx.t("badge.demo") if username == DEMO_USER else username
+
+
 def history_table(ctx: PageContext, problem_id: int) -> None:
     """Who changed the status when, from what to what, and why (comments are text in a dataframe)."""
     st.subheader(ctx.t("problems.page.history"))
@@ -388,7 +395,7 @@ def history_table(ctx: PageContext, problem_id: int) -> None:
     table = pd.DataFrame(
         {
             ctx.t("problems.history.at"): rows["occurred_at"].dt.strftime("%Y-%m-%d %H:%M"),
-            ctx.t("problems.history.by"): rows["username"],
+            ctx.t("problems.history.by"): [who(ctx, name) for name in rows["username"]],
             ctx.t("problems.history.from"): [word(code) for code in rows["from_status"]],
             ctx.t("problems.history.to"): [word(code) for code in rows["to_status"]],
             ctx.t("problems.history.comment"): rows["comment"].fillna(""),

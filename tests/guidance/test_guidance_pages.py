@@ -73,6 +73,15 @@ def test_the_pages_render_signed_in_and_read_only(page_db, lang, page, params, t
     assert t("badge.demo", lang) in everything(signed_in), "demo rows are labelled"
 
 
+def test_english_pages_name_the_demo_author_and_a_cards_measures_and_categories_in_english(page_db):
+    problem_id = query(page_db, "SELECT min(problem_id) FROM problems WHERE provenance = 'demo'")[0][0]
+    page = ok(open_page("pages/problems.py", "en", account=MINISTRY, problem=str(problem_id)))
+    assert set(page.dataframe[0].value["Who"]) == {"Sample data"}, "not 示例数据 in an English table"
+    library = ok(open_page("pages/cases.py", "en", account=MINISTRY))
+    cards = [caption.value for caption in library.caption if "Addresses" in caption.value]
+    assert cards and all("Measures" in card for card in cards), "a measure and a category both called Other: named"
+
+
 def test_the_problems_page_shows_the_counts_the_list_and_its_downloads(page_db):
     app = ok(open_page("pages/problems.py", "zh", account=MINISTRY))
     labels = {metric.label: metric.value for metric in app.metric}

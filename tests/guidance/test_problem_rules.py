@@ -202,6 +202,17 @@ def test_the_overdue_rule_at_its_boundaries(con, accounts, age, due, status, rea
         assert listed.iloc[0]["problem"] == "派驻教师周转房不足" and listed.iloc[0]["overdue_reason"] == reason
 
 
+def test_the_list_puts_overdue_first_then_the_other_unresolved_then_the_closed(con, accounts):
+    closed = create_problem(con, CLI, draft(title="已解决", raised_on=TODAY - timedelta(days=300), status="resolved",
+                                            resolution="已处理"), TODAY)  # fmt: skip
+    recent = create_problem(con, CLI, draft(title="新提出", raised_on=TODAY - timedelta(days=5)), TODAY)
+    long = create_problem(con, CLI, draft(title="拖了很久", raised_on=TODAY - timedelta(days=90)), TODAY)
+    late = create_problem(con, CLI, draft(title="过了期限", raised_on=TODAY - timedelta(days=20),
+                                          due_date=TODAY - timedelta(days=1)), TODAY)  # fmt: skip
+    listed = figures.list_query(Filters(), TODAY).page(con)
+    assert list(listed["problem_id"]) == [late, long, recent, closed]
+
+
 def test_overdue_problems_join_needs_attention_and_the_counts(con, accounts):
     before = attention.attention_summary(con, Filters(), TODAY)
     assert before["problem_overdue"] == 0
