@@ -324,11 +324,11 @@ STRINGS = {
     ),
     # ---- the Good practice page
     "cases.intro": (
-        "各地帮扶中行之有效的做法：之前的情况、怎么做的、取得的成效，并附配对自己的活动记录为证。"
+        "各地帮扶中行之有效的做法：之前的情况、怎么做的、取得的成效，并附配对自己的活动记录和学校的办学成效指标为证。"
         "高校撰写，省级推荐，教育部遴选；部级遴选的案例所有账户都能查阅。",
         "What worked in the pairings: the situation before, what was done and the result, with the pairing's own "
-        "activities as evidence. Written by universities, recommended by provinces, selected by the ministry; every "
-        "account can read the selected cases.",
+        "activities and its school's outcome figures as evidence. Written by universities, recommended by provinces, "
+        "selected by the ministry; every account can read the selected cases.",
     ),
     "cases.search": ("搜索", "Search"),
     "cases.search_hint": ("如：跟岗、走教、周转房", "e.g. 跟岗, 走教, housing"),

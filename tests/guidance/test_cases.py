@@ -133,6 +133,25 @@ def test_draft_recommended_selected_and_sent_back(con):
     assert case_id in {row["case_id"] for row in found(con, "走教制度化")}
 
 
+def test_who_may_write_and_review_a_case(con):
+    pairing_id, university, school_id = con.execute(
+        "SELECT pairing_id, university, p.school_id FROM pairing_overview JOIN pairings p USING (pairing_id) "
+        "WHERE pairing_overview.provenance = 'demo' ORDER BY pairing_id LIMIT 1"
+    ).fetchone()
+    school_name = con.execute("SELECT name_zh FROM schools WHERE school_id = ?", [school_id]).fetchone()[0]
+    draft = library.CaseDraft(title="谁能写", pairing_ids=(pairing_id,), action_text="做法")
+    for role, scope in (("school", {"school": school_name}), ("viewer", {}), ("province", {"province": "130000"})):
+        account = add_account(con, f"a_{role}", role, PASSWORD, **scope)
+        with pytest.raises(AccessDenied):
+            library.create_case(con, account, draft)
+    author = add_account(con, "author", "university", PASSWORD, university=university)
+    case_id = library.create_case(con, author, draft)
+    for account in (author, add_account(con, "b_school", "school", PASSWORD, school=school_name)):
+        with pytest.raises(AccessDenied):  # neither recommends, selects nor sends back
+            library.review_case(con, account, case_id, 1, "recommended")
+    assert con.execute("SELECT status, version FROM cases WHERE case_id = ?", [case_id]).fetchone() == ("draft", 1)
+
+
 def test_a_case_needs_its_parts_and_its_own_evidence(con):
     ministry = add_account(con, "moe", "ministry", PASSWORD)
     pairing_id = con.execute("SELECT min(pairing_id) FROM pairings WHERE provenance = 'demo'").fetchone()[0]

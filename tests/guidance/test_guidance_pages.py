@@ -276,6 +276,19 @@ def test_the_overview_and_needs_attention_name_overdue_problems(page_db):
     assert columns.index("Problem") < columns.index("Target"), "beside the measure, before the plan's figures"
 
 
+def test_the_map_has_a_metric_of_open_problems(page_db):
+    from tests.web.test_pages_map import plotly_specs
+
+    app = ok(open_page("pages/map.py", "en", account=MINISTRY, metric="open_problems"))
+    assert app.button_group(key="map_metric").value == "open_problems"
+    spec = plotly_specs(app)[0]
+    assert spec["layout"]["coloraxis"]["colorbar"]["title"]["text"] == "Open problems"
+    per_province = dict(query(page_db, "SELECT province_code, count(*) FROM problem_overview "
+                                       "WHERE status NOT IN ('resolved', 'discontinued') GROUP BY 1"))  # fmt: skip
+    shaded = [value for trace in spec["data"] if trace.get("coloraxis") for value in trace.get("z", [])]
+    assert max(shaded) == max(per_province.values()), "each province by its open problems"
+
+
 @pytest.mark.parametrize(
     ("page", "param", "value", "warned"),
     [

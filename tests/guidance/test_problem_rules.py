@@ -142,6 +142,19 @@ def test_writes_are_held_to_the_account(con, accounts):
     assert con.execute("SELECT count(*) FROM problems").fetchone()[0] == 2
 
 
+def test_a_school_raises_and_moves_on_its_own_pairings_problems_only(con, accounts):
+    school = add_account(con, "qinglong", "school", PASSWORD, school="青龙满族自治县第一中学")
+    problem_id = create_problem(con, school, draft(), TODAY)
+    assert update_problem(con, school, problem_id, 1, ProblemChange(status="in_progress", comment="已报县里"), TODAY)
+    with pytest.raises(AccessDenied, match="scope"):
+        create_problem(con, school, draft(pairing_id=RONGAN), TODAY)
+    with pytest.raises(AccessDenied, match="scope"):  # a county's problem: the ministry and that province only
+        create_problem(con, school, draft(scope="county", pairing_id=None, county_adcode="130321"), TODAY)
+    other = create_problem(con, accounts["bnu"], draft(pairing_id=RONGAN), TODAY)
+    with pytest.raises(AccessDenied, match="scope"):
+        update_problem(con, school, other, 1, ProblemChange(comment="不是我们的"), TODAY)
+
+
 def test_bad_drafts_are_refused(con, accounts):
     bnu = accounts["bnu"]
     for changes, code in [
