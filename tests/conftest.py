@@ -59,11 +59,21 @@ def open_page(page: str, lang: str = "zh", *, account: dict | None = None, **par
         app.query_params["lang"] = "en"
     for key, value in params.items():
         app.query_params[key] = value
-    app.run()
     if page != OVERVIEW:
+        # A link straight to the page, as a browser's first visit to /universities: app.py runs once and
+        # st.navigation picks the page (AppTest hashes the file's name, which is each page's url_path).
+        app.switch_page(page)
+    app.run()
+    if page != OVERVIEW and not _ran(app, page):  # a page whose url_path is not its file name: go through the menu
         app.switch_page(page)
         app.run()
     return app
+
+
+def _ran(app, page: str) -> bool:
+    """Whether the last run of `app` ended on `page` (AppTest keeps no public record of the page it ran)."""
+    ran = app._registered_pages.get(app._finished_page_script_hash, {}).get("script_path")
+    return ran is not None and Path(str(ran)).resolve() == (REPO / page).resolve()
 
 
 @pytest.fixture(scope="session")
