@@ -86,7 +86,7 @@ def serve(
             process.wait(timeout=20)
 
 
-def wait_for_app(page, selector: str | None = None, timeout: float = 30_000) -> None:
+def wait_for_app(page, selector: str | None = None, timeout: float = 60_000) -> None:
     """Streamlit connected and idle (the recipe in docs/contracts.md, Offline), then `selector` present if given."""
     page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=timeout)
     page.wait_for_selector('[data-test-connection-state="CONNECTED"]', timeout=timeout, state="attached")

@@ -12,4 +12,6 @@ python -m pip install -q -r requirements-dev.txt
 # Lint first: a style or import error fails in seconds, before the browser tests start.
 python -m ruff check .
 python -m ruff format --check .
-python -m pytest -q "$@"
+# Three workers on the two cores: a browser test spends much of its time waiting for the server and Chromium,
+# so a third worker keeps both cores busy. A test file stays on one worker (its module's server starts once).
+python -m pytest -q -n "${TEST_WORKERS:-3}" --dist loadfile "$@"

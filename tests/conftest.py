@@ -32,7 +32,7 @@ from scripts.devserver import (  # noqa: E402
 
 __all__ = [
     "DEMO_TODAY", "REPO", "TEST_PASSWORD", "OfflinePage", "add_test_account", "cli_process", "database_held",
-    "open_page", "run_cli", "serve_streamlit", "sign_in_app", "sign_in_browser", "snapshot", "wait_for_app",
+    "open_page", "run_at", "run_cli", "serve_streamlit", "sign_in_app", "sign_in_browser", "snapshot", "wait_for_app",
 ]  # fmt: skip
 TEST_PASSWORD = "password-for-tests"
 OVERVIEW = "pages/overview.py"
@@ -59,9 +59,13 @@ def open_page(page: str, lang: str = "zh", *, account: dict | None = None, **par
         app.query_params["lang"] = "en"
     for key, value in params.items():
         app.query_params[key] = value
+    return run_at(app, page)
+
+
+def run_at(app, page: str):
+    """The first run of `app` straight on `page`, as a browser's first visit to its address (/universities): app.py
+    runs once and st.navigation picks the page (AppTest hashes the file's name, which is each page's url_path)."""
     if page != OVERVIEW:
-        # A link straight to the page, as a browser's first visit to /universities: app.py runs once and
-        # st.navigation picks the page (AppTest hashes the file's name, which is each page's url_path).
         app.switch_page(page)
     app.run()
     if page != OVERVIEW and not _ran(app, page):  # a page whose url_path is not its file name: go through the menu

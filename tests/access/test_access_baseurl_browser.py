@@ -50,11 +50,11 @@ def offline(browser):
 
 
 def signed_in(page) -> None:
-    page.locator(SIDEBAR).get_by_text(SIGNED_IN).wait_for(timeout=30_000)
+    page.locator(SIDEBAR).get_by_text(SIGNED_IN).wait_for(timeout=60_000)
 
 
 def assert_sign_in_form(page) -> None:
-    page.get_by_label("用户名").wait_for(timeout=30_000)
+    page.get_by_label("用户名").wait_for(timeout=60_000)
     assert page.get_by_text(SIGNED_IN).count() == 0
     assert page.locator('[data-testid="stMetric"]').count() == 0
 
@@ -68,14 +68,14 @@ def test_sign_in_pages_and_map_under_the_base_path(county_server, offline):
     wait_for_map(page, 30)  # the overview's map: its shapes come from the app's own static files
 
     page.get_by_role("link", name=PAGES["map"]).first.click()  # the page menu stays under the prefix
-    page.wait_for_url(f"{county_server}/map**", timeout=30_000)
+    page.wait_for_url(f"{county_server}/map**", timeout=60_000)
     wait_for_app(page, timeout=60_000)
     wait_for_map(page, 30)
     for path, heading in PAGES.items():
         page.goto(f"{county_server}/{path}")
         wait_for_app(page, timeout=60_000)
         signed_in(page)
-        page.get_by_role("heading", name=heading).first.wait_for(timeout=30_000)
+        page.get_by_role("heading", name=heading).first.wait_for(timeout=60_000)
         assert page.locator('[data-testid="stException"]').count() == 0, path
     assert offline.external_requests == []
 
@@ -93,7 +93,7 @@ def test_the_sign_in_survives_a_reload_and_a_pasted_link_until_sign_out(county_s
     wait_for_app(pasted, timeout=60_000)
     signed_in(pasted)
     assert "university=" in pasted.url
-    pasted.get_by_text("您的范围：北京师范大学").first.wait_for(timeout=30_000)
+    pasted.get_by_text("您的范围：北京师范大学").first.wait_for(timeout=60_000)
     pasted.close()
 
     page.locator(SIDEBAR).get_by_role("button", name=t("signin.sign_out", "zh")).click()

@@ -99,7 +99,7 @@ def offline(browser):
 
 def back_in_the_app(page, base: str) -> None:
     """Wait until the provider has sent the browser back and the app has redirected past /oauth2callback."""
-    page.wait_for_url(lambda url: url.startswith(f"{base}/") and "/oauth2callback" not in url, timeout=30_000)
+    page.wait_for_url(lambda url: url.startswith(f"{base}/") and "/oauth2callback" not in url, timeout=60_000)
     wait_for_app(page, timeout=60_000)
 
 
@@ -113,7 +113,7 @@ def sign_in_with_provider(page, base: str, provider: str, sub: str) -> None:
     page.goto(f"{base}/")
     wait_for_app(page, timeout=60_000)
     page.get_by_role("button", name=SSO_BUTTON).click()
-    page.wait_for_url(f"{provider}/oauth2/authorize**", timeout=30_000)
+    page.wait_for_url(f"{provider}/oauth2/authorize**", timeout=60_000)
     page.get_by_placeholder("sub").fill(sub)
     page.get_by_role("button", name="Authorize").click()
     back_in_the_app(page, base)
@@ -122,14 +122,14 @@ def sign_in_with_provider(page, base: str, provider: str, sub: str) -> None:
 def sign_out(page, base: str, provider: str) -> None:
     """退出登录, then end the session at the provider, which sends the browser back to the app."""
     page.get_by_role("button", name=SIGN_OUT).click()
-    page.wait_for_url(f"{provider}/oauth2/end_session**", timeout=30_000)
+    page.wait_for_url(f"{provider}/oauth2/end_session**", timeout=60_000)
     page.get_by_role("button", name="End session").click()
     back_in_the_app(page, base)
 
 
 def assert_sign_in_form(page) -> None:
     """The sign-in form with its single sign-on button, and nothing of the data."""
-    page.get_by_role("button", name=SSO_BUTTON).wait_for(timeout=30_000)
+    page.get_by_role("button", name=SSO_BUTTON).wait_for(timeout=60_000)
     assert page.get_by_label("用户名").count() == 1
     assert_no_data(page)
 
@@ -155,13 +155,13 @@ def test_single_sign_on_signs_in_the_account_of_the_identity(sso_server, provide
     assert_sign_in_form(page)
     sign_in_with_provider(page, sso_server, provider, sub)
     sidebar = page.locator(SIDEBAR)
-    sidebar.get_by_text(f"已登录：{username}").wait_for(timeout=30_000)
+    sidebar.get_by_text(f"已登录：{username}").wait_for(timeout=60_000)
     assert sidebar.get_by_text(scope).count() == 1
-    page.get_by_text("您的范围：" + scope.split(" · ")[1]).first.wait_for(timeout=30_000)  # the scope's own data
+    page.get_by_text("您的范围：" + scope.split(" · ")[1]).first.wait_for(timeout=60_000)  # the scope's own data
 
     page.goto(f"{sso_server}/about")  # a new page load: Streamlit's identity cookie keeps the sign-in
     wait_for_app(page, timeout=60_000)
-    sidebar.get_by_text(f"已登录：{username}").wait_for(timeout=30_000)
+    sidebar.get_by_text(f"已登录：{username}").wait_for(timeout=60_000)
 
     sign_out(page, sso_server, provider)
     assert_sign_in_form(page)
@@ -181,12 +181,12 @@ def test_single_sign_on_signs_in_the_account_of_the_identity(sso_server, provide
 def test_an_identity_without_a_usable_account_sees_a_message_and_no_data(sso_server, provider, offline, sub, identity):
     page = offline.page
     sign_in_with_provider(page, sso_server, provider, sub)
-    page.get_by_text(t("signin.sso_unknown", "zh", identity=identity)).wait_for(timeout=30_000)
+    page.get_by_text(t("signin.sso_unknown", "zh", identity=identity)).wait_for(timeout=60_000)
     assert_no_data(page)
     for path in ("map", f"universities?university={quote('北京师范大学')}"):  # a pasted link shows nothing either
         page.goto(f"{sso_server}/{path}")
         wait_for_app(page, timeout=60_000)
-        page.get_by_text(t("signin.sso_unknown", "zh", identity=identity)).wait_for(timeout=30_000)
+        page.get_by_text(t("signin.sso_unknown", "zh", identity=identity)).wait_for(timeout=60_000)
         assert_no_data(page)
 
     sign_out(page, sso_server, provider)  # the message's 退出登录 leaves the provider's session too
@@ -200,7 +200,7 @@ def test_a_refusal_at_the_provider_leaves_the_sign_in_form(sso_server, provider,
     page.goto(f"{sso_server}/")
     wait_for_app(page, timeout=60_000)
     page.get_by_role("button", name=SSO_BUTTON).click()
-    page.wait_for_url(f"{provider}/oauth2/authorize**", timeout=30_000)
+    page.wait_for_url(f"{provider}/oauth2/authorize**", timeout=60_000)
     page.get_by_role("button", name="Deny").click()
     back_in_the_app(page, sso_server)
     assert_sign_in_form(page)

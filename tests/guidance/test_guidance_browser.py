@@ -120,7 +120,7 @@ def test_a_problem_from_scorecard_to_resolved_and_the_overview_follows(server, m
     settled(page)
     choose(page, "状态", "已解决")
     save(page)
-    page.get_by_text("需要填写处理结果", exact=False).wait_for(timeout=30_000)  # the rule, said plainly
+    page.get_by_text("需要填写处理结果", exact=False).wait_for(timeout=60_000)  # the rule, said plainly
     page.get_by_label("处理结果", exact=True).fill("县里调拨了一批仪器")
     save(page)
     page.get_by_text("已保存（第 3 版）").wait_for(timeout=60_000)

@@ -45,7 +45,7 @@ def test_upload_check_and_commit_in_the_browser(upload_server, browser):
             files=[{"name": "活动记录.csv", "mimeType": "text/csv", "buffer": FILE}]
         )
         check = page.get_by_role("button", name="预检（不写入）")
-        check.wait_for(timeout=30_000)
+        check.wait_for(timeout=60_000)
         settled(page)
         check.click()
         page.get_by_text("预检结果（尚未写入）").wait_for(timeout=60_000)

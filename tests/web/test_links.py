@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from assistance.i18n import t
-from tests.conftest import REPO, open_page
+from tests.conftest import REPO, open_page, run_at
 from tests.web.test_pages import PAGES as SHARED_PAGES
 
 PAGES = (*SHARED_PAGES, "pages/registry.py")
@@ -38,11 +38,7 @@ def open_with(page: str, params: dict) -> AppTest:
     app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
     for key, value in params.items():
         app.query_params[key] = value
-    app.run()
-    if page != PAGES[0]:
-        app.switch_page(page)
-        app.run()
-    return app
+    return run_at(app, page)
 
 
 def shown_text(app) -> str:

@@ -12,7 +12,7 @@ MAP_PATHS = ["", "map", "map?province=620000"]
 
 def wait_for_map(page, count: int = 1) -> int:
     """Wait until plotly has drawn choropleth paths (after fetching its GeoJSON); return how many."""
-    page.wait_for_selector("path.choroplethlocation", state="attached", timeout=30_000)
+    page.wait_for_selector("path.choroplethlocation", state="attached", timeout=60_000)
     page.wait_for_function(f"document.querySelectorAll('path.choroplethlocation').length >= {count}")
     return page.locator("path.choroplethlocation").count()
 
@@ -55,7 +55,7 @@ def test_clicking_a_province_drills_down_and_sets_the_url_then_back(streamlit_se
     wait_for_map(page, 30)
     x, y = hover_a_clickable_province(page, "点击查看区县")
     page.mouse.click(x, y)
-    page.wait_for_function("location.search.includes('province=')", timeout=30_000)
+    page.wait_for_function("location.search.includes('province=')", timeout=60_000)
     page.get_by_text("区县分布").first.wait_for()
     wait_for_app(page)
     wait_for_map(page)
@@ -63,7 +63,7 @@ def test_clicking_a_province_drills_down_and_sets_the_url_then_back(streamlit_se
     assert province and province.isdigit() and len(province) == 6
 
     page.get_by_role("button", name="返回全国视图").click()
-    page.wait_for_function("!location.search.includes('province=')", timeout=30_000)
+    page.wait_for_function("!location.search.includes('province=')", timeout=60_000)
     wait_for_app(page)
     assert wait_for_map(page, 44) >= 44
     assert page.get_by_text("区县分布").count() == 0
@@ -77,7 +77,7 @@ def test_choosing_a_province_in_the_sidebar_drills_the_map(streamlit_server, off
     box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Province")
     box.locator("input").click()
     page.get_by_role("option", name="Xinjiang Production and Construction Corps", exact=True).click()
-    page.wait_for_function("location.search.includes('province=660000')", timeout=30_000)
+    page.wait_for_function("location.search.includes('province=660000')", timeout=60_000)
     page.get_by_text("Xinjiang Production and Construction Corps: counties").wait_for()
     wait_for_map(page)
     assert offline_page.external_requests == []
