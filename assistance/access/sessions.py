@@ -84,8 +84,8 @@ def resume_session(con: duckdb.DuckDBPyConnection, token: str | None, now: datet
     account = get_account(con, username)
     if account is None or account.disabled:
         return None
-    if now - last_seen >= _TOUCH_EVERY:
-        with WRITE_LOCK, transaction(con) as cur:
+    if now - last_seen >= _TOUCH_EVERY:  # no page shows it: the pages' cached figures stay (store.transaction)
+        with WRITE_LOCK, transaction(con, figures=False) as cur:
             cur.execute("UPDATE sessions SET last_seen = ? WHERE token_hash = ?", [now, _digest(token)])
     return account
 

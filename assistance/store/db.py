@@ -445,6 +445,27 @@ _V9_CASE_OUTCOMES = (
         PRIMARY KEY (case_id, school_id, school_year, indicator))""",
 )
 
+_V10_ACTIVITY_SUMMARIES = (
+    # The activity log's summaries (issue 14: pages at national scale), kept in step with it by every transaction
+    # (store.summaries, called by store.transaction before COMMIT; filled by this migration's own commit).
+    """CREATE TABLE activity_cells (
+        pairing_id INTEGER NOT NULL,
+        month DATE NOT NULL,
+        measure VARCHAR NOT NULL,
+        activities BIGINT NOT NULL,
+        demo BIGINT NOT NULL,
+        teachers BIGINT NOT NULL,
+        students BIGINT NOT NULL,
+        hours DOUBLE NOT NULL,
+        last_date DATE NOT NULL)""",
+    """CREATE TABLE pairing_activity (
+        pairing_id INTEGER NOT NULL,
+        activities BIGINT NOT NULL,
+        fingerprint HUGEINT NOT NULL,
+        first_date DATE NOT NULL,
+        last_date DATE NOT NULL)""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core registry and activity tables", _V1_CORE),
     Migration(2, "upload quarantine and batch details", _V2_QUARANTINE),
@@ -455,6 +476,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "problem tracker, good-practice library, problem batches in the change log", _V7_GUIDANCE),
     Migration(8, "outcome indicators per school and school year, their archive and change log", _V8_OUTCOMES),
     Migration(9, "the outcome figures a good-practice case cites", _V9_CASE_OUTCOMES),
+    Migration(10, "activity summaries by pairing, month and measure, and by pairing", _V10_ACTIVITY_SUMMARIES),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -588,6 +610,6 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int = SCHEMA_VERSION) -> lis
         for view in VIEWS:
             con.execute(view)
     if schema_version(con) >= 4:  # names written since the last start (by any means) get their sort key
-        with transaction(con) as cur:
+        with transaction(con) as cur:  # and its commit mends summaries a write by other means left behind
             fill_sort_keys(cur)
     return applied
