@@ -5,6 +5,9 @@ SILENCE_DAYS since the start), silent for SILENCE_DAYS or more days, and each me
 of its pro-rata expectation in the current school year; and from the problem tracker (`problems`): each overdue
 problem of a pairing (past its due date, or raised more than OVERDUE_DAYS days ago and not resolved), one row per
 problem with its title and why it is overdue.
+
+The pairings' reasons come from `progress.pairing_progress`, computed once per filters and handed to every query
+here as a frame (`progress`), or computed inline when the caller has none.
 """
 
 from __future__ import annotations
@@ -12,10 +15,12 @@ from __future__ import annotations
 from datetime import date
 
 import duckdb
+import pyarrow as pa
 
+from assistance.analytics import progress as pairing_progress
 from assistance.analytics.problems import ATTENTION_ROWS, OVERDUE_DAYS, PROBLEM_CTES
-from assistance.analytics.queries import FILTER_CTES, fetch_one, filter_params, name_key
-from assistance.analytics.scorecard import PROGRESS_CTES, SCOPED_TARGETS, rule_params
+from assistance.analytics.queries import FILTER_CTES, fetch_one, filter_params, for_filters, name_key
+from assistance.analytics.scorecard import rule_params
 from assistance.analytics.tables import TableQuery, bind
 from assistance.filters import Filters
 
@@ -40,15 +45,30 @@ _ATTENTION_ORDERS = {
 }
 
 
-def attention_query(filters: Filters, today: date, lang: str = "zh") -> TableQuery:
+def attention_query(filters: Filters, today: date, lang: str = "zh", progress: pa.Table | None = None) -> TableQuery:
     """Needs-attention rows for the pairings in view (university and province filters); the measure
     filter narrows the below-plan rows; the period filter does not apply: this list is about today. Names sort
-    as `lang` sorts them."""
-    sql = f"""WITH {FILTER_CTES}, {SCOPED_TARGETS}, {PROGRESS_CTES}, {PROBLEM_CTES},
+    as `lang` sorts them. `progress`: `progress.pairing_progress` of the same filters and day, if the caller has it."""
+    progress_ctes, frames = pairing_progress.source(progress)
+    sql = f"""WITH {FILTER_CTES}, {PROBLEM_CTES}, {progress_ctes}
+    pairing_attention AS (
+        SELECT pairing_id, 'never_reported' AS reason, 1 AS severity, CAST(NULL AS VARCHAR) AS measure,
+               CAST(NULL AS BIGINT) AS target, CAST(NULL AS DOUBLE) AS expected, CAST(NULL AS BIGINT) AS actual
+        FROM (SELECT DISTINCT pairing_id FROM {pairing_progress.NAME} WHERE never_reported)
+        UNION ALL
+        SELECT pairing_id, 'silent', 2, NULL, NULL, NULL, NULL
+        FROM (SELECT DISTINCT pairing_id FROM {pairing_progress.NAME} WHERE silent)
+        UNION ALL
+        SELECT pairing_id, 'below_plan', 3, measure, target, expected, actual
+        FROM {pairing_progress.NAME} WHERE measure IS NOT NULL
+    ),
+    pairing_days AS (
+        SELECT DISTINCT pairing_id, last_date, days_since_last, days_since_start FROM {pairing_progress.NAME}
+    ),
     all_attention AS (
         SELECT *, CAST(NULL AS INTEGER) AS problem_id, CAST(NULL AS VARCHAR) AS problem,
                CAST(NULL AS VARCHAR) AS overdue_reason
-        FROM attention
+        FROM pairing_attention
         UNION ALL {ATTENTION_ROWS}
     )
     SELECT att.pairing_id, att.reason, att.severity, sp.university, sp.school, sp.county, sp.province, sp.province_code,
@@ -58,21 +78,23 @@ def attention_query(filters: Filters, today: date, lang: str = "zh") -> TableQue
            ps.last_date, ps.days_since_last, ps.days_since_start, att.problem_id, att.problem, att.overdue_reason
     FROM all_attention att
     JOIN keyed_pairings sp ON sp.pairing_id = att.pairing_id
-    JOIN pairing_status ps ON ps.pairing_id = att.pairing_id
+    JOIN pairing_days ps ON ps.pairing_id = att.pairing_id
     LEFT JOIN measures m ON m.code = att.measure
     WHERE CAST($measure AS VARCHAR) IS NULL OR att.reason <> 'below_plan' OR att.measure = CAST($measure AS VARCHAR)"""
     params = filter_params(filters) | rule_params(today) | {"overdue_days": OVERDUE_DAYS}
-    return TableQuery(sql, params, _ATTENTION_ORDERS, "severity")
+    return TableQuery(for_filters(sql, filters), params, _ATTENTION_ORDERS, "severity", frames=frames)
 
 
-def attention_summary(con: duckdb.DuckDBPyConnection, filters: Filters, today: date) -> dict[str, int]:
+def attention_summary(
+    con: duckdb.DuckDBPyConnection, filters: Filters, today: date, progress: pa.Table | None = None
+) -> dict[str, int]:
     """Rows per reason, and the number of distinct pairings concerned (key `pairings`)."""
-    query = attention_query(filters, today)
+    query = attention_query(filters, today, progress=progress)
     sql = f"""SELECT coalesce(count(*) FILTER (WHERE reason = 'never_reported'), 0),
                      coalesce(count(*) FILTER (WHERE reason = 'silent'), 0),
                      coalesce(count(*) FILTER (WHERE reason = 'below_plan'), 0),
                      coalesce(count(*) FILTER (WHERE reason = 'problem_overdue'), 0),
                      count(DISTINCT pairing_id)
               FROM ({query.sql}) AS base"""
-    row = fetch_one(con, sql, bind(sql, query.params))
+    row = fetch_one(con, sql, bind(sql, query.params), query.frames)
     return dict(zip((*REASONS, "pairings"), (int(v) for v in row), strict=True))

@@ -7,8 +7,13 @@ Two kinds of time window meet here:
   ignore the period filter but keep the other filters (university, province, measure), so "this
   semester" always means the semester running now.
 
-To get both from one query the filter CTEs are bound with an open period (start/end NULL) and the
-period is applied in the outer query through `$p_start`/`$p_end`. Nothing is filtered in pandas.
+To get both from one query the filter CTEs are bound with an open period (the cycle still applies) and the
+period is applied in the outer query through `$p_first`/`$p_last`, its first and last month. Nothing is filtered
+in pandas.
+
+Counts over whole months read the summary cells (`scoped_cells`, store.summaries); a window that ends on a given day
+(this semester up to today, the same stretch of last semester, the last 60 days) adds the raw rows of the month it
+cuts (`scoped_activities`, a scan of one month's dates), so every figure is exact to the day.
 """
 
 from __future__ import annotations
@@ -20,27 +25,26 @@ import duckdb
 import pandas as pd
 
 from assistance.analytics.problems import OVERDUE_DAYS, PROBLEM_CTES, UNIT_PROBLEMS
-from assistance.analytics.queries import FILTER_CTES, fetch_df, fetch_one, filter_params
-from assistance.filters import Filters, current_semester, previous_semester
+from assistance.analytics.queries import FILTER_CTES, fetch_df, fetch_one, filter_params, for_filters, whole_months
+from assistance.filters import Filters, Period, current_semester, previous_semester
 from assistance.reference.codes import CORPS_CODE
 
 ACTIVE_DAYS = 60
 # Metrics the map can colour by, in the order the selector offers them.
 METRICS = ("schools", "activities", "participants", "per_school", "active_share", "open_problems")
 
-# The period as its own pair of parameters (see module docstring).
+# The period as its own pair of parameters (see module docstring), over the summary cells' months.
 _IN_PERIOD = (
-    "((CAST($p_start AS DATE) IS NULL OR date >= CAST($p_start AS DATE))"
-    " AND (CAST($p_end AS DATE) IS NULL OR date <= CAST($p_end AS DATE)))"
+    "((CAST($p_first AS DATE) IS NULL OR month >= CAST($p_first AS DATE))"
+    " AND (CAST($p_last AS DATE) IS NULL OR month <= CAST($p_last AS DATE)))"
 )
 
 
 def _params(filters: Filters, today: date, **extra: object) -> dict:
-    """Filter parameters with an open period in the CTEs, the period as $p_start/$p_end, the
+    """Filter parameters with an open period in the CTEs, the period's months as $p_first/$p_last, the
     60-day window and any extra parameters the query needs."""
-    params = filter_params(filters)
-    params["p_start"], params["p_end"] = params["start"], params["end"]
-    params["start"] = params["end"] = None
+    params = filter_params(replace(filters, period=Period()))
+    params["p_first"], params["p_last"] = whole_months(*filters.period.bounds())
     params["today"] = today
     params["recent_start"] = today - timedelta(days=ACTIVE_DAYS - 1)
     params.update(extra)
@@ -99,21 +103,30 @@ pair AS (
     LEFT JOIN universities u ON u.name_zh = sp.university
     LEFT JOIN provinces pr ON pr.code = sp.province_code
 ),
-act AS (
-    SELECT count(*) FILTER (WHERE in_period) AS activities,
-           coalesce(sum(teachers) FILTER (WHERE in_period), 0) AS teachers,
-           coalesce(sum(students) FILTER (WHERE in_period), 0) AS students,
-           count(*) FILTER (WHERE date BETWEEN $cur_start AND $today) AS this_semester,
-           count(*) FILTER (WHERE date BETWEEN $prev_start AND $prev_same) AS last_semester_to_date,
-           count(*) FILTER (WHERE date BETWEEN $prev_start AND $prev_end) AS last_semester,
+months AS (
+    SELECT coalesce(sum(activities) FILTER (WHERE {_IN_PERIOD}), 0) AS activities,
+           coalesce(sum(teachers) FILTER (WHERE {_IN_PERIOD}), 0) AS teachers,
+           coalesce(sum(students) FILTER (WHERE {_IN_PERIOD}), 0) AS students,
+           coalesce(sum(activities) FILTER (WHERE month >= $cur_start AND month < $today_month), 0) AS this_semester,
+           coalesce(sum(activities) FILTER (WHERE month >= $prev_start AND month < $prev_same_month), 0)
+               AS last_semester_to_date,
+           coalesce(sum(activities) FILTER (WHERE month BETWEEN $prev_start AND $prev_end), 0) AS last_semester
+    FROM scoped_cells
+),
+days AS (
+    SELECT count(*) FILTER (WHERE date BETWEEN $today_month AND $today) AS this_semester,
+           count(*) FILTER (WHERE date BETWEEN $prev_same_month AND $prev_same) AS last_semester_to_date,
            count(DISTINCT pairing_id) FILTER (WHERE date BETWEEN $recent_start AND $today) AS active_pairings
-    FROM (SELECT *, {_IN_PERIOD} AS in_period FROM scoped_activities)
+    FROM scoped_activities
+    WHERE date BETWEEN least($today_month, $recent_start) AND $today OR date BETWEEN $prev_same_month AND $prev_same
 )
 SELECT pair.pairings, pair.universities, pair.provinces,
        (SELECT count(*) FROM provinces WHERE in_programme AND code <> $corps) AS province_total,
-       pair.corps, act.activities, act.teachers, act.students, act.this_semester,
-       act.last_semester_to_date, act.last_semester, act.active_pairings
-FROM pair, act
+       pair.corps, months.activities, months.teachers, months.students,
+       months.this_semester + days.this_semester AS this_semester,
+       months.last_semester_to_date + days.last_semester_to_date AS last_semester_to_date,
+       months.last_semester, days.active_pairings
+FROM pair, months, days
 """
 
 
@@ -127,8 +140,10 @@ def kpis(con: duckdb.DuckDBPyConnection, filters: Filters, today: date) -> Kpis:
         prev_start=prev_start,
         prev_same=prev_same,
         prev_end=prev_end,
+        today_month=today.replace(day=1),  # the months cut by a day: their rows are counted one by one
+        prev_same_month=prev_same.replace(day=1),
     )
-    row = fetch_df(con, _KPI_SQL, params).iloc[0]
+    row = fetch_df(con, for_filters(_KPI_SQL, filters), params).iloc[0]
     return Kpis(
         pairings=int(row["pairings"]),
         universities=int(row["universities"]),
@@ -158,7 +173,7 @@ SCOPE_FILTERS = ("province", "universities")
 
 def pairing_count(con: duckdb.DuckDBPyConnection, filters: Filters) -> int:
     """How many pairings the university and province filters leave in view."""
-    return int(fetch_one(con, _PAIRINGS_SQL, filter_params(filters))[0])
+    return int(fetch_one(con, for_filters(_PAIRINGS_SQL, filters), filter_params(filters))[0])
 
 
 def widening_filters(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[str, ...]:
@@ -178,20 +193,21 @@ def widening_filters(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[
 # in the period, pairings active in the last 60 days, universities ranked by schools then activities.
 # `{unit}` is a column name written in this module, never input.
 _UNIT_METRICS = """
-pair_acts AS (
-    SELECT pairing_id,
-           count(*) FILTER (WHERE in_period) AS activities,
-           coalesce(sum(coalesce(teachers, 0) + coalesce(students, 0)) FILTER (WHERE in_period), 0)
-               AS participants,
-           bool_or(date BETWEEN $recent_start AND $today) AS active
-    FROM (SELECT *, {in_period} AS in_period FROM scoped_activities)
-    GROUP BY pairing_id
+pair_cells AS (
+    SELECT pairing_id, CAST(sum(activities) AS BIGINT) AS activities,
+           CAST(sum(teachers + students) AS BIGINT) AS participants
+    FROM scoped_cells WHERE {in_period} GROUP BY pairing_id
+),
+pair_active AS (
+    SELECT DISTINCT pairing_id FROM scoped_activities WHERE date BETWEEN $recent_start AND $today
 ),
 per_pairing AS (
     SELECT sp.{unit} AS unit, sp.pairing_id, sp.university, sp.school, sp.county_adcode,
-           coalesce(pa.activities, 0) AS activities, coalesce(pa.participants, 0) AS participants,
-           coalesce(pa.active, false) AS active
-    FROM scoped_pairings sp LEFT JOIN pair_acts pa ON pa.pairing_id = sp.pairing_id
+           coalesce(pc.activities, 0) AS activities, coalesce(pc.participants, 0) AS participants,
+           pa.pairing_id IS NOT NULL AS active
+    FROM scoped_pairings sp
+    LEFT JOIN pair_cells pc ON pc.pairing_id = sp.pairing_id
+    LEFT JOIN pair_active pa ON pa.pairing_id = sp.pairing_id
 ),
 per_university AS (
     SELECT pp.unit, pp.university, coalesce(u.name_en, pp.university) AS university_en,
@@ -259,23 +275,30 @@ def province_metrics(con: duckdb.DuckDBPyConnection, filters: Filters, today: da
     discontinued).
 
     Units without a pairing in view have 0 counts and NULL ratios."""
-    return fetch_df(con, _PROVINCE_SQL, _params(filters, today, overdue_days=OVERDUE_DAYS))
+    return fetch_df(con, for_filters(_PROVINCE_SQL, filters), _params(filters, today, overdue_days=OVERDUE_DAYS))
 
 
 def county_metrics(con: duckdb.DuckDBPyConnection, filters: Filters, today: date, province: str) -> pd.DataFrame:
     """One row per county-level unit of `province` (the Corps cities for 660000) with the map metrics."""
-    return fetch_df(con, _COUNTY_SQL, _params(filters, today, drill=province, overdue_days=OVERDUE_DAYS))
+    params = _params(filters, today, drill=province, overdue_days=OVERDUE_DAYS)
+    return fetch_df(con, for_filters(_COUNTY_SQL, filters), params)
 
 
 # ------------------------------------------------------------------------------ markers, links
 
 _SCHOOLS_SQL = f"""
 WITH {FILTER_CTES},
+pair_cells AS (
+    SELECT pairing_id, CAST(coalesce(sum(activities) FILTER (WHERE {_IN_PERIOD}), 0) AS BIGINT) AS activities,
+           max(last_date) AS last_activity
+    FROM scoped_cells GROUP BY pairing_id
+),
+pair_active AS (
+    SELECT DISTINCT pairing_id FROM scoped_activities WHERE date BETWEEN $recent_start AND $today
+),
 pair_acts AS (
-    SELECT pairing_id, count(*) FILTER (WHERE in_period) AS activities, max(date) AS last_activity,
-           bool_or(date BETWEEN $recent_start AND $today) AS active
-    FROM (SELECT *, {_IN_PERIOD} AS in_period FROM scoped_activities)
-    GROUP BY pairing_id
+    SELECT pc.pairing_id, pc.activities, pc.last_activity, pa.pairing_id IS NOT NULL AS active
+    FROM pair_cells pc LEFT JOIN pair_active pa ON pa.pairing_id = pc.pairing_id
 )
 SELECT sp.school, sp.county, sp.county_adcode, sp.province_code, c.lon, c.lat,
        list(DISTINCT sp.university ORDER BY sp.university) AS universities_zh,
@@ -297,7 +320,7 @@ ORDER BY sp.province_code, sp.county_adcode, sp.school
 def school_markers(con: duckdb.DuckDBPyConnection, filters: Filters, today: date) -> pd.DataFrame:
     """One row per school in view, placed at its county's marker point (schools have no own
     coordinates in the registry), with its universities, activities in the period and last activity."""
-    return fetch_df(con, _SCHOOLS_SQL, _params(filters, today))
+    return fetch_df(con, for_filters(_SCHOOLS_SQL, filters), _params(filters, today))
 
 
 _LINKS_SQL = f"""
@@ -318,13 +341,13 @@ def links(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row per pairing in view (university and province filters): from the university's city to
     the school's county, with provenance and source. Period and measure do not apply: a pairing
     exists whether or not it reported in the period."""
-    return fetch_df(con, _LINKS_SQL, filter_params(filters))
+    return fetch_df(con, for_filters(_LINKS_SQL, filters), filter_params(filters))
 
 
 _MONTHLY_SQL = f"""
 WITH {FILTER_CTES}
-SELECT CAST(date_trunc('month', date) AS DATE) AS month, measure, count(*) AS activities
-FROM scoped_activities
+SELECT month, measure, CAST(sum(activities) AS BIGINT) AS activities
+FROM scoped_cells
 GROUP BY ALL
 ORDER BY month, measure
 """
@@ -332,4 +355,4 @@ ORDER BY month, measure
 
 def monthly_by_measure(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Activities per calendar month and measure, all filters applied (long format)."""
-    return fetch_df(con, _MONTHLY_SQL, filter_params(filters))
+    return fetch_df(con, for_filters(_MONTHLY_SQL, filters), filter_params(filters))

@@ -91,25 +91,33 @@ def _year_days_sql(year: str, started: str = "NULL", ended: str = "NULL") -> str
     )
 
 
-# Progress of the pairings listed in a CTE `target_pairings(pairing_id)` that must come first.
+# Progress of the pairings listed in a CTE `target_pairings(pairing_id)` that must come first, with
+# `target_years(first_year)`: the first school year whose measures are computed (NULL: all of them; many pairings
+# need only the current year, for today's status and needs attention). Activities are counted from the summary cells
+# (store.summaries) of the months before today's, and from the rows of today's month up to today.
 PROGRESS_CTES = f"""
 as_of AS (
-    SELECT CAST($today AS DATE) AS today,
+    SELECT CAST($today AS DATE) AS today, CAST(date_trunc('month', CAST($today AS DATE)) AS DATE) AS month,
            CAST(year(CAST($today AS DATE)) - CASE WHEN month(CAST($today AS DATE)) >= 9 THEN 0 ELSE 1 END
                 AS INTEGER) AS current_year
 ),
-progress_activities AS (
-    SELECT a.pairing_id, a.date, a.measure,
-           CAST(year(a.date) - CASE WHEN month(a.date) >= 9 THEN 0 ELSE 1 END AS INTEGER) AS school_year
-    FROM activities a
-    WHERE a.pairing_id IN (SELECT pairing_id FROM target_pairings) AND a.date <= (SELECT today FROM as_of)
+progress_cells AS (
+    SELECT c.pairing_id, c.month, c.measure, c.activities, c.last_date
+    FROM activity_cells c
+    WHERE c.pairing_id IN (SELECT pairing_id FROM target_pairings) AND c.month < (SELECT month FROM as_of)
+    UNION ALL
+    SELECT a.pairing_id, any_value(as_of.month), a.measure, count(*), max(a.date)
+    FROM activities a, as_of
+    WHERE a.pairing_id IN (SELECT pairing_id FROM target_pairings) AND a.date BETWEEN as_of.month AND as_of.today
+    GROUP BY a.pairing_id, a.measure
 ),
 pairing_last AS (
-    SELECT p.pairing_id, p.start_date, p.end_date, max(pa.date) AS last_date, count(pa.date) AS activities_to_date,
-           CAST((SELECT today FROM as_of) - max(pa.date) AS INTEGER) AS days_since_last,
+    SELECT p.pairing_id, p.start_date, p.end_date, max(pc.last_date) AS last_date,
+           CAST(coalesce(sum(pc.activities), 0) AS BIGINT) AS activities_to_date,
+           CAST((SELECT today FROM as_of) - max(pc.last_date) AS INTEGER) AS days_since_last,
            CAST((SELECT today FROM as_of) - p.start_date AS INTEGER) AS days_since_start,
            coalesce(p.end_date < (SELECT today FROM as_of), false) AS ended
-    FROM pairings p LEFT JOIN progress_activities pa ON pa.pairing_id = p.pairing_id
+    FROM pairings p LEFT JOIN progress_cells pc ON pc.pairing_id = p.pairing_id
     WHERE p.pairing_id IN (SELECT pairing_id FROM target_pairings)
     GROUP BY p.pairing_id, p.start_date, p.end_date
 ),
@@ -119,8 +127,13 @@ measure_rows AS (
            coalesce(pl.measure, ya.measure) AS measure,
            CAST(pl.target AS BIGINT) AS target, coalesce(ya.actual, 0) AS actual
     FROM (SELECT pairing_id, school_year, measure, target FROM plan_targets
-          WHERE pairing_id IN (SELECT pairing_id FROM target_pairings)) pl
-    FULL JOIN (SELECT pairing_id, school_year, measure, count(*) AS actual FROM progress_activities
+          WHERE pairing_id IN (SELECT pairing_id FROM target_pairings)
+            AND school_year >= coalesce((SELECT first_year FROM target_years), school_year)) pl
+    FULL JOIN (SELECT pairing_id,
+                      CAST(year(month) - CASE WHEN month(month) >= 9 THEN 0 ELSE 1 END AS INTEGER) AS school_year,
+                      measure, CAST(sum(activities) AS BIGINT) AS actual
+               FROM progress_cells
+               WHERE month >= coalesce(make_date((SELECT first_year FROM target_years), 9, 1), month)
                GROUP BY ALL) ya
       ON ya.pairing_id = pl.pairing_id AND ya.school_year = pl.school_year AND ya.measure = pl.measure
 ),
@@ -173,8 +186,13 @@ attention AS (
       AND ps.last_date IS NOT NULL AND ps.status NOT IN ('not_started', 'ended')
 )"""
 
-SCOPED_TARGETS = "target_pairings AS (SELECT pairing_id FROM scoped_pairings)"
-ONE_TARGET = "target_pairings AS (SELECT CAST($pairing AS INTEGER) AS pairing_id)"
+SCOPED_TARGETS = """target_pairings AS (SELECT pairing_id FROM scoped_pairings),
+target_years AS (
+    SELECT CAST(year(CAST($today AS DATE)) - CASE WHEN month(CAST($today AS DATE)) >= 9 THEN 0 ELSE 1 END
+                AS INTEGER) AS first_year
+)"""
+ONE_TARGET = """target_pairings AS (SELECT CAST($pairing AS INTEGER) AS pairing_id),
+target_years AS (SELECT CAST(NULL AS INTEGER) AS first_year)"""
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -226,8 +244,9 @@ def school_years(con: duckdb.DuckDBPyConnection, pairing_id: int, today: date) -
     """School years from the pairing's start (or its first plan/activity) to the current one, newest first."""
     row = fetch_one(
         con,
-        """SELECT least(min(p.start_date), coalesce(min(a.date), DATE '9999-12-31')) FROM pairings p
-           LEFT JOIN activities a ON a.pairing_id = p.pairing_id WHERE p.pairing_id = CAST($pairing AS INTEGER)""",
+        """SELECT least(p.start_date, coalesce(pa.first_date, DATE '9999-12-31')) FROM pairings p
+           LEFT JOIN pairing_activity pa ON pa.pairing_id = p.pairing_id
+           WHERE p.pairing_id = CAST($pairing AS INTEGER)""",
         {"pairing": int(pairing_id)},
     )
     current = school_year_of(today)
@@ -262,10 +281,12 @@ def measure_scorecard(con: duckdb.DuckDBPyConnection, pairing_id: int, school_ye
     return measure_scorecard_query(pairing_id, school_year, today).page(con)
 
 
-def year_scorecard_query(con: duckdb.DuckDBPyConnection, pairing_id: int, today: date) -> TableQuery:
+def year_scorecard_query(
+    con: duckdb.DuckDBPyConnection, pairing_id: int, today: date, years: list[int] | None = None
+) -> TableQuery:
     """One row per school year: totals over the planned measures, progress, status (the current year's
     status includes the silence and end rules), the year's days and days elapsed, whether it is the current year,
-    the pairing's start and end dates; newest first."""
+    the pairing's start and end dates; newest first. `years`: `school_years(...)`, if the caller has them."""
     sql = f"""WITH {ONE_TARGET}, {PROGRESS_CTES},
     years AS (SELECT unnest(CAST($years AS INTEGER[])) AS school_year)
     SELECT {_NAMES}, y.school_year, coalesce(ys.target, 0) AS target, ys.expected,
@@ -277,7 +298,7 @@ def year_scorecard_query(con: duckdb.DuckDBPyConnection, pairing_id: int, today:
            y.school_year = as_of.current_year AS is_current, span.start_date, span.end_date
     FROM years y CROSS JOIN as_of CROSS JOIN (SELECT start_date, end_date FROM pairing_last) span
     LEFT JOIN year_status ys ON ys.school_year = y.school_year"""
-    params = _one(pairing_id, today) | {"years": school_years(con, pairing_id, today)}
+    params = _one(pairing_id, today) | {"years": years if years is not None else school_years(con, pairing_id, today)}
     return TableQuery(sql, params, {"school_year": ("school_year",)}, "school_year", default_descending=True)
 
 
@@ -299,11 +320,12 @@ def plan_sources(con: duckdb.DuckDBPyConnection, pairing_id: int, school_year: i
 
 
 def demo_activity_count(con: duckdb.DuckDBPyConnection, pairing_id: int) -> int:
-    """How many of the pairing's activities are demo rows (the page labels them as sample data)."""
+    """How many of the pairing's activities are demo rows (the page labels them as sample data; from the summary
+    cells, which count them)."""
     return int(
         fetch_one(
             con,
-            "SELECT count(*) FROM activities WHERE pairing_id = CAST($pairing AS INTEGER) AND provenance = 'demo'",
+            "SELECT coalesce(sum(demo), 0) FROM activity_cells WHERE pairing_id = CAST($pairing AS INTEGER)",
             {"pairing": int(pairing_id)},
         )[0]
     )
@@ -322,10 +344,10 @@ _ACTIVITY_ORDERS = {
 def activities_query(pairing_id: int, search: str = "", school_year: int | None = None) -> TableQuery:
     """The pairing's activities, optionally only titles containing `search` (case-insensitive, literal)
     and only one school year."""
-    sql = """SELECT a.activity_id, ao.university, ao.school, a.date, a.measure, m.sort_order AS measure_order,
+    sql = """SELECT a.activity_id, po.university, po.school, a.date, a.measure, m.sort_order AS measure_order,
            a.title, a.teachers, a.students, a.hours, a.notes, a.provenance, a.batch_id
     FROM activities a
-    JOIN activity_overview ao ON ao.activity_id = a.activity_id
+    JOIN pairing_overview po ON po.pairing_id = a.pairing_id
     LEFT JOIN measures m ON m.code = a.measure
     WHERE a.pairing_id = CAST($pairing AS INTEGER)
       AND (CAST($search AS VARCHAR) = '' OR contains(lower(a.title), lower(CAST($search AS VARCHAR))))

@@ -1,13 +1,17 @@
 """Paged, sortable table queries: a table's base SELECT, the sort orders it allows, its row count and
-one page of it in SQL (LIMIT/OFFSET). Pages show a page of a `TableQuery`, exports write all of it."""
+one page of it in SQL (LIMIT/OFFSET). Pages show a page of a `TableQuery`, exports write all of it. A query may
+read in-memory frames by name (`frames`: a figure computed once, e.g. progress.pairing_progress), registered on
+the cursor of each run."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from assistance.analytics.queries import fetch_df, fetch_one
 
@@ -29,6 +33,7 @@ class TableQuery:
 
     `orders` maps a sort key to the columns it sorts by, all written in code: a user picks a key, never
     SQL. The first column follows the chosen direction; the rest break ties ascending unless they say DESC.
+    `frames` are the in-memory tables the SQL reads by name.
     """
 
     sql: str
@@ -36,6 +41,7 @@ class TableQuery:
     orders: dict[str, tuple[str, ...]] = field(default_factory=dict)
     default_sort: str = ""
     default_descending: bool = False
+    frames: Mapping[str, pd.DataFrame | pa.Table] = field(default_factory=dict)
 
     def order_by(self, sort: str | None = None, descending: bool | None = None) -> str:
         if not self.orders:
@@ -49,7 +55,7 @@ class TableQuery:
 
     def count(self, con: duckdb.DuckDBPyConnection) -> int:
         sql = f"SELECT count(*) FROM ({self.sql}) AS base"
-        return int(fetch_one(con, sql, bind(sql, self.params))[0])
+        return int(fetch_one(con, sql, bind(sql, self.params), self.frames)[0])
 
     def page(
         self,
@@ -64,4 +70,4 @@ class TableQuery:
         if limit is not None:
             sql += " LIMIT $limit OFFSET $offset"
             params |= {"limit": int(limit), "offset": int(offset)}
-        return fetch_df(con, sql, bind(sql, params))
+        return fetch_df(con, sql, bind(sql, params), self.frames)

@@ -19,6 +19,7 @@ from typing import BinaryIO
 import duckdb
 
 from assistance.analytics.exports import export_sql
+from assistance.analytics.queries import register_frames
 from assistance.analytics.tables import TableQuery
 from assistance.analytics.universities import activity_export_query
 from assistance.export.cells import formula_like, guard_sql, inert
@@ -135,6 +136,7 @@ def write_table(
     )
     headers = [t(column.key, lang) for column in columns]
     with cursor(con) as cur:
+        register_frames(cur, query.frames)
         if fmt == "csv":
             return write_csv(cur.sql(sql, params=params).to_arrow_reader(CHUNK_ROWS), headers, out)
         result = cur.execute(sql, params)

@@ -10,6 +10,7 @@ import pytest
 
 from assistance.analytics import attention, scorecard, universities
 from assistance.filters import Filters
+from assistance.store.transaction import transaction
 
 TODAY = date(2026, 11, 28)  # school year 2026 (2026-09-01 – 2027-08-31): day 89 of 365
 BNU = Filters(universities=("北京师范大学",))  # pairings 1 (青龙, verified) and 38 (融安, demo)
@@ -28,12 +29,14 @@ def empty_template(empty_db_template):
 
 
 def add_activity(con, pairing_id: int, day: date, measure: str = "teacher_training", title: str | None = None):
+    """One activity, written as every writer writes (store.transaction: the summaries the figures read follow)."""
     title = title or f"{measure} {day.isoformat()}"
-    con.execute(
-        "INSERT INTO activities (pairing_id, date, measure, title, title_key, teachers, students, hours, provenance) "
-        "VALUES (?, ?, ?, ?, ?, 10, 20, 2.0, 'imported')",
-        [pairing_id, day, measure, title, title.lower()],
-    )
+    with transaction(con) as cur:
+        cur.execute(
+            "INSERT INTO activities (pairing_id, date, measure, title, title_key, teachers, students, hours, "
+            "provenance) VALUES (?, ?, ?, ?, ?, 10, 20, 2.0, 'imported')",
+            [pairing_id, day, measure, title, title.lower()],
+        )
 
 
 def add_target(con, pairing_id: int, year: int, measure: str, target: int):
