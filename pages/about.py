@@ -3,6 +3,7 @@
 import streamlit as st
 
 from assistance.analytics import queries
+from assistance.web import cache
 from assistance.web.shell import page_context, page_header
 
 ctx = page_context()
@@ -10,7 +11,7 @@ page_header(ctx, "nav.about")
 st.write(ctx.t("about.intro"))
 
 st.subheader(ctx.t("about.counts"))
-counts = queries.provenance_counts(ctx.con, ctx.filters.scope)
+counts = cache.figure(ctx, queries.provenance_counts, ctx.filters.scope)
 counts["data"] = counts["data"].map(lambda d: ctx.t(f"about.data.{d}"))
 counts["provenance"] = counts["provenance"].map(lambda p: ctx.t(f"provenance.{p}"))
 counts["n"] = counts["n"].map(ctx.number)
@@ -25,12 +26,12 @@ st.dataframe(
     hide_index=True,
     column_config={ctx.t("about.col.rows"): st.column_config.TextColumn(alignment="right")},
 )
-first, last, count = queries.activity_span(ctx.con, ctx.filters.scope)
+first, last, count = cache.figure(ctx, queries.activity_span, ctx.filters.scope)
 if count:
     st.caption(ctx.t("about.span", count=ctx.number(count), first=first, last=last))
 st.caption(ctx.t("about.counts_caption"))
 
-verified = queries.verified_pairings(ctx.con, ctx.lang, ctx.filters.scope)
+verified = cache.figure(ctx, queries.verified_pairings, ctx.lang, ctx.filters.scope)
 verified["university"] = verified["university"].map(ctx.university_names())
 verified["province"] = verified["province"].map(ctx.province_names())
 verified["confidence"] = verified["confidence"].map(lambda level: ctx.t(f"confidence.{level}"))

@@ -8,7 +8,7 @@ import streamlit as st
 
 from assistance.analytics import scorecard
 from assistance.export.columns import YEAR_SCORECARD_COLUMNS
-from assistance.web import case_sections, outcome_sections, problem_sections
+from assistance.web import cache, case_sections, outcome_sections, problem_sections
 from assistance.web import scorecard_sections as sections
 from assistance.web.shell import page_context
 from assistance.web.tables import small_table
@@ -24,11 +24,12 @@ sections.school_header(ctx, info)
 outcome_sections.brief_buttons(ctx, today, pairing=pairing_id)  # 下载简报: this pairing, the page's other filters
 
 # The school year: its status, progress and last activity, then how the status is decided.
-years_query = scorecard.year_scorecard_query(ctx.con, pairing_id, today)
-years = years_query.page(ctx.con)
+school_years = cache.figure(ctx, scorecard.school_years, pairing_id, today)
+years_query = scorecard.year_scorecard_query(ctx.con, pairing_id, today, school_years)
+years = cache.rows(ctx, years_query)
 row = sections.year_picker(ctx, years)
 year = int(row["school_year"])
-sections.status_cells(ctx, row, scorecard.pairing_status(ctx.con, pairing_id, today))
+sections.status_cells(ctx, row, cache.figure(ctx, scorecard.pairing_status, pairing_id, today))
 sections.rule_section(ctx, row)
 
 # Its problems, and next to them how others solved the same kind of difficulty (issue 10).

@@ -4,19 +4,24 @@ Call `render_needs_attention(ctx)` after `page_context()`. It follows the sideba
 province filters (the measure filter narrows the below-plan rows), is computed as of today in SQL,
 sorts and paginates in SQL, links each row to its scorecard and offers CSV/XLSX downloads. Overdue problems of a
 pairing are rows of the list (their reason, their title); those of a county or a province are named under it with
-the way to the problem tracker.
+the way to the problem tracker. Today's status of the pairings in view is computed once per filters and data
+version (`progress`, analytics.progress) and read by the summary, the list and the universities page's table.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+import duckdb
+import pyarrow as pa
 import streamlit as st
 
 from assistance.analytics import attention, coverage, problems, scorecard
+from assistance.analytics import progress as pairing_progress
 from assistance.analytics.problems import OVERDUE_DAYS
 from assistance.export.columns import ATTENTION_COLUMNS
-from assistance.filters import Period
+from assistance.filters import Filters, Period
+from assistance.web import cache
 from assistance.web.shell import Destination, PageContext
 from assistance.web.tables import file_stem, table_with_downloads
 
@@ -31,6 +36,25 @@ SORT_KEYS = {
 }
 
 
+def progress(ctx: PageContext, today: date) -> pa.Table:
+    """`progress.pairing_progress` of the pairings in view, computed once per filters, day and data version."""
+    return _progress(ctx.con, ctx.filters, today)
+
+
+def _progress(con: duckdb.DuckDBPyConnection, filters: Filters, today: date) -> pa.Table:
+    narrowed = pairing_progress.progress_filters(filters)
+    return cache.remember(con, filters.scope, pairing_progress.pairing_progress, narrowed, today)
+
+
+def _summary(con: duckdb.DuckDBPyConnection, filters: Filters, today: date) -> dict[str, int]:
+    return attention.attention_summary(con, filters, today, _progress(con, filters, today))
+
+
+def reason_counts(ctx: PageContext, today: date) -> dict[str, int]:
+    """`attention.attention_summary` of the page's filters, from the pairings' progress computed once."""
+    return cache.figure(ctx, _summary, ctx.filters, today)
+
+
 def scorecard_of(row) -> Destination:
     """The scorecard of a table row's pairing (the filters stay)."""
     return Destination("pages/schools.py", {"pairing": int(row.pairing_id)})
@@ -41,16 +65,16 @@ def render_needs_attention(
 ) -> int:
     """Draw the section; return how many pairings need attention (0 draws a short all-clear line).
 
-    `summary` is `attention.attention_summary(...)` for the same filters and day, if the page already has it.
+    `summary` is `reason_counts(ctx, today)` (`attention.attention_summary`), if the page already has it.
     """
     today = today or scorecard.today()
     st.subheader(ctx.t("attention.title"), anchor="needs-attention")
     year = Period(scorecard.school_year_of(today)).label(ctx.lang)
     st.caption(ctx.t("attention.caption", today=today.isoformat(), year=year))
-    summary = summary or attention.attention_summary(ctx.con, ctx.filters, today)
+    summary = summary or reason_counts(ctx, today)
     if not summary["pairings"]:
         _area_problems(ctx, today)
-        if coverage.pairing_count(ctx.con, ctx.filters):
+        if cache.figure(ctx, coverage.pairing_count, ctx.filters):
             st.success(ctx.t("attention.empty"), icon=":material/check_circle:")
         else:  # nothing in view is not "all is well" (issue 13, item 5)
             st.info(ctx.t("scope.attention"), icon=":material/filter_alt_off:")
@@ -72,7 +96,7 @@ def render_needs_attention(
     scope = ctx.t("list.separator").join(ctx.filters.universities)
     table_with_downloads(
         ctx,
-        attention.attention_query(ctx.filters, today, ctx.lang),
+        attention.attention_query(ctx.filters, today, ctx.lang, progress(ctx, today)),
         key,
         SORT_KEYS,
         DISPLAY_COLUMNS,
@@ -89,7 +113,7 @@ def render_needs_attention(
 def _area_problems(ctx: PageContext, today: date) -> None:
     """The overdue problems of a county or a province in view: no pairing's scorecard to open, so a line that
     names them and the way to the problem tracker."""
-    count = problems.summary(ctx.con, ctx.filters, today)["area_overdue"]
+    count = cache.figure(ctx, problems.summary, ctx.filters, today)["area_overdue"]
     if count:
         st.caption(ctx.t("attention.area_problems", count=count))
         st.page_link("pages/problems.py", label=ctx.t("problems.panel.open"), icon=":material/assignment_late:")

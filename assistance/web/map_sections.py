@@ -21,6 +21,7 @@ from assistance.figures import activity, maps
 from assistance.filters import current_semester
 from assistance.i18n import t
 from assistance.reference.codes import CORPS_CODE
+from assistance.web import cache
 from assistance.web.layout import card, card_grid
 from assistance.web.scope import mark_sample_figures, no_pairings_notice
 from assistance.web.shell import (
@@ -90,7 +91,7 @@ def _count(value: int) -> str:
 
 def kpi_cards(ctx: PageContext, today: date | None = None) -> coverage.Kpis:
     today = today or date.today()
-    k = coverage.kpis(ctx.con, ctx.filters, today)
+    k = cache.figure(ctx, coverage.kpis, ctx.filters, today)
     no_pairings_notice(ctx, "kpi", k.pairings)
     mark_sample_figures(ctx)
     semester = current_semester(today).label(ctx.lang)
@@ -136,7 +137,7 @@ def kpi_cards(ctx: PageContext, today: date | None = None) -> coverage.Kpis:
     card(cards, ctx.t("kpi.activities"), _count(k.activities), help=ctx.t("kpi.activities_help"))
     card(cards, ctx.t("kpi.teachers"), _count(k.teachers), help=ctx.t("kpi.teachers_help"))
     card(cards, ctx.t("kpi.students"), _count(k.students), help=ctx.t("kpi.students_help"))
-    tiers = queries.tier_counts(ctx.con, ctx.filters)  # which tiers the cards count (the tier filter picks one)
+    tiers = cache.figure(ctx, queries.tier_counts, ctx.filters)  # which tiers the cards count (a tier filter: one)
     if tiers:
         parts = [ctx.t("kpi.tier_count", tier=ctx.t(f"tier.{tier}"), count=f"{n:,}") for tier, n in tiers.items()]
         st.caption(ctx.t("kpi.tiers", tiers=ctx.t("list.separator").join(parts)))
@@ -197,12 +198,19 @@ def coverage_map(
     flash = st.session_state.pop(_FLASH, None)
     if flash:
         st.info(flash, icon=":material/info:")
-    metrics = coverage.province_metrics(ctx.con, ctx.filters, today)
+    metrics = cache.figure(ctx, coverage.province_metrics, ctx.filters, today)
     if notice:
         no_pairings_notice(ctx, key, int(metrics["pairings"].sum()))
     names = ctx.province_names()
     in_programme = frozenset(metrics.loc[metrics["in_programme"], "code"])
-    figure = maps.national_map(metrics, metric, ctx.lang, assets(), height=height, sample=ctx.demo_in_view)
+    figure = cache.chart(
+        ctx,
+        lambda: maps.national_map(metrics, metric, ctx.lang, assets(), height=height, sample=ctx.demo_in_view),
+        "national_map",
+        today,
+        metric,
+        height,
+    )
     if hint:
         st.caption(ctx.t("map.click_hint"))
     st.plotly_chart(
@@ -228,12 +236,20 @@ def _drilled(ctx: PageContext, metric: str, today: date, schools_table: bool, he
         key=f"back_{province}",
         width="stretch",
     )
-    counties = coverage.county_metrics(ctx.con, ctx.filters, today, province)
+    counties = cache.figure(ctx, coverage.county_metrics, ctx.filters, today, province)
     if notice:
         no_pairings_notice(ctx, f"drilled_{province}", int(counties["pairings"].sum()))
-    schools = coverage.school_markers(ctx.con, ctx.filters, today)
-    figure = maps.province_map(
-        counties, schools, province, metric, ctx.lang, assets(), height=height, sample=ctx.demo_in_view
+    schools = cache.figure(ctx, coverage.school_markers, ctx.filters, today)
+    figure = cache.chart(
+        ctx,
+        lambda: maps.province_map(
+            counties, schools, province, metric, ctx.lang, assets(), height=height, sample=ctx.demo_in_view
+        ),
+        "province_map",
+        today,
+        province,
+        metric,
+        height,
     )
     st.caption(ctx.t("map.drilled_caption"))
     st.plotly_chart(figure, config=PLOTLY_CONFIG | ctx.chart_locale(), key=f"drilled_{province}")
@@ -263,7 +279,7 @@ def _schools_table(ctx: PageContext, schools: pd.DataFrame) -> None:
 
 
 def links_view(ctx: PageContext) -> None:
-    links = coverage.links(ctx.con, ctx.filters)
+    links = cache.figure(ctx, coverage.links, ctx.filters)
     st.caption(ctx.t("map.links.caption"))
     if not len(links):
         if not no_pairings_notice(ctx, "links"):
@@ -280,7 +296,11 @@ def links_view(ctx: PageContext) -> None:
         )
     )
     programme = ctx.provinces.loc[ctx.provinces["in_programme"], "code"].tolist()
-    figure = maps.links_map(links, ctx.lang, assets(), in_programme=programme, sample=ctx.demo_in_view)
+    figure = cache.chart(
+        ctx,
+        lambda: maps.links_map(links, ctx.lang, assets(), in_programme=programme, sample=ctx.demo_in_view),
+        "links_map",
+    )
     st.plotly_chart(figure, config=PLOTLY_CONFIG | ctx.chart_locale(), key="links_map")
 
 
@@ -288,9 +308,9 @@ def links_view(ctx: PageContext) -> None:
 
 
 def monthly_section(ctx: PageContext) -> None:
-    monthly = coverage.monthly_by_measure(ctx.con, ctx.filters)
+    monthly = cache.figure(ctx, coverage.monthly_by_measure, ctx.filters)
     if not len(monthly):
         st.info(ctx.t("overview.monthly_empty"))
         return
-    figure = activity.monthly_chart(monthly, ctx.measure_names(), ctx.lang)
+    figure = cache.chart(ctx, lambda: activity.monthly_chart(monthly, ctx.measure_names(), ctx.lang), "monthly")
     st.plotly_chart(figure, config=PLOTLY_CONFIG | ctx.chart_locale(), key="monthly_chart")

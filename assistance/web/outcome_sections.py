@@ -18,6 +18,7 @@ from assistance.brief import brief_file_name, build_brief, has_cjk_font
 from assistance.outcomes import queries as outcome_queries
 from assistance.outcomes import words
 from assistance.outcomes.indicators import LARGE_CLASS_SIZE
+from assistance.web import cache
 from assistance.web.shell import PROVENANCE_BADGES, PageContext
 
 SPARK_COLUMN_WIDTH = 130  # pixels: the trend line whole
@@ -33,7 +34,7 @@ def _demo_mark(ctx: PageContext, demo: bool) -> None:
 def scorecard_panel(ctx: PageContext, pairing_id: int) -> None:
     """The school's outcomes: baseline → latest with the change, trend lines, thresholds; or why there are none."""
     st.subheader(ctx.t("outcomes.panel.title"), anchor="outcomes")
-    frame = outcome_queries.school_outcomes(ctx.con, pairing_id, ctx.filters.scope)
+    frame = cache.figure(ctx, outcome_queries.school_outcomes, pairing_id, ctx.filters.scope)
     if frame.empty:
         st.info(ctx.t("outcomes.panel.none"), icon=":material/query_stats:")
         return
@@ -60,7 +61,7 @@ def scorecard_panel(ctx: PageContext, pairing_id: int) -> None:
 def overview_panel(ctx: PageContext) -> None:
     """How many schools in view improved, stayed the same or declined on each indicator since the baseline."""
     st.subheader(ctx.t("outcomes.overview.title"), anchor="outcomes")
-    changes = outcome_queries.outcome_changes(ctx.con, ctx.filters)
+    changes = cache.figure(ctx, outcome_queries.outcome_changes, ctx.filters)
     if not changes.reporting:
         st.info(ctx.t("outcomes.overview.none"), icon=":material/query_stats:")
         return

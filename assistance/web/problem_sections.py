@@ -23,7 +23,7 @@ from assistance.export.columns import PROBLEM_COLUMNS, PROBLEM_LIST_COLUMNS
 from assistance.guidance.demo import DEMO_USER
 from assistance.guidance.problem_import import ProblemsImport
 from assistance.guidance.problems import ProblemChange, ProblemDraft, ProblemRefused, create_problem, update_problem
-from assistance.web import upload_sections
+from assistance.web import cache, upload_sections
 from assistance.web.layout import card, card_grid
 from assistance.web.registry_sections import import_report
 from assistance.web.shell import PROVENANCE_BADGES, Destination, PageContext, go_to
@@ -108,7 +108,7 @@ def _category_table(ctx: PageContext, counts: pd.DataFrame) -> None:
 
 def overview_panel(ctx: PageContext, today: date, link: bool = True) -> dict:
     """Open, overdue and resolved problems in view, the median days to resolve, and the counts by category."""
-    summary = figures.summary(ctx.con, ctx.filters, today)
+    summary = cache.figure(ctx, figures.summary, ctx.filters, today)
     cards = card_grid(4)
     card(cards, ctx.t("problems.kpi.open"), ctx.number(summary["open"]), help=ctx.t("problems.kpi.open_help"))
     card(
@@ -121,7 +121,7 @@ def overview_panel(ctx: PageContext, today: date, link: bool = True) -> dict:
     median = summary["median_days"]
     shown = ctx.t("problems.kpi.days", days=f"{median:.0f}") if median is not None else ctx.t("kpi.none")
     card(cards, ctx.t("problems.kpi.median"), shown, help=ctx.t("problems.kpi.median_help"))
-    counts = figures.category_counts(ctx.con, ctx.filters, today)
+    counts = cache.figure(ctx, figures.category_counts, ctx.filters, today)
     if summary["total"]:
         _category_table(ctx, counts)
     caption = ctx.t("problems.panel.caption", today=today.isoformat(), days=figures.OVERDUE_DAYS)
@@ -171,7 +171,7 @@ def list_filters(ctx: PageContext) -> dict:
 def problems_table(ctx: PageContext, today: date, chosen: dict) -> int:
     """The problems in view (paged, sorted in SQL), each opening its page; CSV/XLSX of all of them."""
     query = figures.list_query(ctx.filters, today, **chosen)
-    total = query.count(ctx.con)
+    total = cache.count(ctx, query)
     if not total:
         st.info(ctx.t("problems.list.empty"), icon=":material/check_circle:")
         return 0
@@ -198,7 +198,7 @@ def problems_table(ctx: PageContext, today: date, chosen: dict) -> int:
 
 
 def _pairing_labels(ctx: PageContext) -> dict[int, str]:
-    rows = scorecard.pairing_choices(ctx.con, ctx.filters, ctx.lang)
+    rows = cache.figure(ctx, scorecard.pairing_choices, ctx.filters, ctx.lang)
     names = ctx.university_names()
     return {
         int(row.pairing_id): ctx.t("problems.form.pairing_option", school=row.school,

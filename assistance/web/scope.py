@@ -12,6 +12,7 @@ import streamlit as st
 
 from assistance.analytics import coverage
 from assistance.figures.maps import PROVENANCE_COLOUR
+from assistance.web import cache
 from assistance.web.shell import PageContext, set_filters
 
 # A small badge under each metric value of the page (CSS, so the values stay plain numbers for tests and tools; on
@@ -53,12 +54,12 @@ def no_pairings_notice(ctx: PageContext, key: str, pairings: int | None = None) 
     """If the filters leave no pairing in view (`pairings`, when the caller has counted them), show why and a
     button per filter whose clearing brings pairings back (all filters, if none alone does); True if shown."""
     if pairings is None:
-        pairings = coverage.pairing_count(ctx.con, ctx.filters)
+        pairings = cache.figure(ctx, coverage.pairing_count, ctx.filters)
     if pairings:
         return False
     st.warning(ctx.t("scope.empty", scope=_reason(ctx)), icon=":material/filter_alt_off:")
     names = {"province": ctx.province_names().get(ctx.filters.province), "universities": _universities(ctx)}
-    choices = coverage.widening_filters(ctx.con, ctx.filters)
+    choices = cache.figure(ctx, coverage.widening_filters, ctx.filters)
     if not choices and ctx.filters.to_query():
         choices = ("all",)
     for column, choice in zip(st.columns(max(len(choices), 1) + 1), choices, strict=False):

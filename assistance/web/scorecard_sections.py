@@ -1,7 +1,8 @@
 """The school page's sections: the pairing picker, who and where, the school year's status, the plan against
 actual by measure, the years, the activity log and the exports.
 
-Every figure comes from `analytics.scorecard` (SQL); these functions only choose, label and lay them out.
+Every figure comes from `analytics.scorecard` (SQL), kept until the next write (web.cache); these functions only
+choose, label and lay them out.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -29,6 +31,7 @@ from assistance.figures import progress as progress_figures
 from assistance.figures.style import STATUS_BADGES
 from assistance.filters import Period
 from assistance.i18n import t
+from assistance.web import cache
 from assistance.web.layout import card_grid
 from assistance.web.shell import PLOTLY_CONFIG, PROVENANCE_BADGES, Destination, PageContext, go_to, page_header
 from assistance.web.tables import download_buttons, file_stem, paged_table, small_table, sort_controls, status_text
@@ -126,8 +129,8 @@ def choose_pairing(ctx: PageContext) -> dict | None:
     """
     requested = st.query_params.get("pairing")
     pairing_id = requested_pairing(requested)
-    info = scorecard.pairing_info(ctx.con, pairing_id, ctx.filters.scope) if pairing_id is not None else None
-    rows = scorecard.pairing_choices(ctx.con, ctx.filters, ctx.lang).to_dict("records")
+    info = cache.figure(ctx, scorecard.pairing_info, pairing_id, ctx.filters.scope) if pairing_id is not None else None
+    rows = cache.figure(ctx, scorecard.pairing_choices, ctx.filters, ctx.lang).to_dict("records")
     if info is not None and info["pairing_id"] not in {row["pairing_id"] for row in rows}:
         rows.insert(0, info)
     labels = {}
@@ -188,7 +191,7 @@ def school_header(ctx: PageContext, info: dict) -> None:
     else:
         origin = ctx.t("school.source.imported") + source
     st.markdown(f"{line} · {origin}")
-    demo_rows = scorecard.demo_activity_count(ctx.con, int(info["pairing_id"]))
+    demo_rows = cache.figure(ctx, scorecard.demo_activity_count, int(info["pairing_id"]))
     if demo_rows and provenance != "demo":
         colour, icon = PROVENANCE_BADGES["demo"]
         st.badge(ctx.t("school.demo_activities", count=demo_rows), color=colour, icon=icon)
@@ -289,13 +292,13 @@ def rule_section(ctx: PageContext, row: pd.Series) -> None:
 def plan_section(ctx: PageContext, pairing_id: int, year: int, today: date) -> TableQuery:
     """Plan against actual by measure for the year: the table and its chart; returns the table's query."""
     st.subheader(ctx.t("school.plan_title", label=Period(year).label(ctx.lang)))
-    st.caption(plan_source_text(scorecard.plan_sources(ctx.con, pairing_id, year), ctx.lang))
+    st.caption(plan_source_text(cache.figure(ctx, scorecard.plan_sources, pairing_id, year), ctx.lang))
     query = scorecard.measure_scorecard_query(pairing_id, year, today)
-    measures = query.page(ctx.con)
+    measures = cache.rows(ctx, query)
     small_table(ctx, measures, tuple(c for c in MEASURE_SCORECARD_COLUMNS if c.name != "school_year"))
-    st.plotly_chart(
-        progress_figures.plan_figure(measures, ctx.lang, ctx.measure_names()), config=PLOTLY_CONFIG | ctx.chart_locale()
-    )
+    plan = partial(progress_figures.plan_figure, measures, ctx.lang, ctx.measure_names())
+    figure = cache.chart(ctx, plan, "plan", pairing_id, year, today)
+    st.plotly_chart(figure, config=PLOTLY_CONFIG | ctx.chart_locale())
     return query
 
 
@@ -323,7 +326,7 @@ def activity_log(ctx: PageContext, pairing_id: int, year: int) -> ActivityLog:
     query = scorecard.activities_query(pairing_id, search, year if only_year else None)
     labels = {key: ctx.t(f"export.col.{key}") for key in ACTIVITY_SORT_KEYS}
     sort, descending = sort_controls(ctx, query, "school_activities", labels)
-    count = query.count(ctx.con)
+    count = cache.count(ctx, query)
     if count:
         paged_table(ctx, query, SHOWN_ACTIVITY_COLUMNS, "school_activities", sort, descending, total=count)
     else:

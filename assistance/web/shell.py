@@ -37,7 +37,8 @@ from assistance.filters import (
 )
 from assistance.i18n import DEFAULT_LANGUAGE, LANGUAGES, normalise_language, t
 from assistance.store import db
-from assistance.web import signin
+from assistance.store.transaction import data_version
+from assistance.web import cache, signin
 from assistance.web.layout import page_style
 from assistance.web.text import plain
 
@@ -158,17 +159,18 @@ def _ensure_database(lang: str) -> duckdb.DuckDBPyConnection:
         st.stop()
 
 
-@st.cache_data(ttl=60, show_spinner=False)
-def _options(path: str, lang: str = "zh") -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Universities and provinces in the order a reader of `lang` looks them up (pinyin, English names); measures."""
+@st.cache_data(show_spinner=False)
+def _options(path: str, lang: str, version: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Universities and provinces in the order a reader of `lang` looks them up (pinyin, English names); measures.
+    Kept until the next write (`version`: store.transaction.data_version): a registry import shows at once."""
     con = _connection(path)
     return queries.universities(con, lang), queries.provinces(con, lang), queries.measures(con)
 
 
-@st.cache_data(ttl=60, show_spinner=False)
-def _link_indices(path: str) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+@st.cache_data(show_spinner=False)
+def _link_indices(path: str, version: int) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     """The `filters.name_index` of universities (registered aliases too), provinces in the programme, measures."""
-    universities, provinces, measures = _options(path)
+    universities, provinces, measures = _options(path, DEFAULT_LANGUAGE, version)
     in_programme = provinces[provinces["in_programme"]]
     university_names = name_index((row.name_zh, [row.name_en]) for row in universities.itertuples())
     return (
@@ -243,7 +245,7 @@ def _read_address(path: str, source: str, scope: Scope) -> None:
     params = st.query_params if source == "address" else st.session_state[_WRITTEN]
     st.session_state[_WRITTEN] = _address() if source == "address" else params
     periods = [period.code for period in period_choices(date.today())]
-    reading = read_link(params, *_link_indices(path), periods)
+    reading = read_link(params, *_link_indices(path, data_version()), periods)
     filters, outside = within_scope(reading.filters, scope)
     st.session_state["f_university"] = list(filters.universities)
     st.session_state["f_province"] = filters.province
@@ -467,7 +469,7 @@ def render_shell() -> PageContext | None:
         return None
     scope = scope_of(account)
     path = str(db.default_db_path())
-    universities, provinces, measures = _options(path, lang)
+    universities, provinces, measures = _options(path, lang, data_version())
     if source != "widgets":
         _read_address(path, source, scope)
     _apply_pending()
@@ -477,7 +479,7 @@ def render_shell() -> PageContext | None:
     _write_url(filters, lang)
     _link_note(filters, lang)
     _link_note(filters, lang, _OUTSIDE, "scope.outside_link")
-    demo = queries.demo_in_view(con, filters)
+    demo = cache.remember(con, scope, queries.demo_in_view, filters)  # an EXISTS over the summaries, then kept
     context = PageContext(lang, filters, con, universities, provinces, measures, demo, account, read_only)
     _account_box(context, account_slot)
     st.session_state[_CONTEXT] = context

@@ -1,5 +1,6 @@
-"""Streamlit helpers for long tables: sort chosen from a fixed list, pages fetched with SQL LIMIT/OFFSET,
-columns labelled in the UI language, and CSV/XLSX download buttons that export the whole table."""
+"""Streamlit helpers for long tables: sort chosen from a fixed list, pages fetched with SQL LIMIT/OFFSET (and kept
+until the next write: web.cache), columns labelled in the UI language, and CSV/XLSX download buttons that export
+the whole table."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from assistance.export.writers import table_bytes
 from assistance.figures.style import STATUS_BACKGROUNDS, STATUS_MARKERS, STATUS_TEXT
 from assistance.i18n import t
 from assistance.ingest.templates import reuploadable
+from assistance.web import cache
 from assistance.web.shell import Destination, PageContext, go_to
 
 PAGE_SIZE = 25
@@ -157,13 +159,13 @@ def paged_table(
     opens the destination in this tab with the filters kept (`shell.go_to`; Back returns). Streamlit's own link
     column always opens a new tab, so the table takes cell clicks instead.
     """
-    total = query.count(ctx.con) if total is None else total
+    total = cache.count(ctx, query) if total is None else total
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page_key = f"{key}_page"
     if not 1 <= int(st.session_state.get(page_key, 1)) <= pages:
         st.session_state[page_key] = 1
     page = int(st.session_state.get(page_key, 1))
-    frame = query.page(ctx.con, sort, descending, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    frame = cache.rows(ctx, query, sort, descending, PAGE_SIZE, (page - 1) * PAGE_SIZE)
     shown, config = present(frame, columns, ctx)
     # Link columns go right after the school (or first) column, where the eye looks for them.
     anchor = next((c for c in columns if c.name == "school"), columns[0])
@@ -321,7 +323,7 @@ def table_with_downloads(
     Sorted in SQL only when there are several pages (one page sorts by its headers); `sort_keys` maps the
     query's sort keys to the catalogue keys of their labels. The downloads follow the order shown.
     """
-    total = query.count(ctx.con) if total is None else total
+    total = cache.count(ctx, query) if total is None else total
     sort = descending = None
     if total > PAGE_SIZE:
         sort, descending = sort_controls(ctx, query, key, {name: ctx.t(label) for name, label in sort_keys.items()})

@@ -2,7 +2,7 @@
 university), activities by measure and by month, and the activity export.
 
 The choice of universities is the global filter (sidebar, URL `?university=…`); the picker here writes to
-the same filter. Every figure comes from `analytics.universities` (SQL).
+the same filter. Every figure comes from `analytics.universities` (SQL), kept until the next write (web.cache).
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ import streamlit as st
 from assistance.analytics import universities
 from assistance.export.columns import ACTIVITY_COLUMNS, MEASURE_COUNT_COLUMNS, PAIRING_COLUMNS, UNIVERSITY_COLUMNS
 from assistance.figures import progress
+from assistance.web import cache
+from assistance.web.attention import progress as pairing_progress
 from assistance.web.attention import scorecard_of
 from assistance.web.layout import FIGURE_MIN_WIDTH, card_grid
 from assistance.web.shell import PLOTLY_CONFIG, Destination, PageContext, set_filters
@@ -68,7 +70,7 @@ def pairings_table(ctx: PageContext, today: date, key: str) -> int:
     hidden = ("pairing_id", "university") if len(ctx.filters.universities) == 1 else ("pairing_id",)
     return table_with_downloads(
         ctx,
-        universities.pairings_query(ctx.filters, today, ctx.lang),
+        universities.pairings_query(ctx.filters, today, ctx.lang, pairing_progress(ctx, today)),
         key,
         _sort_keys(PAIRING_SORT_KEYS),
         tuple(c for c in PAIRING_COLUMNS if c.name not in hidden),
@@ -83,7 +85,7 @@ def pairings_table(ctx: PageContext, today: date, key: str) -> int:
 def parties_note(ctx: PageContext) -> None:
     """Why the list of universities can have more rows than the overview counts universities: a supporting party
     that is not a university (创新人才教育研究会 is an institution) has a row but is not counted."""
-    parties = universities.parties_in_view(ctx.con, ctx.filters)
+    parties = cache.figure(ctx, universities.parties_in_view, ctx.filters)
     others = parties[parties["kind"] != "university"]
     if others.empty:
         return
@@ -108,7 +110,7 @@ def view_table(ctx: PageContext, today: date) -> None:
     parties_note(ctx)
     table_with_downloads(
         ctx,
-        universities.universities_query(ctx.filters, today, ctx.lang),
+        universities.universities_query(ctx.filters, today, ctx.lang, pairing_progress(ctx, today)),
         "univ_all",
         _sort_keys(UNIVERSITY_SORT_KEYS),
         tuple(c for c in UNIVERSITY_COLUMNS if c.name not in ("teachers", "students")),
@@ -131,7 +133,7 @@ def activity_charts(ctx: PageContext, totals: dict, today: date) -> None:
     if not totals["activities"]:
         st.info(ctx.t("univ.no_activities" if totals["pairings"] else "univ.no_pairings"))
         return
-    counts = universities.measure_counts(ctx.con, ctx.filters)
+    counts = cache.figure(ctx, universities.measure_counts, ctx.filters)
     st.subheader(ctx.t("univ.by_measure"))
     small_table(ctx, counts, MEASURE_COUNT_COLUMNS, bars={"activities": int(counts["activities"].max())})
 
@@ -139,12 +141,20 @@ def activity_charts(ctx: PageContext, totals: dict, today: date) -> None:
     if totals["pairings"] <= progress.MAX_TIMELINE_ROWS:
         st.caption(ctx.t("univ.timeline_caption"))
         first, last = ctx.filters.period.chart_span(today)
-        frame = universities.timeline(ctx.con, ctx.filters, ctx.lang)
-        figure = progress.timeline_heatmap(frame, ctx.lang, ctx.university_names(), first, last)
+        frame = cache.figure(ctx, universities.timeline, ctx.filters, ctx.lang)
+        figure = cache.chart(
+            ctx,
+            lambda: progress.timeline_heatmap(frame, ctx.lang, ctx.university_names(), first, last),
+            "timeline",
+            first,
+            last,
+        )
     else:
         st.caption(ctx.t("univ.timeline_total_caption", count=totals["pairings"]))
-        frame = universities.timeline_by_measure(ctx.con, ctx.filters)
-        figure = progress.timeline_by_measure(frame, ctx.lang, ctx.measure_names())
+        frame = cache.figure(ctx, universities.timeline_by_measure, ctx.filters)
+        figure = cache.chart(
+            ctx, lambda: progress.timeline_by_measure(frame, ctx.lang, ctx.measure_names()), "timeline_by_measure"
+        )
     st.plotly_chart(figure, config=PLOTLY_CONFIG | ctx.chart_locale())
 
 
