@@ -44,7 +44,7 @@ from assistance.geo.shapes import (
     INSET_LON,
     GeoAssets,
     corps_points,
-    county_at,
+    counties_at,
     county_frame,
     county_ids,
     island_points,
@@ -598,14 +598,14 @@ def _spread(frame: pd.DataFrame) -> tuple[list[float], list[float]]:
     lons, lats = [], []
     for _, group in frame.groupby("county_adcode", sort=False):
         n = len(group)
-        for i, (_, row) in enumerate(group.iterrows()):
+        for i, (lon, lat) in enumerate(zip(group["lon"].tolist(), group["lat"].tolist(), strict=True)):
             if n == 1:
-                lons.append(float(row["lon"]))
-                lats.append(float(row["lat"]))
+                lons.append(float(lon))
+                lats.append(float(lat))
                 continue
             angle = 2 * math.pi * i / n
-            lons.append(float(row["lon"]) + 0.07 * math.cos(angle))
-            lats.append(float(row["lat"]) + 0.05 * math.sin(angle))
+            lons.append(float(lon) + 0.07 * math.cos(angle))
+            lats.append(float(lat) + 0.05 * math.sin(angle))
     return lons, lats
 
 
@@ -643,8 +643,8 @@ def _add_county_labels(fig, in_view, fills, province, lon_range, lat_range, heig
     """One name per county with a school (on its first school), placed clear of other names and markers, white
     on dark fills and dark on light ones: the fill is the one under the name, wherever it was placed."""
 
-    def light_at(lon: float, lat: float) -> bool:
-        return labels.light_text_on(fills.get(county_at(province, lon, lat), "#ffffff"))
+    def light_at(lons, lats) -> list[bool]:
+        return [labels.light_text_on(fills.get(unit, "#ffffff")) for unit in counties_at(province, lons, lats)]
 
     first = (~in_view["county_adcode"].duplicated()).to_numpy()
     named = in_view[first]

@@ -184,6 +184,18 @@ def county_at(code: str, lon: float, lat: float) -> str | None:
     return ids[int(hits[0])] if len(hits) else None
 
 
+def counties_at(code: str, lons, lats) -> list[str | None]:
+    """`county_at` of many points in one query of the index (what a map's labels lie on, all at once): for a point
+    on a border, the same unit as `county_at`'s (the first the index names)."""
+    tree, ids = _county_index(code)
+    points, units = tree.query(shapely.points(np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)),
+                               predicate="intersects")  # fmt: skip
+    found: list[str | None] = [None] * len(lons)
+    for point, unit in zip(points[::-1], units[::-1], strict=True):  # backwards: a point's first hit is written last
+        found[int(point)] = ids[int(unit)]
+    return found
+
+
 @lru_cache(maxsize=64)
 def county_ids(code: str) -> tuple[str, ...]:
     """The ids of a province's county-level units (for 660000: the Corps cities)."""
