@@ -29,7 +29,7 @@ from assistance.export.columns import (
 from assistance.export.columns import label as code_label
 from assistance.figures import progress as progress_figures
 from assistance.figures.style import STATUS_BADGES
-from assistance.filters import Period
+from assistance.filters import Filters, Period
 from assistance.i18n import t
 from assistance.web import cache
 from assistance.web.layout import card_grid
@@ -130,18 +130,10 @@ def choose_pairing(ctx: PageContext) -> dict | None:
     requested = st.query_params.get("pairing")
     pairing_id = requested_pairing(requested)
     info = cache.figure(ctx, scorecard.pairing_info, pairing_id, ctx.filters.scope) if pairing_id is not None else None
-    rows = cache.figure(ctx, scorecard.pairing_choices, ctx.filters, ctx.lang).to_dict("records")
-    if info is not None and info["pairing_id"] not in {row["pairing_id"] for row in rows}:
-        rows.insert(0, info)
-    labels = {}
     today = scorecard.today()
-    for row in rows:
-        university, province = names_in(row, ctx.lang)
-        labels[row["pairing_id"]] = ctx.t(
-            "school.pick_option", school=row["school"], university=university, province=province, county=row["county"]
-        )
-        if is_ended(row, today):
-            labels[row["pairing_id"]] += ctx.t("school.pick_ended", end=day_of(row["end_date"]).isoformat())
+    labels = cache.figure(ctx, choice_labels, ctx.filters, ctx.lang, today)  # 2,000 of them at national scale
+    if info is not None and info["pairing_id"] not in labels:
+        labels = {info["pairing_id"]: choice_label(info, today, ctx.lang)} | labels
     if info is None:
         page_header(ctx, "nav.schools")
         if requested:
@@ -159,6 +151,22 @@ def choose_pairing(ctx: PageContext) -> dict | None:
         st.query_params["pairing"] = str(picked)
         st.rerun()
     return info
+
+
+def choice_labels(con, filters: Filters, lang: str, today: date) -> dict[int, str]:
+    """The picker's options: each pairing in view (`scorecard.pairing_choices`) → its words (`choice_label`)."""
+    rows = scorecard.pairing_choices(con, filters, lang).to_dict("records")
+    return {row["pairing_id"]: choice_label(row, today, lang) for row in rows}
+
+
+def choice_label(row: Mapping, today: date, lang: str) -> str:
+    """A pairing as the picker names it: school, university, province and county, and its end if it ended."""
+    university, province = names_in(row, lang)
+    label = t("school.pick_option", lang, school=row["school"], university=university, province=province,
+              county=row["county"])  # fmt: skip
+    if is_ended(row, today):
+        label += t("school.pick_ended", lang, end=day_of(row["end_date"]).isoformat())
+    return label
 
 
 def school_list(ctx: PageContext, today: date) -> None:

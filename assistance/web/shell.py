@@ -89,6 +89,7 @@ class PageContext:
     demo_in_view: bool
     account: Account | None = None  # the signed-in account (None: no account exists yet, read-only)
     read_only: bool = False  # no account exists: every write is switched off
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)  # `_names`, this run's
 
     def t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
@@ -113,16 +114,23 @@ class PageContext:
 
     def province_names(self) -> dict[str, str]:
         column = "name_zh" if self.lang == "zh" else "name_en"
-        return dict(zip(self.provinces["code"], self.provinces[column], strict=True))
+        return self._names("provinces", self.provinces, "code", column)
 
     def measure_names(self) -> dict[str, str]:
         column = "label_zh" if self.lang == "zh" else "label_en"
-        return dict(zip(self.measures["code"], self.measures[column], strict=True))
+        return self._names("measures", self.measures, "code", column)
 
     def university_names(self) -> dict[str, str]:
         """Chinese name (the key used everywhere) → name shown in the UI language."""
         column = "name_zh" if self.lang == "zh" else "name_en"
-        return dict(zip(self.universities["name_zh"], self.universities[column], strict=True))
+        return self._names("universities", self.universities, "name_zh", column)
+
+    def _names(self, kind: str, frame: pd.DataFrame, key: str, column: str) -> dict[str, str]:
+        """One code → name mapping, built once per run (a page asks for 625 parties' names many times); callers
+        read it, never change it."""
+        if kind not in self._memo:
+            self._memo[kind] = dict(zip(frame[key], frame[column], strict=True))
+        return self._memo[kind]
 
     def chart_locale(self) -> dict:
         """The plotly config that puts a chart's toolbar in the UI language: `PLOTLY_CONFIG | ctx.chart_locale()`."""
