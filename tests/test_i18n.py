@@ -69,3 +69,16 @@ def test_language_falls_back_to_chinese():
     assert normalise_language("EN-us") == "en"
     assert normalise_language("fr") == "zh"
     assert t("nav.overview") == "总览" and t("nav.overview", "en") == "Overview"
+
+
+@pytest.mark.parametrize(
+    ("lang", "total", "expected"),
+    [("en", 1, "1 row · page 1 of 1"), ("en", 1234, "1,234 rows · page 1 of 1"), ("zh", 1, "共 1 行 · 第 1 / 1 页")],
+)
+def test_the_line_under_a_list_counts_its_rows_in_good_english(lang, total, expected):
+    from types import SimpleNamespace
+
+    from assistance.web.tables import rows_caption
+
+    ctx = SimpleNamespace(t=lambda key, **values: t(key, lang, **values), number=lambda n: f"{n:,}")
+    assert rows_caption(ctx, total, 1, 1) == expected

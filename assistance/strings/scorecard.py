@@ -253,6 +253,7 @@ STRINGS = {
     ),
     "table.link_help": ("点击打开（本页打开，筛选保持不变）", "Click to open (here, with the filters kept)"),
     "export.table.rows": ("共 {total} 行 · 第 {page} / {pages} 页", "{total} rows · page {page} of {pages}"),
+    "export.table.rows_one": ("共 1 行 · 第 {page} / {pages} 页", "1 row · page {page} of {pages}"),
     "export.col.date": ("日期", "Date"),
     "export.col.university": ("帮扶高校", "University"),
     "export.col.school": ("受援学校", "School"),

@@ -22,7 +22,7 @@ from assistance.export.filenames import safe_stem
 from assistance.export.writers import csv_bytes
 from assistance.i18n import catalogue, t
 from assistance.web.shell import PageContext
-from assistance.web.tables import ROW_HEIGHT, file_stem
+from assistance.web.tables import ROW_HEIGHT, file_stem, rows_caption
 
 PAGE_SIZE = 50
 _PAGE = "audit_page"
@@ -186,7 +186,7 @@ def events_table(ctx: PageContext, chosen: AuditFilters) -> int:
     config = {ctx.t(key): _column_config(column, ctx.t(key)) for column, key in COLUMNS.items()}
     height = (len(shown) + 1) * ROW_HEIGHT + 3
     st.dataframe(shown, hide_index=True, column_config=config, height=height, placeholder="—")
-    rows = ctx.t("export.table.rows", total=ctx.number(total), page=page, pages=pages)
+    rows = rows_caption(ctx, total, page, pages)
     if pages > 1:
         left, right = st.columns([1, 4], vertical_alignment="center")
         left.number_input(ctx.t("export.table.page"), 1, pages, step=1, key=_PAGE, label_visibility="collapsed")

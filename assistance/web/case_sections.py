@@ -23,6 +23,7 @@ from assistance.outcomes.indicators import BASELINE_YEAR
 from assistance.outcomes.words import figure, indicator_name, year_label
 from assistance.web.problem_sections import who
 from assistance.web.shell import PROVENANCE_BADGES, Destination, PageContext, go_to
+from assistance.web.tables import rows_caption
 from assistance.web.text import plain
 from assistance.web.upload_sections import denied_text
 
@@ -140,7 +141,7 @@ def results(ctx: PageContext, search: str, statuses: tuple[str, ...]) -> int:
                          query_params=link_params(ctx, case=row.case_id))  # fmt: skip
     if pages > 1:
         st.number_input(ctx.t("export.table.page"), 1, pages, step=1, key="cases_page", width=160)
-        st.caption(ctx.t("export.table.rows", total=f"{total:,}", page=page, pages=pages))
+        st.caption(rows_caption(ctx, total, page, pages))
     return total
 
 

@@ -194,10 +194,17 @@ def paged_table(
     if pages > 1:
         left, right = st.columns([1, 4], vertical_alignment="center")
         left.number_input(ctx.t("export.table.page"), 1, pages, step=1, key=page_key, label_visibility="collapsed")
-        right.caption(ctx.t("export.table.rows", total=f"{total:,}", page=page, pages=pages))
+        right.caption(rows_caption(ctx, total, page, pages))
     else:
-        st.caption(ctx.t("export.table.rows", total=f"{total:,}", page=1, pages=1))
+        st.caption(rows_caption(ctx, total, 1, 1))
     return total
+
+
+def rows_caption(ctx: PageContext, total: int, page: int, pages: int) -> str:
+    """The line under a paged list (1,234 rows · page 2 of 5); in English, "1 row" when there is one."""
+    if total == 1:
+        return ctx.t("export.table.rows_one", page=page, pages=pages)
+    return ctx.t("export.table.rows", total=ctx.number(total), page=page, pages=pages)
 
 
 def _follow_link(ctx: PageContext, event, frame: pd.DataFrame, targets: dict) -> None:
