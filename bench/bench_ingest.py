@@ -33,7 +33,7 @@ from assistance.ingest.pipeline import Ingest  # noqa: E402
 from assistance.ingest.templates import headers  # noqa: E402
 from assistance.store import db  # noqa: E402
 
-OUT = REPO / "bench" / "out"
+OUT = REPO / "bench" / "out" / "ingest"  # its own folder: without --keep it is removed whole
 TODAY = date(2026, 11, 28)
 HEADER = headers("zh")  # 日期, 帮扶高校, …: a filled-in template
 SUBJECTS = ("语文", "数学", "英语", "物理", "化学", "生物", "历史", "地理", "思想政治")
