@@ -46,6 +46,7 @@ def server(demo_db_template, tmp_path_factory):
 
 def session(browser, base: str, username: str, url: str) -> OfflinePage:
     wrapper = OfflinePage(browser.new_context(viewport={"width": 1400, "height": 1100}, locale="zh-CN"))
+    wrapper.context.set_default_timeout(60_000)  # every tab of it: parallel test workers share the two cores
     sign_in_browser(wrapper.page, url, username)
     return wrapper
 
