@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from assistance.cli.common import fail, import_files, language, open_db
+from assistance.cli.common import fail, language, open_db
 
 COMMANDS = ("outcomes", "brief")
 
@@ -47,14 +47,10 @@ def run(args: argparse.Namespace) -> int:
 
 def cli_outcomes_import(args: argparse.Namespace) -> int:
     """outcomes import: each file validated (dry run) or committed; the worst status wins."""
-    from assistance.cli.registry import print_report
+    from assistance.cli.registry import cli_import
     from assistance.outcomes.importer import OutcomesImport
 
-    def open_job(con, path: Path) -> OutcomesImport:
-        return OutcomesImport(con, path, path.name, sheet=args.sheet, uploaded_by=args.uploaded_by)
-
-    zero = {"kind": "outcomes", "rows": 0, "inserted": 0, "changed": 0, "unchanged": 0, "rejected": 0}
-    return import_files(args, open_job, print_report, zero)
+    return cli_import(args, OutcomesImport)
 
 
 def cli_brief(args: argparse.Namespace) -> int:

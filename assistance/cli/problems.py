@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from assistance.cli.common import fail, format_for, import_files, language, open_db
+from assistance.cli.common import fail, format_for, language, open_db
 
 
 def add_command(sub: argparse._SubParsersAction, add_db: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -34,14 +34,10 @@ def run(args: argparse.Namespace) -> int:
 
 def cli_import(args: argparse.Namespace) -> int:
     """problems import: each file validated (dry run) or committed; the worst status wins."""
-    from assistance.cli.registry import print_report
+    from assistance.cli.registry import cli_import as import_with
     from assistance.guidance.problem_import import ProblemsImport
 
-    def open_job(con, path: Path) -> ProblemsImport:
-        return ProblemsImport(con, path, path.name, sheet=args.sheet, uploaded_by=args.uploaded_by)
-
-    zero = {"kind": "problems", "rows": 0, "inserted": 0, "changed": 0, "unchanged": 0, "rejected": 0}
-    return import_files(args, open_job, print_report, zero)
+    return import_with(args, ProblemsImport)
 
 
 def cli_export(args: argparse.Namespace) -> int:

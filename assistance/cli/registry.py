@@ -13,7 +13,7 @@ from pathlib import Path
 
 from assistance.cli.common import fail, format_for, import_files, language, open_db
 from assistance.i18n import t
-from assistance.registry.common import ImportReport
+from assistance.registry.common import FileImport, ImportReport
 from assistance.registry.export import TIERS, write_registry
 from assistance.registry.importer import RegistryImport
 from assistance.registry.places import tier_of
@@ -27,10 +27,11 @@ def dispatch(args: argparse.Namespace) -> int:
     return cli_import(args, RegistryImport if args.command == "registry" else PlansImport)
 
 
-def cli_import(args: argparse.Namespace, job_class: type[RegistryImport | PlansImport]) -> int:
-    """registry import / plans import: each file validated (dry run) or committed; the worst status wins."""
+def cli_import(args: argparse.Namespace, job_class: type[FileImport]) -> int:
+    """registry, plans, outcomes or problems import: each file validated (dry run) or committed with `job_class`;
+    the worst status wins."""
 
-    def open_job(con, path: Path) -> RegistryImport | PlansImport:
+    def open_job(con, path: Path) -> FileImport:
         return job_class(con, path, path.name, sheet=args.sheet, uploaded_by=args.uploaded_by)
 
     zero = {"kind": job_class.kind.name, "rows": 0, "inserted": 0, "changed": 0, "unchanged": 0, "rejected": 0}
