@@ -96,6 +96,7 @@ def test_scorecard_link_picker_and_way_back(streamlit_server, offline_page):
     page.get_by_role("option", name="融安县示例中学").first.click()  # the option itself, not whatever Enter takes
     page.wait_for_selector("h1:has-text('融安县示例中学')")
     assert parse_qs(urlparse(page.url).query)["pairing"] == ["38"]
+    settle(page)  # the heading comes early in the rerun; the button is clicked once the rerun is over
     page.get_by_role("button", name=f"查看 {BNU} 的全部学校").click()
     page.wait_for_url("**/universities?university=*")
     settle(page)
