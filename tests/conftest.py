@@ -1,7 +1,8 @@
 """Shared fixtures: a demo database and an `init --empty` one built once per run (and connections to private
-copies), AppTest runs that start at app.py as the server's do, a live Streamlit server, a Playwright page that
-aborts and counts every request not addressed to this machine; the command line run in-process; table
-snapshots for "nothing changed" checks."""
+copies), one throwaway PostgreSQL cluster per session with a fresh database per test (server mode), AppTest runs
+that start at app.py as the server's do, a live Streamlit server, a Playwright page that aborts and counts every
+request not addressed to this machine; the command line run in-process; table snapshots for "nothing changed"
+checks."""
 
 from __future__ import annotations
 
@@ -168,6 +169,63 @@ def snapshot(target: duckdb.DuckDBPyConnection | Path, tables: Sequence[str]) ->
     finally:
         if con is not target:
             con.close()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """One throwaway PostgreSQL cluster per test session (scripts/pgcluster.py; scripts/test.sh installs Debian's
+    postgresql), with the migrated, empty store as the database `store_template`; yields the server's URL."""
+    from assistance.store.pg import connection, schema
+    from scripts.pgcluster import cluster, database_url, pg_bin
+
+    assert pg_bin() is not None, "PostgreSQL is not installed: apt-get install postgresql (scripts/test.sh does)"
+    with cluster() as url:
+        with connection.connect(url, autocommit=True) as admin:
+            admin.execute("CREATE DATABASE store_template")
+        with connection.connect(database_url(url, "store_template")) as template:
+            schema.migrate(template)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def pg_demo_template(pg_server, demo_db_template) -> str:
+    """The demo database copied into PostgreSQL once per session (`store copy`): the database `demo_template`."""
+    from assistance.store.pg import connection, copy
+    from scripts.pgcluster import database_url
+
+    with connection.connect(pg_server, autocommit=True) as admin:
+        admin.execute("CREATE DATABASE demo_template TEMPLATE store_template")
+    copy.file_to_pg(demo_db_template, database_url(pg_server, "demo_template"))
+    return "demo_template"
+
+
+_pg_databases = iter(range(1, 1_000_000))
+
+
+def fresh_pg_database(server: str, template: str) -> Iterator[str]:
+    """A new database cloned from `template` for one test (a file copy: no migration, no load), dropped after it;
+    for a fixture to `yield from`."""
+    from assistance.store.pg import connection
+    from scripts.pgcluster import database_url
+
+    name = f"test_{next(_pg_databases)}"
+    with connection.connect(server, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+    yield database_url(server, name)
+    with connection.connect(server, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def pg_url(pg_server) -> Iterator[str]:
+    """The URL of a fresh PostgreSQL store for this test: migrated, no rows."""
+    yield from fresh_pg_database(pg_server, "store_template")
+
+
+@pytest.fixture
+def pg_demo_url(pg_server, pg_demo_template) -> Iterator[str]:
+    """The URL of a fresh PostgreSQL store holding the demo database, for this test."""
+    yield from fresh_pg_database(pg_server, pg_demo_template)
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,5 @@
 """The command line (docs/contracts.md, "Command line"): init, ingest, export, batches, undo, registry, plans, demo,
-users, problems, outcomes, brief.
+users, problems, outcomes, brief, store.
 
 Each subcommand is a thin wrapper over the same library functions the app uses. A database held by
 another process is reported in one line with exit status 2, never as a traceback.
@@ -15,6 +15,7 @@ from assistance.cli import demo as demo_command
 from assistance.cli import outcomes as outcomes_command
 from assistance.cli import problems as problems_command
 from assistance.cli import registry_args as registry_commands
+from assistance.cli import store as store_command
 from assistance.cli import users as users_command
 from assistance.store import db
 
@@ -53,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     users_command.add_command(sub, _add_db)  # accounts (issue 12)
     outcomes_command.add_commands(sub, _add_db)  # outcomes import, brief (issue 11)
     problems_command.add_command(sub, _add_db)  # the problem tracker's file (issue 10)
+    store_command.add_command(sub)  # store copy between a DuckDB file and PostgreSQL (issue 15)
     return parser
 
 
@@ -78,6 +80,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return outcomes_command.run(args)
     if args.command == "problems":
         return problems_command.run(args)
+    if args.command == "store":
+        return store_command.run(args)
     if args.command in registry_commands.COMMANDS:
         return registry_commands.run(args)
     if args.command == "undo":  # a batch of any kind: activities, registry or plans
