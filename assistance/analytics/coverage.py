@@ -344,6 +344,42 @@ def links(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     return fetch_df(con, for_filters(_LINKS_SQL, filters), filter_params(filters))
 
 
+# Past this many pairings in view the link map draws flows (issue 14, item 5): 2,000 lines cannot be read one by one.
+LINK_LIMIT = 150
+
+# The same pairings as `links`, one row per supporting party and province: the lines a reader can follow at
+# national scale. `schools` counts distinct schools (a school two parties support counts under each).
+_FLOWS_SQL = f"""
+WITH {FILTER_CTES}
+SELECT sp.university, coalesce(u.name_en, sp.university) AS university_en, u.city_zh,
+       u.lon AS university_lon, u.lat AS university_lat, sp.province_code, sp.province,
+       coalesce(pr.name_en, sp.province) AS province_en,
+       CAST(count(*) AS BIGINT) AS pairings, CAST(count(DISTINCT (sp.school, sp.county_adcode)) AS BIGINT) AS schools,
+       CAST(count(*) FILTER (WHERE sp.provenance = 'verified') AS BIGINT) AS verified,
+       CAST(count(*) FILTER (WHERE sp.provenance = 'demo') AS BIGINT) AS demo,
+       CAST(count(*) FILTER (WHERE sp.provenance = 'imported') AS BIGINT) AS imported
+FROM scoped_pairings sp
+JOIN universities u ON u.name_zh = sp.university
+LEFT JOIN counties c ON c.adcode = sp.county_adcode
+LEFT JOIN provinces pr ON pr.code = sp.province_code
+WHERE u.lon IS NOT NULL AND c.lon IS NOT NULL
+GROUP BY ALL
+ORDER BY pairings DESC, sp.university, sp.province_code
+"""
+
+
+def flows(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """`links` grouped by supporting party and province: one row each with its pairings, schools and pairings by
+    provenance (the same pairings: the counts add up to the lines `links` gives)."""
+    return fetch_df(con, for_filters(_FLOWS_SQL, filters), filter_params(filters))
+
+
+def individual_links(filters: Filters, pairings: int) -> bool:
+    """Whether the link map draws one line per pairing: few enough in view (`LINK_LIMIT`), or the filters select
+    one province or one supporting party (their lines stay readable at any scale); else flows."""
+    return pairings <= LINK_LIMIT or bool(filters.province) or len(filters.universities) == 1
+
+
 _MONTHLY_SQL = f"""
 WITH {FILTER_CTES}
 SELECT month, measure, CAST(sum(activities) AS BIGINT) AS activities

@@ -778,21 +778,17 @@ def province_map(
 # ------------------------------------------------------------------------------ link view
 
 
-def links_map(
-    links: pd.DataFrame,
-    lang: str,
-    assets: GeoAssets | None = None,
-    in_programme: Sequence[str] = (),
-    height: int = 600,
-    sample: bool = False,
-) -> go.Figure:
-    """Lines from each university's city to its schools; verified solid, demo dotted, imported dashed."""
+def _links_base(
+    lang: str, assets: GeoAssets | None, in_programme: Sequence[str], height: int, sample: bool, title: str = ""
+) -> FigureBuilder:
+    """The link map's ground, shared by the per-pairing lines and the flows: the provinces (programme ones tinted),
+    the Corps, the South China Sea inset and the sample-data title."""
     assets = assets or GeoAssets()
     provinces = assets.provinces
     fig = FigureBuilder()
     _base_layout(fig, height)
     if sample:
-        _sample_title(fig, lang, t("map.view.links", lang))
+        _sample_title(fig, lang, title or t("map.view.links", lang))
     _national_geo(fig)
     fig.update_layout(legend=_legend())
     codes = [f["id"] for f in boundaries.provinces_geojson()["features"]]
@@ -819,20 +815,28 @@ def links_map(
     fig.update_traces(hoverinfo="skip", selector={"geo": "geo2"})
     _maritime_traces(fig, lang)
     _inset_title(fig, lang)
+    return fig
+
+
+def links_map(
+    links: pd.DataFrame,
+    lang: str,
+    assets: GeoAssets | None = None,
+    in_programme: Sequence[str] = (),
+    height: int = 600,
+    sample: bool = False,
+) -> go.Figure:
+    """Lines from each university's city to its schools; verified solid, demo dotted, imported dashed."""
+    fig = _links_base(lang, assets, in_programme, height, sample)
 
     for provenance in ("demo", "imported", "verified"):  # verified drawn last, on top
         part = links[links["provenance"] == provenance]
         if not len(part):
             continue
-        lons: list[float | None] = []
-        lats: list[float | None] = []
-        for _, row in part.iterrows():
-            lons += [float(row["university_lon"]), float(row["school_lon"]), None]
-            lats += [float(row["university_lat"]), float(row["school_lat"]), None]
         fig.add_trace(
             _scatter(
-                lons,
-                lats,
+                _segments(part["university_lon"], part["school_lon"]),
+                _segments(part["university_lat"], part["school_lat"]),
                 "lines",
                 line={
                     "color": PROVENANCE_COLOUR[provenance],
@@ -882,16 +886,19 @@ def links_map(
         )
 
     if len(links):
-        _add_university_markers(fig, links, lang)
+        _add_university_markers(fig, links.assign(schools=1), lang)
     return fig.figure()
 
 
-def _add_university_markers(fig: FigureBuilder, links: pd.DataFrame, lang: str) -> None:
+def _add_university_markers(
+    fig: FigureBuilder, frame: pd.DataFrame, lang: str, size: tuple[float, float] = (6, 2)
+) -> None:
     """One square per university city (universities in the same place share it and its label),
-    sized by the number of schools; names are written when few are in view."""
+    sized by the number of schools (`frame`'s `schools`, summed: `size` is the side of none and the growth by its
+    square root); names are written when few are in view."""
     name_column = "university" if lang == "zh" else "university_en"
-    per_university = links.groupby([name_column, "university_lon", "university_lat"], as_index=False).agg(
-        schools=("school", "count"), city=("city_zh", "first")
+    per_university = frame.groupby([name_column, "university_lon", "university_lat"], as_index=False).agg(
+        schools=("schools", "sum"), city=("city_zh", "first")
     )
     places = per_university.groupby(["university_lon", "university_lat"], as_index=False, sort=False).agg(
         names=(name_column, list), counts=("schools", list), city=("city", "first"), schools=("schools", "sum")
@@ -915,12 +922,139 @@ def _add_university_markers(fig: FigureBuilder, links: pd.DataFrame, lang: str) 
             textfont={"size": 11, "color": UNIVERSITY_COLOUR, "shadow": HALO},
             marker={
                 "symbol": "square",
-                "size": (6 + 2 * np.sqrt(places["schools"].to_numpy())).round(1).tolist(),
+                "size": (size[0] + size[1] * np.sqrt(places["schools"].to_numpy())).round(1).tolist(),
                 "color": UNIVERSITY_COLOUR,
                 "line": {"color": "#ffffff", "width": 1},
             },
             hover=hover,
             name=t("map.links.university", lang),
             legendrank=30,
+        )
+    )
+
+
+# Flows (issue 14, item 5): one line per supporting party and province, in width classes (plotly gives a line trace
+# one width): up to this many pairings, this width and opacity.
+FLOW_CLASSES = ((1, 0.7, 0.35), (3, 1.4, 0.5), (9, 2.4, 0.65), (math.inf, 3.6, 0.8))
+# A flow mixing provenances is drawn as its least certain one: only a flow of verified pairings alone is solid.
+FLOW_PROVENANCE = ("demo", "imported", "verified")
+HUB_COLOUR = "#3e4c59"
+
+
+def flow_provenance(row: Mapping) -> str:
+    """The provenance a flow is drawn in: demo if any of its pairings is demo, then imported, else verified."""
+    return next(p for p in FLOW_PROVENANCE if row[p] > 0)
+
+
+def flow_class(pairings: int) -> int:
+    """The index in FLOW_CLASSES of a flow of this many pairings."""
+    return next(i for i, (most, _, _) in enumerate(FLOW_CLASSES) if pairings <= most)
+
+
+def _flow_hover(row: Mapping, lang: str) -> str:
+    university = row["university"] if lang == "zh" else row["university_en"]
+    province = row["province"] if lang == "zh" else row["province_en"]
+    mix = [
+        t("map.flows.hover_mix", lang, provenance=t(f"provenance.{p}", lang), count=int(row[p]))
+        for p in ("verified", "imported", "demo")
+        if row[p]
+    ]
+    return "<br>".join(
+        [
+            f"<b>{university} → {province}</b>",
+            t("map.flows.hover", lang, pairings=int(row["pairings"]), schools=int(row["schools"])),
+            t("list.separator", lang).join(mix),
+        ]
+    )
+
+
+def _segments(starts: pd.Series, ends: pd.Series) -> list[float | None]:
+    """Start, end, gap for each row: many line segments in one trace."""
+    out: list[float | None] = []
+    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+        out += [float(start), float(end), None]
+    return out
+
+
+def flows_map(
+    flows: pd.DataFrame,
+    lang: str,
+    assets: GeoAssets | None = None,
+    in_programme: Sequence[str] = (),
+    height: int = 600,
+    sample: bool = False,
+) -> go.Figure:
+    """Flows from each supporting party's city to each province where it supports schools (the province's label
+    point): wider and darker with more pairings, in the colour of the least certain provenance among them; hover on
+    a flow's middle dot gives its pairings and schools."""
+    fig = _links_base(lang, assets, in_programme, height, sample, t("map.flows.title", lang))
+    points = province_label_points() | {CORPS_CODE: CORPS_LABEL_AT}
+    frame = flows.assign(
+        province_lon=[points[c][0] for c in flows["province_code"]],
+        province_lat=[points[c][1] for c in flows["province_code"]],
+        drawn=[flow_provenance(row) for row in flows[list(FLOW_PROVENANCE)].to_dict("records")],
+        width_class=[flow_class(int(n)) for n in flows["pairings"]],
+    )
+    for provenance in FLOW_PROVENANCE:  # verified drawn last, on top
+        legend = True
+        for index, (_, width, opacity) in reversed(list(enumerate(FLOW_CLASSES))):  # the legend shows the widest
+            part = frame[(frame["drawn"] == provenance) & (frame["width_class"] == index)]
+            if not len(part):
+                continue
+            fig.add_trace(
+                _scatter(
+                    _segments(part["university_lon"], part["province_lon"]),
+                    _segments(part["university_lat"], part["province_lat"]),
+                    "lines",
+                    line={"color": PROVENANCE_COLOUR[provenance], "width": width, "dash": PROVENANCE_DASH[provenance]},
+                    opacity=opacity,
+                    hoverinfo="skip",
+                    name=t(f"map.links.{provenance}", lang),
+                    legendgroup=provenance,
+                    legendrank=LINK_RANK[provenance],
+                    showlegend=legend,
+                )
+            )
+            legend = False
+    if len(frame):
+        rows = frame.to_dict("records")
+        fig.add_trace(
+            _scatter(
+                (frame["university_lon"] + frame["province_lon"]) / 2,
+                (frame["university_lat"] + frame["province_lat"]) / 2,
+                "markers",
+                marker={"size": 3, "color": [PROVENANCE_COLOUR[p] for p in frame["drawn"]], "opacity": 0.7},
+                hover=[_flow_hover(row, lang) for row in rows],
+                name=t("map.flows.middle", lang),
+                legendrank=25,
+            )
+        )
+        _add_province_hubs(fig, frame, lang)
+        _add_university_markers(fig, frame, lang, size=(4, 1))  # hundreds of parties: smaller squares
+    return fig.figure()
+
+
+def _add_province_hubs(fig: FigureBuilder, frame: pd.DataFrame, lang: str) -> None:
+    """A circle where a province's flows meet, sized by its pairings in view."""
+    name = "province" if lang == "zh" else "province_en"
+    hubs = frame.groupby(["province_code", name, "province_lon", "province_lat"], as_index=False).agg(
+        pairings=("pairings", "sum"), parties=("university", "nunique")
+    )
+    fig.add_trace(
+        _scatter(
+            hubs["province_lon"],
+            hubs["province_lat"],
+            "markers",
+            marker={
+                "size": (5 + 1.2 * np.sqrt(hubs["pairings"].to_numpy())).round(1).tolist(),
+                "color": "#ffffff",
+                "line": {"color": HUB_COLOUR, "width": 2},
+            },
+            hover=[
+                f"<b>{row[name]}</b><br>" + t("map.flows.hub", lang, pairings=row["pairings"], parties=row["parties"])
+                for row in hubs.to_dict("records")
+            ],
+            name=t("map.flows.province", lang),
+            legendrank=35,
         )
     )

@@ -135,6 +135,28 @@ STRINGS = {
     "map.links.school_demo": ("受援学校（示例）", "School (demo)"),
     "map.links.school_imported": ("受援学校（导入）", "School (imported)"),
     "map.links.empty": ("当前筛选下没有配对。", "No pairings in the current view."),
+    # ---- flows at national scale (issue 14, item 5)
+    "map.links.threshold": (
+        "范围内配对不超过 {limit} 对，或在侧栏选定一个省份或一所帮扶单位时，逐条画出每对配对；否则按“帮扶单位 → 省份”"
+        "汇总为流向。",
+        "Each pairing gets its own line when {limit} or fewer are in view, or when the sidebar selects one province or "
+        "one supporting party; otherwise pairings are summed into flows from a supporting party to a province.",
+    ),
+    "map.flows.caption": (
+        "共 {pairings} 对配对，汇总为 {flows} 条流向（帮扶单位 → 省份）：线越粗越深，配对越多；含示例配对的流向画作"
+        "示例（点线），全部为已核实配对的才画实线。鼠标移到流向中点查看配对数和学校数。在侧栏选择一个省份或一所帮扶"
+        "单位即可看到逐条连线。",
+        "{pairings} pairings summed into {flows} flows (supporting party → province): the wider and darker, the more "
+        "pairings; a flow with any demo pairing is drawn as demo (dotted), solid only when all its pairings are "
+        "verified. Hover a flow's middle dot for its pairings and schools. Select one province or one supporting "
+        "party in the sidebar to see its lines one by one.",
+    ),
+    "map.flows.title": ("帮扶单位 → 省份流向", "Flows: supporting party → province"),
+    "map.flows.hover": ("{pairings} 对配对，{schools} 所受援学校", "{pairings} pairings, {schools} schools"),
+    "map.flows.hover_mix": ("{provenance} {count}", "{provenance} {count}"),
+    "map.flows.hub": ("{pairings} 对配对，{parties} 个帮扶单位", "{pairings} pairings, {parties} supporting parties"),
+    "map.flows.middle": ("流向（悬停查看数目）", "Flow (hover for counts)"),
+    "map.flows.province": ("省份（按配对数）", "Province (by pairings)"),
     # ---- no pairing in view (issue 13, item 5)
     "scope.empty": (
         "没有符合筛选条件的帮扶配对：{scope}。下面的数字、地图和列表因此都是空的。",

@@ -279,28 +279,42 @@ def _schools_table(ctx: PageContext, schools: pd.DataFrame) -> None:
 
 
 def links_view(ctx: PageContext) -> None:
-    links = cache.figure(ctx, coverage.links, ctx.filters)
-    st.caption(ctx.t("map.links.caption"))
-    if not len(links):
+    """One line per pairing when they can be read one by one (`coverage.individual_links`), else flows from each
+    supporting party to each province (issue 14, item 5); the caption says which and why."""
+    flows = cache.figure(ctx, coverage.flows, ctx.filters)
+    pairings = int(flows["pairings"].sum())
+    if not pairings:
+        st.caption(ctx.t("map.links.caption"))
         if not no_pairings_notice(ctx, "links"):
             st.info(ctx.t("map.links.empty"))
         return
-    counts = links["provenance"].value_counts()
+    individual = coverage.individual_links(ctx.filters, pairings)
+    flows_words = ctx.t("map.flows.caption", pairings=f"{pairings:,}", flows=f"{len(flows):,}")
+    st.caption(ctx.t("map.links.caption") if individual else flows_words)
+    st.caption(ctx.t("map.links.threshold", limit=coverage.LINK_LIMIT))
     st.caption(
         ctx.t(
             "map.links.count",
-            pairings=len(links),
-            verified=int(counts.get("verified", 0)),
-            demo=int(counts.get("demo", 0)),
-            imported=int(counts.get("imported", 0)),
+            pairings=f"{pairings:,}",
+            verified=f"{int(flows['verified'].sum()):,}",
+            demo=f"{int(flows['demo'].sum()):,}",
+            imported=f"{int(flows['imported'].sum()):,}",
         )
     )
     programme = ctx.provinces.loc[ctx.provinces["in_programme"], "code"].tolist()
-    figure = cache.chart(
-        ctx,
-        lambda: maps.links_map(links, ctx.lang, assets(), in_programme=programme, sample=ctx.demo_in_view),
-        "links_map",
-    )
+    if individual:
+        links = cache.figure(ctx, coverage.links, ctx.filters)
+        figure = cache.chart(
+            ctx,
+            lambda: maps.links_map(links, ctx.lang, assets(), in_programme=programme, sample=ctx.demo_in_view),
+            "links_map",
+        )
+    else:
+        figure = cache.chart(
+            ctx,
+            lambda: maps.flows_map(flows, ctx.lang, assets(), in_programme=programme, sample=ctx.demo_in_view),
+            "flows_map",
+        )
     st.plotly_chart(figure, config=PLOTLY_CONFIG | ctx.chart_locale(), key="links_map")
 
 
