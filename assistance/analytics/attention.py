@@ -12,14 +12,16 @@ here as a frame (`progress`), or computed inline when the caller has none.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
 
 from assistance.analytics import progress as pairing_progress
 from assistance.analytics.problems import ATTENTION_ROWS, OVERDUE_DAYS, PROBLEM_CTES
-from assistance.analytics.queries import FILTER_CTES, fetch_one, filter_params, for_filters, name_key
+from assistance.analytics.queries import FILTER_CTES, fetch_df, fetch_one, filter_params, for_filters, name_key
 from assistance.analytics.scorecard import rule_params
 from assistance.analytics.tables import TableQuery, bind
 from assistance.filters import Filters
@@ -98,3 +100,35 @@ def attention_summary(
               FROM ({query.sql}) AS base"""
     row = fetch_one(con, sql, bind(sql, query.params), query.frames)
     return dict(zip((*REASONS, "pairings"), (int(v) for v in row), strict=True))
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """Pairings needing attention by reason and by province (a pairing with two reasons counts under each)."""
+
+    pairings: int
+    by_reason: dict[str, int]  # reason → pairings, every reason of REASONS
+    provinces: pd.DataFrame  # province_code, pairings, one column per reason; most pairings first
+
+
+def attention_breakdown(
+    con: duckdb.DuckDBPyConnection, filters: Filters, today: date, progress: pa.Table | None = None
+) -> Breakdown:
+    """The list's rows (`attention_query`, same filters and day) counted as distinct pairings: in all, per reason,
+    and per province with its reasons (issue 14, item 5: a summary that reads at 1,256 pairings)."""
+    query = attention_query(filters, today, progress=progress)
+    per_reason = ",\n".join(
+        f"count(DISTINCT pairing_id) FILTER (WHERE reason = '{reason}') AS {reason}" for reason in REASONS
+    )  # REASONS are the module's constants, never input
+    sql = f"""SELECT grouping(province_code) = 1 AS whole, province_code, count(DISTINCT pairing_id) AS pairings,
+                     {per_reason}
+              FROM ({query.sql}) AS base
+              GROUP BY GROUPING SETS ((province_code), ())
+              ORDER BY whole DESC, pairings DESC, province_code"""
+    frame = fetch_df(con, sql, bind(sql, query.params), query.frames)
+    whole = frame[frame["whole"]]
+    provinces = frame[~frame["whole"]].drop(columns="whole").reset_index(drop=True)
+    if whole.empty:
+        return Breakdown(0, dict.fromkeys(REASONS, 0), provinces)
+    total = whole.iloc[0]
+    return Breakdown(int(total["pairings"]), {reason: int(total[reason]) for reason in REASONS}, provinces)

@@ -64,7 +64,21 @@ STRINGS = {
     "univ.export.universities": ("高校概览", "Universities"),
     # School scorecard
     "school.pick_label": ("受援学校", "School"),
-    "school.pick_placeholder": ("输入学校、高校或县名搜索…", "Type a school, university or county…"),
+    "school.pick_placeholder": (
+        "输入学校、县、省份或帮扶单位名称搜索…",
+        "Type a school, county, province or supporting party…",
+    ),
+    "school.pick_help": (
+        "每个选项写明受援学校、帮扶单位、省份和县，输入其中任何一个名称（或其中几个字）即可筛选。"
+        "只列出侧栏筛选（帮扶高校、省份、层级、协议周期）范围内的配对。",
+        "Each option names the school, its supporting party, province and county: type any of them (or part of "
+        "one) to narrow the list. Only the pairings within the sidebar's filters (universities, province, tier, "
+        "agreement cycle) are offered.",
+    ),
+    "school.pick_count": (
+        "可选 {shown} 对配对（共 {total} 对）：按侧栏筛选。",
+        "{shown} of {total} pairings offered: those within the sidebar's filters.",
+    ),
     "school.list_title": ("范围内的受援学校", "Schools in view"),
     "school.list_caption": (
         "按侧边栏的高校和省份筛选；状态为截至今天（{today}）的本学年状态。",
@@ -72,9 +86,9 @@ STRINGS = {
         "({today}).",
     ),
     "school.pick_prompt": (
-        "选择一所受援学校，查看其“一校一策”记分卡。列表按左侧的高校和省份筛选。",
-        "Choose a school to see its one-school-one-policy scorecard. The list follows the university "
-        "and province filters in the sidebar.",
+        "选择一所受援学校，查看其“一校一策”记分卡。列表按左侧的高校、省份、层级和协议周期筛选。",
+        "Choose a school to see its one-school-one-policy scorecard. The list follows the university, "
+        "province, tier and agreement cycle filters in the sidebar.",
     ),
     "school.pick_option": (
         "{school} — {university}（{province} {county}）",
@@ -206,6 +220,23 @@ STRINGS = {
     "attention.reasons": ("原因", "Reasons"),
     "attention.open": ("记分卡", "Scorecard"),
     "attention.export": ("需关注清单", "Needs-attention list"),
+    # The summary above the list (issue 14, item 5)
+    "attention.by_reason": ("按原因（配对数）", "By reason (pairings)"),
+    "attention.by_province": (
+        "按省份：需关注配对最多的 {shown} 个（共 {total} 个）",
+        "By province: top {shown} of {total}",
+    ),
+    "attention.by_note": (
+        "数字为配对数，省份表的后四列依次为上面的四个原因；一对配对可有几个原因，各原因之和可多于配对总数。",
+        "Counts are pairings; the province table's last four columns are the four reasons above, in order. A pairing "
+        "may have several reasons, so the reasons can add up to more than the total.",
+    ),
+    "attention.col.pairings": ("需关注配对", "Pairings"),
+    "attention.col.province": ("省份", "Province"),
+    "attention.short.never_reported": ("未报送", "Never"),
+    "attention.short.silent": ("久无活动", "Silent"),
+    "attention.short.below_plan": ("低于计划", "Below plan"),
+    "attention.short.problem_overdue": ("问题逾期", "Overdue"),
     # Exports and tables
     # The buttons in the page's language; on an English page also the Chinese files ("reupload" for an activity
     # table, whose Chinese file the importer reads back; "chinese" for any other table).

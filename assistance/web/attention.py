@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
@@ -22,9 +23,11 @@ from assistance.analytics.problems import OVERDUE_DAYS
 from assistance.export.columns import ATTENTION_COLUMNS
 from assistance.filters import Filters, Period
 from assistance.web import cache
+from assistance.web.layout import card, card_grid
 from assistance.web.shell import Destination, PageContext
-from assistance.web.tables import file_stem, table_with_downloads
+from assistance.web.tables import ROW_HEIGHT, file_stem, table_with_downloads
 
+TOP_PROVINCES = 10  # the provinces the summary names (23 and the Corps at most)
 DISPLAY_COLUMNS = tuple(column for column in ATTENTION_COLUMNS if column.name != "pairing_id")
 SORT_KEYS = {
     "severity": "export.col.reason",
@@ -53,6 +56,45 @@ def _summary(con: duckdb.DuckDBPyConnection, filters: Filters, today: date) -> d
 def reason_counts(ctx: PageContext, today: date) -> dict[str, int]:
     """`attention.attention_summary` of the page's filters, from the pairings' progress computed once."""
     return cache.figure(ctx, _summary, ctx.filters, today)
+
+
+def _breakdown(con: duckdb.DuckDBPyConnection, filters: Filters, today: date) -> attention.Breakdown:
+    return attention.attention_breakdown(con, filters, today, _progress(con, filters, today))
+
+
+def breakdown(ctx: PageContext, today: date) -> attention.Breakdown:
+    """`attention.attention_breakdown` of the page's filters, from the pairings' progress computed once."""
+    return cache.figure(ctx, _breakdown, ctx.filters, today)
+
+
+def summary_tables(ctx: PageContext, today: date) -> None:
+    """Pairings needing attention by reason (a card each) and the provinces with the most of them (a table), above
+    the paged list: what a reader takes in before paging through a thousand rows (issue 14, item 5)."""
+    counts = breakdown(ctx, today)
+    words = {"days": scorecard.SILENCE_DAYS, "amber": scorecard.AMBER_PERCENT}
+    st.markdown(f"**{ctx.t('attention.by_reason')}**")
+    cards = card_grid(4)
+    for reason in attention.REASONS:
+        card(cards, ctx.t(f"attention.reason.{reason}", **words), f"{counts.by_reason[reason]:,}")
+    top = counts.provinces.head(TOP_PROVINCES)
+    names = ctx.province_names()
+    pairings = ctx.t("attention.col.pairings")
+    provinces = pd.DataFrame(
+        {ctx.t("attention.col.province"): [names.get(code, code) for code in top["province_code"]]}
+        | {pairings: top["pairings"]}
+        | {ctx.t(f"attention.short.{r}"): top[r] for r in attention.REASONS}
+    )
+    st.markdown(f"**{ctx.t('attention.by_province', shown=len(top), total=len(counts.provinces))}**")
+    most = int(top["pairings"].max()) if len(top) else 1
+    bar = st.column_config.ProgressColumn(pairings, format="%d", min_value=0, max_value=max(1, most))
+    st.dataframe(
+        provinces,
+        hide_index=True,
+        width="stretch",
+        height=(len(provinces) + 1) * ROW_HEIGHT + 3,
+        column_config={pairings: bar},
+    )
+    st.caption(ctx.t("attention.by_note"))
 
 
 def scorecard_of(row) -> Destination:
@@ -92,6 +134,7 @@ def render_needs_attention(
     )
     if summary["problem_overdue"]:
         st.markdown(ctx.t("attention.problems", count=summary["problem_overdue"], days=OVERDUE_DAYS))
+    summary_tables(ctx, today)
     _area_problems(ctx, today)
     scope = ctx.t("list.separator").join(ctx.filters.universities)
     table_with_downloads(

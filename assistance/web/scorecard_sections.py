@@ -17,7 +17,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from assistance.analytics import scorecard
+from assistance.analytics import coverage, scorecard
 from assistance.analytics.tables import TableQuery
 from assistance.export.columns import (
     MEASURE_SCORECARD_COLUMNS,
@@ -124,14 +124,16 @@ def source_text(source: str | None) -> str:
 def choose_pairing(ctx: PageContext) -> dict | None:
     """The pairing of the URL's `?pairing=<id>`, with a searchable picker that writes the URL.
 
-    The picker offers the pairings in view of the sidebar's university and province filters (plus the open
-    one). Without a valid pairing the page's header, a prompt and the picker are drawn and None returned.
+    The picker offers the pairings in view of the sidebar's filters and the account's scope (plus the open one),
+    says how many of the account's, and finds a pairing by any word of its label (school, party, province, county).
+    Without a valid pairing the page's header, a prompt and the picker are drawn and None returned.
     """
     requested = st.query_params.get("pairing")
     pairing_id = requested_pairing(requested)
     info = cache.figure(ctx, scorecard.pairing_info, pairing_id, ctx.filters.scope) if pairing_id is not None else None
     today = scorecard.today()
     labels = cache.figure(ctx, choice_labels, ctx.filters, ctx.lang, today)  # 2,000 of them at national scale
+    shown = len(labels)
     if info is not None and info["pairing_id"] not in labels:
         labels = {info["pairing_id"]: choice_label(info, today, ctx.lang)} | labels
     if info is None:
@@ -146,7 +148,10 @@ def choose_pairing(ctx: PageContext) -> dict | None:
         index=options.index(info["pairing_id"]) if info is not None else None,
         format_func=labels.get,
         placeholder=ctx.t("school.pick_placeholder"),
+        help=ctx.t("school.pick_help"),
     )
+    total = cache.figure(ctx, coverage.pairing_count, Filters(scope=ctx.filters.scope))  # the account's own
+    st.caption(ctx.t("school.pick_count", shown=f"{shown:,}", total=f"{total:,}"))
     if picked is not None and (info is None or picked != info["pairing_id"]):
         st.query_params["pairing"] = str(picked)
         st.rerun()
