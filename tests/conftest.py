@@ -47,6 +47,21 @@ def _apptest_runs_app_py():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashes_in_process():
+    """Accounts created and signed in inside the test process hash with argon2's cheapest parameters: the same
+    code path and an argon2id hash (the parameters travel in the hash), at a thousandth of the CPU. The servers
+    and command lines that tests start as processes keep the real cost."""
+    from argon2 import PasswordHasher, profiles
+
+    from assistance.access import accounts
+
+    real = accounts._HASHER
+    accounts._HASHER = PasswordHasher.from_parameters(profiles.CHEAPEST)
+    yield
+    accounts._HASHER = real
+
+
 def open_page(page: str, lang: str = "zh", *, account: dict | None = None, **params):
     """AppTest of `app.py` with URL params, run once, then switched to `page` (the overview is the default).
     `account` (sign_in_app's arguments, e.g. {"username": "ministry", "role": "ministry"}) signs in an account of
