@@ -2,7 +2,7 @@
 
 Each check reduces a column to its distinct raw values, normalises those few values in pyarrow (NFKC, in C),
 and judges them in one SQL statement into a table raw → value, err (an error code of the message catalogue,
-`ingest.err.*`). Titles and notes, mostly distinct, are cleaned row by row instead. The place check resolves
+`ingest.err.*`). Titles and notes, mostly distinct, are cleaned row by row instead (in Arrow). The place check resolves
 (university, school, county) to exactly one pairing.
 """
 
@@ -26,8 +26,6 @@ MAX_TITLE_CHARS = 200
 MAX_COUNT = 2_147_483_647  # the INTEGER columns' limit
 MAX_HOURS = 100_000.0
 _PARALLEL_ROWS = 50_000  # titles cleaned in two threads from this many rows
-# The cells of ing_cells that ing_d_title carries beside the cleaned title and notes.
-_ROW_CELLS = ("date", "university", "school", "county", "measure", "teachers", "students", "hours")
 
 # Synonyms accepted for measures on top of the canonical code and labels (docs/contracts.md, "Activity log file").
 MEASURE_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -67,6 +65,8 @@ def _normalise_array(array: pa.ChunkedArray | pa.Array) -> pa.Array:
 
 
 def _null_if_empty(array: pa.ChunkedArray | pa.Array) -> pa.Array:
+    if not len(array) or pc.min(pc.binary_length(array)).as_py() != 0:  # no empty text: nothing to copy
+        return array
     return pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
 
 
@@ -79,20 +79,24 @@ def _dictionary(cur: duckdb.DuckDBPyConnection, name: str, select_distinct: str,
         cur.execute(f"CREATE TEMP TABLE {name} AS {sql}")
 
 
-def check_cells(cur: duckdb.DuckDBPyConnection, today: date, mark: Mark = no_mark) -> None:
-    """Run every check over the view ing_cells, in order; `mark` hears each check's table as it finishes."""
+def check_cells(
+    cur: duckdb.DuckDBPyConnection, today: date, mark: Mark = no_mark, cells: pa.Table | None = None
+) -> pa.Table:
+    """Run every check over ing_cells (`cells`: that table, when the caller holds it), in order; `mark` hears each
+    check's table as it finishes. Returns ing_d_title (check_titles)."""
     check_dates(cur, today)
     mark("ing_d_date")
     check_places(cur)
     mark("ing_d_place")
     check_measures(cur)
     mark("ing_d_measure")
-    check_titles(cur)
+    titles = check_titles(cur, cells)
     mark("ing_d_title")
     check_counts(cur)
     mark("ing_d_count")
     check_hours(cur)
     mark("ing_d_hours")
+    return titles
 
 
 def check_dates(cur: duckdb.DuckDBPyConnection, today: date) -> None:
@@ -164,40 +168,45 @@ def check_measures(cur: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def check_titles(cur: duckdb.DuckDBPyConnection) -> None:
-    """ing_d_title: every row of ing_cells with its title and notes cleaned, ready to be joined to the other
-    checks: line, the cells of the other fields (date, university, school, county, measure, teachers, students,
-    hours), title, norm, title_key, err (required, at most MAX_TITLE_CHARS) and notes."""
+def check_titles(cur: duckdb.DuckDBPyConnection, cells: pa.Table | None = None) -> pa.Table:
+    """ing_d_title, an Arrow table in the rows' order, also returned: line, title, norm, notes, title_key, err
+    (required, at most MAX_TITLE_CHARS) of every row of ing_cells (`cells`: that table, when the caller holds
+    it)."""
     # Titles and notes are mostly distinct, so they are cleaned row by row (still in C, the two halves of the file
     # at once: pyarrow lets go of the GIL). The stored title is the user's text, trimmed; the natural key uses its
-    # NFKC form (db.title_key_sql). The other cells come along, so that the rows need no join on their line.
-    others = ", ".join(name for name in _ROW_CELLS)
-    texts = cur.sql(f"SELECT line, {others}, title, notes FROM ing_cells").to_arrow_table()
-    cur.register("ing_text_in", _clean_texts(texts))
-    # A view: the keys are computed once, while the rows are staged (the arrow table stays registered on this
-    # cursor, which is closed at the end of the run). `norm` is trimmed, so only a title with a tab, a line break or
-    # two spaces in a row needs the regular expression of title_key_sql: the others' key is the text in lower case.
+    # NFKC form (db.title_key_sql), computed here once, by DuckDB's own lower() as every stored key was.
+    texts = cells if cells is not None else cur.sql("SELECT line, title, notes FROM ing_cells").to_arrow_table()
+    cleaned = _clean_texts(texts.select(["line", "title", "notes"]))
+    # `norm` is trimmed, so only a title with a tab, a line break or two spaces in a row needs the regular
+    # expression of title_key_sql: the others' key is the text in lower case.
     spaced = " OR ".join(f"contains(norm, {c})" for c in ("'  '", "chr(9)", "chr(10)", "chr(11)", "chr(12)", "chr(13)"))
-    cur.execute(
-        f"""CREATE TEMP VIEW ing_d_title AS SELECT line, {others}, title, norm,
-            CASE WHEN {spaced} THEN {title_key_sql("norm")} ELSE lower(norm) END AS title_key,
-            CASE WHEN norm IS NULL THEN 'required' WHEN length(norm) > {MAX_TITLE_CHARS}
-                 THEN 'title_too_long' END AS err, notes
-        FROM ing_text_in"""
-    )
+    with registered(cur, "ing_text_in", cleaned):
+        keyed = cur.sql(
+            f"""SELECT line, CASE WHEN {spaced} THEN {title_key_sql("norm")} ELSE lower(norm) END AS title_key,
+                CASE WHEN norm IS NULL THEN 'required' WHEN length(norm) > {MAX_TITLE_CHARS}
+                     THEN 'title_too_long' END AS err
+            FROM ing_text_in"""
+        ).to_arrow_table()
+    if not keyed["line"].equals(cleaned["line"]):  # a scan keeps the rows' order; make sure of it
+        keyed = keyed.take(pc.index_in(cleaned["line"], value_set=keyed["line"]))
+    table = cleaned.append_column("title_key", keyed["title_key"]).append_column("err", keyed["err"])
+    cur.register("ing_d_title", table)
+    return table
 
 
 def _clean_texts(texts: pa.Table) -> pa.Table:
-    """The rows with their title (trimmed), norm (the title NFKC-folded and trimmed) and notes (trimmed), empty →
-    NULL; a large file's halves in two threads."""
+    """The rows (line, title, notes) with their title (trimmed), norm (the title NFKC-folded and trimmed) and notes
+    (trimmed), empty → NULL; a large file's halves in two threads."""
 
     def clean(part: pa.Table) -> pa.Table:
-        cleaned = {
-            "title": _trim_array(part["title"]),
-            "norm": _normalise_array(part["title"]),
-            "notes": _trim_array(part["notes"]),
-        }
-        return pa.table({**{name: part[name] for name in ("line", *_ROW_CELLS)}, **cleaned})
+        return pa.table(
+            {
+                "line": part["line"],
+                "title": _trim_array(part["title"]),
+                "norm": _normalise_array(part["title"]),
+                "notes": _trim_array(part["notes"]),
+            }
+        )
 
     if texts.num_rows < _PARALLEL_ROWS:
         return clean(texts)

@@ -1,8 +1,9 @@
 """Step 3 of an import, validate: every staged row checked, joined, keyed and its problems explained.
 
 Rows are never validated one by one in Python: `ing_cells` is checked with set operations (ingest.checks),
-the answers are joined back to the rows, the natural key (pairing, date, measure, normalised title) finds
-duplicates in the file and in the database, and every problem gets a message naming the file's own column.
+the answers are gathered back to the rows by position in Arrow, the natural key (pairing, date, measure,
+normalised title) finds duplicates in the file and, by one anti-join under the write lock, in the database, and
+every problem gets a message naming the file's own column.
 A row is blank when every recognised column is empty; cells in ignored columns do not make a row count.
 """
 
@@ -12,10 +13,12 @@ from datetime import date
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from assistance.access.scope import NATIONAL, SCOPED_PAIRING_IDS, Scope
 from assistance.i18n import t
 from assistance.ingest.checks import MAX_TITLE_CHARS, Mark, check_cells, no_mark
+from assistance.ingest.fields import ACTIVITIES
 from assistance.ingest.headers import PLACE_FIELDS
 from assistance.reference.codes import EARLIEST_ACTIVITY
 from assistance.store.transaction import registered
@@ -27,16 +30,21 @@ def validate(
     today: date,
     mark: Mark = no_mark,
     scope: Scope = NATIONAL,
-) -> None:
-    """Check, join, key and explain the rows of ing_cells: the tables ing_staged, ing_first, ing_fresh and
-    ing_errors. `columns` maps a field to the file's header text; `today` bounds the dates; a row whose pairing
-    lies outside `scope` (the uploader's, access.scope) is rejected as outside_scope, the rows inside still go in."""
-    check_cells(cur, today, mark)
+    cells: pa.Table | None = None,
+) -> pa.Table:
+    """Check, join, key and explain the rows of ing_cells (`cells`: that table, when the caller holds it):
+    ing_staged (an Arrow table, also returned), the tables ing_first, ing_fresh and ing_errors. `columns` maps a
+    field to the file's header text; `today` bounds the dates; a row whose pairing lies outside `scope` (the
+    uploader's, access.scope) is rejected as outside_scope, the rows inside still go in."""
+    if cells is None:
+        cells = cur.sql(f"SELECT line, {', '.join(ACTIVITIES.fields)} FROM ing_cells").to_arrow_table()
+    titles = check_cells(cur, today, mark, cells)
     if not scope.national:
         outside_scope(cur, scope)
-    join_rows(cur)
+    rows = join_rows(cur, cells, titles)
     mark("ing_staged")
     collect_errors(cur, columns, today)
+    return rows
 
 
 def outside_scope(cur: duckdb.DuckDBPyConnection, scope: Scope) -> None:
@@ -48,43 +56,152 @@ def outside_scope(cur: duckdb.DuckDBPyConnection, scope: Scope) -> None:
     )
 
 
-def join_rows(cur: duckdb.DuckDBPyConnection) -> None:
-    """ing_staged: every row joined to its checked values, `blank` and `valid`; then the natural keys:
-    ing_first (the first valid row of each key in the file) and ing_fresh (those not yet in the database)."""
-    cur.execute(
-        """CREATE TEMP TABLE ing_staged AS
-        SELECT *, NOT blank AND coalesce(date_err, uni_err, place_err, measure_err, title_err, teachers_err,
-                                         students_err, hours_err) IS NULL AS valid
-        FROM (
-            SELECT dt.line,
-                (dd.norm IS NULL AND dp.u_norm IS NULL AND dp.s_norm IS NULL AND dp.c_norm IS NULL
-                 AND dm.norm IS NULL AND dt.norm IS NULL AND dte.norm IS NULL AND dst.norm IS NULL
-                 AND dh.norm IS NULL AND dt.notes IS NULL) AS blank,
-                dd.value AS date, dd.err AS date_err,
-                dp.pairing_id, dp.uni_err, dp.place_err, dp.place_field, dp.detail_zh, dp.detail_en,
-                dm.code AS measure, dm.err AS measure_err,
-                dt.title, dt.title_key, dt.err AS title_err,
-                dte.value AS teachers, dte.err AS teachers_err,
-                dst.value AS students, dst.err AS students_err,
-                dh.value AS hours, dh.err AS hours_err,
-                dt.notes
-            FROM ing_d_title dt
-            JOIN ing_d_date dd ON dd.raw = dt.date
-            JOIN ing_d_place dp ON dp.u = dt.university AND dp.s = dt.school AND dp.c = dt.county
-            JOIN ing_d_measure dm ON dm.raw = dt.measure
-            JOIN ing_d_count dte ON dte.raw = dt.teachers
-            JOIN ing_d_count dst ON dst.raw = dt.students
-            JOIN ing_d_hours dh ON dh.raw = dt.hours)"""
+def join_rows(cur: duckdb.DuckDBPyConnection, cells: pa.Table, titles: pa.Table) -> pa.Table:
+    """ing_staged: every row with its checked values, `blank` and `valid`; then the natural keys: ing_first (the
+    first valid row of each key in the file) and ing_fresh (those not yet in the database).
+
+    Each check judged the distinct values of its column (ingest.checks); a row's answers are gathered from
+    those small tables by position in Arrow (no join of a million rows on their text), next to its title
+    (`titles`: ing_d_title, in the rows' order)."""
+    date_, measure = _dictionary(cur, "ing_d_date"), _dictionary(cur, "ing_d_measure")
+    count, hours, place = (
+        _dictionary(cur, "ing_d_count"),
+        _dictionary(cur, "ing_d_hours"),
+        _dictionary(cur, "ing_d_place"),
     )
-    cur.execute(
-        "CREATE TEMP TABLE ing_first AS SELECT pairing_id, date, measure, title_key, min(line) AS line "
-        "FROM ing_staged WHERE valid GROUP BY ALL"
+    at = {
+        "date": _positions(cells["date"], date_["raw"]),
+        "measure": _positions(cells["measure"], measure["raw"]),
+        "teachers": _positions(cells["teachers"], count["raw"]),
+        "students": _positions(cells["students"], count["raw"]),
+        "hours": _positions(cells["hours"], hours["raw"]),
+        "place": _place_positions(cur, cells, place),
+    }
+    sources = {"date": date_, "measure": measure, "teachers": count, "students": count, "hours": hours, "place": place}
+    rows = cells.num_rows
+
+    def gather(source: str, column: str) -> pa.ChunkedArray | pa.Array:
+        values = sources[source][column]
+        if values.null_count == len(values):  # no value has one (most error columns): no need to look
+            return pa.nulls(rows, values.type)
+        return pc.take(values, at[source])
+
+    table = pa.table(
+        {
+            "line": cells["line"],
+            "blank": _blank(sources, at, titles),
+            "date": gather("date", "value"),
+            "date_err": gather("date", "err"),
+            **{name: gather("place", name) for name in _PLACE_COLUMNS},
+            "measure": gather("measure", "code"),
+            "measure_err": gather("measure", "err"),
+            "title": titles["title"],
+            "title_key": titles["title_key"],
+            "title_err": titles["err"],
+            "teachers": gather("teachers", "value"),
+            "teachers_err": gather("teachers", "err"),
+            "students": gather("students", "value"),
+            "students_err": gather("students", "err"),
+            "hours": gather("hours", "value"),
+            "hours_err": gather("hours", "err"),
+            "notes": titles["notes"],
+        }
     )
+    valid = pc.invert(table["blank"])
+    for name in _ERRORS:
+        if table[name].null_count < rows:
+            valid = pc.and_(valid, pc.is_null(table[name]))
+    table = table.append_column("valid", valid)
+    cur.register("ing_staged", table)
+    _first_and_fresh(cur)
+    return table
+
+
+def _blank(sources: dict[str, pa.Table], at: dict[str, pa.ChunkedArray], titles: pa.Table) -> pa.ChunkedArray:
+    """Whether each row is blank: every recognised cell empty (NULL once normalised). When a column has no empty
+    cell at all (its check's table holds no NULL, or the title or notes none), no row is: nothing to gather."""
+    parts = []
+    for source, column in _NORMS:
+        empty = pc.is_null(sources[source][column])
+        if not pc.any(empty).as_py():
+            return pa.repeat(False, titles.num_rows)
+        parts.append(pc.take(empty, at[source]))
+    for column in ("norm", "notes"):
+        if not titles[column].null_count:
+            return pa.repeat(False, titles.num_rows)
+        parts.append(pc.is_null(titles[column]))
+    blank = parts[0]
+    for part in parts[1:]:
+        blank = pc.and_(blank, part)
+    return blank
+
+
+def _first_and_fresh(cur: duckdb.DuckDBPyConnection) -> None:
+    """ing_first: the first valid row (by line) of each natural key in the file; ing_fresh: the lines of those
+    whose key no stored activity has. A file whose keys all differ (the usual case, seen from a count of distinct
+    key hashes: different hashes are different keys) needs no grouping: every valid row is its key's first."""
+    distinct, valid = cur.execute(
+        "SELECT count(DISTINCT hash(pairing_id, date, measure, title_key)), count(*) FROM ing_staged WHERE valid"
+    ).fetchall()[0]
+    if distinct == valid:
+        cur.execute("CREATE TEMP VIEW ing_first AS SELECT pairing_id, date, measure, title_key, line FROM ing_staged "
+                    "WHERE valid")  # fmt: skip
+    else:
+        cur.execute(
+            "CREATE TEMP TABLE ing_first AS SELECT pairing_id, date, measure, title_key, min(line) AS line "
+            "FROM ing_staged WHERE valid GROUP BY ALL"
+        )
     cur.execute(
-        "CREATE TEMP TABLE ing_fresh AS SELECT f.line, f.pairing_id, f.date, f.measure, f.title_key "
-        "FROM ing_first f ANTI JOIN activities a ON a.pairing_id = f.pairing_id AND a.date = f.date "
-        "AND a.measure = f.measure AND a.title_key = f.title_key"
+        "CREATE TEMP TABLE ing_fresh AS SELECT f.line FROM ing_first f ANTI JOIN activities a "
+        "ON a.pairing_id = f.pairing_id AND a.date = f.date AND a.measure = f.measure AND a.title_key = f.title_key"
     )
+
+
+_NORMS = (("date", "norm"), ("measure", "norm"), ("teachers", "norm"), ("students", "norm"), ("hours", "norm"),
+          ("place", "u_norm"), ("place", "s_norm"), ("place", "c_norm"))  # fmt: skip
+_PLACE_COLUMNS = ("pairing_id", "uni_err", "place_err", "place_field", "detail_zh", "detail_en")
+_ERRORS = ("date_err", "uni_err", "place_err", "measure_err", "title_err", "teachers_err", "students_err", "hours_err")
+
+
+def _dictionary(cur: duckdb.DuckDBPyConnection, name: str) -> pa.Table:
+    """A check's table of distinct values (a few hundred rows), its columns in one chunk each."""
+    return cur.sql(f"SELECT * FROM {name}").to_arrow_table().combine_chunks()
+
+
+def _positions(values: pa.ChunkedArray, distinct: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray:
+    """For each value, the position of its row in a check's table (every value of the column has one)."""
+    return pc.index_in(values, value_set=distinct)
+
+
+def _place_positions(cur: duckdb.DuckDBPyConnection, cells: pa.Table, place: pa.Table) -> pa.ChunkedArray:
+    """For each row, the position of its (university, school, county) in ing_d_place: the three cells are coded
+    by their place among the distinct values of each, and the codes combined into one exact integer key."""
+    keys, codes, size = None, None, 1
+    for cell, column in (("university", "u"), ("school", "s"), ("county", "c")):
+        distinct = pc.unique(place[column])
+        size *= len(distinct)
+        if size >= 2**62:  # cannot happen below some million distinct names each; stay exact regardless
+            return _place_positions_sql(cur, cells, place)
+        row_code = pc.cast(pc.index_in(cells[cell], value_set=distinct), pa.int64())
+        place_code = pc.cast(pc.index_in(place[column], value_set=distinct), pa.int64())
+        width = pa.scalar(len(distinct), pa.int64())
+        keys = row_code if keys is None else pc.add(pc.multiply(keys, width), row_code)
+        codes = place_code if codes is None else pc.add(pc.multiply(codes, width), place_code)
+    return pc.index_in(keys, value_set=codes)
+
+
+def _place_positions_sql(cur: duckdb.DuckDBPyConnection, cells: pa.Table, place: pa.Table) -> pa.ChunkedArray:
+    """_place_positions by a join in DuckDB (for a file with very many distinct names)."""
+    rows = pa.table({"i": pa.array(range(cells.num_rows), pa.int64()), "u": cells["university"],
+                     "s": cells["school"], "c": cells["county"]})  # fmt: skip
+    places = pa.table({"j": pa.array(range(place.num_rows), pa.int64()), "u": place["u"], "s": place["s"],
+                       "c": place["c"]})  # fmt: skip
+    with registered(cur, "ing_place_rows", rows), registered(cur, "ing_place_keys", places):
+        found = cur.sql(
+            "SELECT r.i, p.j FROM ing_place_rows r JOIN ing_place_keys p ON p.u = r.u AND p.s = r.s AND p.c = r.c "
+            "ORDER BY r.i"
+        ).to_arrow_table()
+    return found["j"]
 
 
 def collect_errors(cur: duckdb.DuckDBPyConnection, columns: dict[str, str], today: date) -> None:
