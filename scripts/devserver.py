@@ -95,6 +95,41 @@ def wait_for_app(page, selector: str | None = None, timeout: float = 60_000) -> 
         page.wait_for_selector(selector, timeout=timeout, state="attached")
 
 
+def _proc(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.read()
+    except OSError:  # the process has ended
+        return ""
+
+
+def descendants(pid: int) -> list[int]:
+    """The processes `pid` started, and theirs (from /proc: Linux)."""
+    found, todo = [], [pid]
+    while todo:
+        for task in Path(f"/proc/{todo.pop()}/task").glob("*"):
+            children = [int(child) for child in _proc(f"{task}/children").split()]
+            found += children
+            todo += children
+    return found
+
+
+def rss_bytes(pids: list[int]) -> int:
+    """The resident memory of these processes, summed."""
+    pages = (_proc(f"/proc/{pid}/statm").split()[1:2] for pid in pids)
+    return sum(int(value[0]) for value in pages if value) * os.sysconf("SC_PAGE_SIZE")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds of these processes and of their children that have ended (reaped), summed: a
+    process tree's CPU time, whatever the machine's load does to the wall time."""
+    total = 0
+    for pid in pids:
+        fields = _proc(f"/proc/{pid}/stat").rpartition(")")[2].split()
+        total += sum(int(value) for value in fields[11:15]) if len(fields) > 14 else 0
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def block_external(context, blocked: list[str]) -> None:
     """Abort every request of a browser context that would leave the machine, recording its URL."""
 
