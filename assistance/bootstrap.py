@@ -11,6 +11,7 @@ app nor a command ever sees a half-made database. An existing file is only migra
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,14 +24,14 @@ from assistance.outcomes.demo import load_demo_outcomes
 from assistance.paths import DATA_DIR
 from assistance.reference import loader, sample
 from assistance.registry.importer import RegistryImport
-from assistance.store import db
+from assistance.store import db, mode
 
 Progress = Callable[[float, str], None]
 
 
 @dataclass
 class InitReport:
-    path: Path
+    path: Path | str  # the file, or the store's URL with its password hidden
     created: bool
     migrations: list[int] = field(default_factory=list)
     loaded: dict[str, int] = field(default_factory=dict)
@@ -51,7 +52,10 @@ def _silent(_fraction: float, _message: str) -> None:
 def initialise(
     path: str | Path | None = None, empty: bool = False, today: date | None = None, progress: Progress = _silent
 ) -> InitReport:
-    """Create the file if missing (reference + demo data), else apply pending migrations only."""
+    """Create the file if missing (reference + demo data), else apply pending migrations only. A PostgreSQL URL
+    (server mode): a store with no data gets the same build, made as a file and copied in (`store copy`)."""
+    if mode.is_server(str(path) if path else db.location()):
+        return _initialise_store(str(path) if path else db.location(), empty, today, progress)
     path = Path(path) if path else db.default_db_path()
     if path.exists():
         con = db.connect(path)
@@ -85,6 +89,19 @@ def initialise(
     con.close()
     os.replace(building, path)
     progress(1.0, "done")
+    return report
+
+
+def _initialise_store(url: str, empty: bool, today: date | None, progress: Progress) -> InitReport:
+    from assistance.store.pg import copy  # psycopg is imported in server mode only
+
+    if copy.holds_data(url):  # its schema migrated, nothing else changed
+        return InitReport(mode.redacted(url), created=False)
+    with tempfile.TemporaryDirectory() as folder:
+        built = Path(folder) / "init.duckdb"
+        report = initialise(built, empty=empty, today=today, progress=progress)
+        copy.file_to_pg(built, url)
+    report.path = mode.redacted(url)
     return report
 
 

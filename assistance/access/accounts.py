@@ -19,7 +19,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from assistance.reference.loader import normalise_name
-from assistance.store.transaction import WRITE_LOCK, cursor, transaction
+from assistance.store.transaction import WRITE_LOCK, cursor, retrying, transaction
 
 ROLES = ("ministry", "province", "university", "school", "viewer")
 MAX_USERNAME = 64
@@ -151,6 +151,7 @@ def _scope_columns(cur, role: str, university: str | None, province: str | None,
     return province_code, university_id, school_id
 
 
+@retrying
 def add_account(
     con: duckdb.DuckDBPyConnection,
     username: str,
@@ -191,6 +192,7 @@ def _existing(cur, username: str) -> str:
     return row[0]
 
 
+@retrying
 def disable_account(con: duckdb.DuckDBPyConnection, username: str) -> None:
     """Disable an account and end its sessions at once (a disabled account cannot sign in; it is kept for the
     audit trail)."""
@@ -200,6 +202,7 @@ def disable_account(con: duckdb.DuckDBPyConnection, username: str) -> None:
         cur.execute("UPDATE sessions SET ended_at = ? WHERE username = ? AND ended_at IS NULL", [datetime.now(), name])
 
 
+@retrying
 def reset_password(con: duckdb.DuckDBPyConnection, username: str, password: str) -> None:
     """Set a new password (and end the account's sessions: whoever held the old one is signed out)."""
     hashed = _HASHER.hash(_check_password(password))
@@ -221,6 +224,7 @@ def wait_seconds(failures: int) -> float:
     return min(2.0 ** (failures - FREE_FAILURES), MAX_WAIT)
 
 
+@retrying
 def sign_in(con: duckdb.DuckDBPyConnection, username: str, password: str, now: datetime | None = None) -> SignIn:
     """Check a name and password. The answer is the account, or a refusal that does not say why; a name that failed
     `FREE_FAILURES` times must wait (`SignIn.wait`) before it is checked again."""

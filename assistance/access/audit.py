@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from assistance.access.accounts import CLI, Account
-from assistance.store.transaction import WRITE_LOCK, cursor, transaction
+from assistance.store.transaction import WRITE_LOCK, cursor, retrying, transaction
 
 AUDIT_ACTIONS = (
     "sign_in", "sign_out", "upload", "undo", "registry_import", "plan_import", "user_add", "user_disable",
@@ -57,6 +57,7 @@ def record(
     )  # fmt: skip
 
 
+@retrying
 def record_now(con: duckdb.DuckDBPyConnection, actor: Account | None, action: str, **values) -> None:
     """`record` in a transaction of its own (sign-in and sign-out, which write nothing else)."""
     with WRITE_LOCK, transaction(con) as cur:

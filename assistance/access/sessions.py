@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 import duckdb
 
 from assistance.access.accounts import Account, get_account
-from assistance.store.transaction import WRITE_LOCK, cursor, transaction
+from assistance.store.transaction import WRITE_LOCK, cursor, retrying, transaction
 
 COOKIE_NAME = "assistance_session"
 SECRET_ENV = "ASSISTANCE_COOKIE_SECRET"
@@ -56,6 +56,7 @@ def unsign(value: str | None, secret: str | None) -> str | None:
     return token if hmac.compare_digest(signature, expected) else None
 
 
+@retrying
 def start_session(con: duckdb.DuckDBPyConnection, username: str, now: datetime | None = None) -> str:
     """A new session for a signed-in account; returns its token (to sign into the cookie and keep in memory)."""
     token = secrets.token_urlsafe(32)
@@ -65,6 +66,7 @@ def start_session(con: duckdb.DuckDBPyConnection, username: str, now: datetime |
     return token
 
 
+@retrying
 def resume_session(con: duckdb.DuckDBPyConnection, token: str | None, now: datetime | None = None) -> Account | None:
     """The account of a live session, or None: unknown or ended session, idle too long, or an account disabled
     since. A live session's last activity is brought up to `now`."""
@@ -90,6 +92,7 @@ def resume_session(con: duckdb.DuckDBPyConnection, token: str | None, now: datet
     return account
 
 
+@retrying
 def end_session(con: duckdb.DuckDBPyConnection, token: str | None, now: datetime | None = None) -> None:
     """Sign out: the session ends on the server, so the cookie is worthless even if the browser kept it."""
     if not token:

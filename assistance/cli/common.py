@@ -22,7 +22,7 @@ import duckdb
 
 from assistance.i18n import normalise_language, t
 from assistance.ingest.errors import IngestFileError
-from assistance.store import db
+from assistance.store import db, mode
 
 if TYPE_CHECKING:
     from assistance.ingest.job import FileJob
@@ -42,8 +42,16 @@ def fail(message: str) -> int:
 def open_db(args: argparse.Namespace, read_only: bool) -> tuple[duckdb.DuckDBPyConnection | None, int]:
     """The database of `--db` (else the default), migrated if needed; (None, 2) after one line on stderr when it is
     missing, or too old to read without writing. `DatabaseBusy` propagates to cli.main (one line, exit 2)."""
-    path = Path(args.db) if args.db else db.default_db_path()
+    target = args.db or db.location()
     lang = language()
+    if mode.is_server(target):  # server mode: this process's read model of the store, always at its schema
+        import psycopg
+
+        try:
+            return db.connect(target), 0
+        except psycopg.OperationalError as exc:
+            return None, fail(t("store.unreachable_cli", lang, target=mode.redacted(target), detail=str(exc)))
+    path = Path(target)
     if not path.exists():
         return None, fail(t("ingest.cli.no_database", lang, path=path))
     con = db.connect(path, read_only=read_only)

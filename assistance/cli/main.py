@@ -17,7 +17,10 @@ from assistance.cli import problems as problems_command
 from assistance.cli import registry_args as registry_commands
 from assistance.cli import store as store_command
 from assistance.cli import users as users_command
+from assistance.cli.common import language
+from assistance.i18n import t
 from assistance.store import db
+from assistance.store.transaction import StoreConflict, StoreUnavailable
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
@@ -97,4 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _dispatch(args)
     except db.DatabaseBusy as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (StoreUnavailable, StoreConflict) as exc:  # server mode: one line, never a traceback
+        key = "store.conflict" if isinstance(exc, StoreConflict) else "store.write_refused"
+        print(f"error: {t(key, language())} ({exc})", file=sys.stderr)
         return 2

@@ -37,7 +37,7 @@ from assistance.guidance.problems import MAX_COMMENT, MAX_TEXT, MAX_TITLE, actor
 from assistance.guidance.refused import Refused
 from assistance.outcomes.indicators import BASELINE_YEAR
 from assistance.outcomes.indicators import NAMES as INDICATORS
-from assistance.store.transaction import WRITE_LOCK, transaction
+from assistance.store.transaction import WRITE_LOCK, retrying, transaction
 
 STATUSES = ("draft", "recommended", "selected", "returned")
 EDITABLE_BY_AUTHOR = ("draft", "returned")  # a university edits its case until the province recommends it
@@ -179,6 +179,7 @@ def _history(cur, case_id: int, actor, old: str | None, new: str, comment: str |
     )
 
 
+@retrying
 def create_case(con: duckdb.DuckDBPyConnection, actor: Account | None, draft: CaseDraft) -> int:
     """A new draft case of `actor`'s own pairings; returns its id (AccessDenied or CaseRefused: nothing written)."""
     require(actor, "edit_cases")
@@ -216,6 +217,7 @@ def _current(cur: duckdb.DuckDBPyConnection, case_id: int, version: int) -> tupl
     return status, pairings
 
 
+@retrying
 def update_case(
     con: duckdb.DuckDBPyConnection, actor: Account | None, case_id: int, version: int, draft: CaseDraft
 ) -> int:
@@ -243,6 +245,7 @@ def update_case(
     return int(version) + 1
 
 
+@retrying
 def review_case(
     con: duckdb.DuckDBPyConnection,
     actor: Account | None,

@@ -43,7 +43,7 @@ from assistance.filters import Filters
 from assistance.guidance.refused import Refused
 from assistance.i18n import t
 from assistance.store.db import title_key_sql
-from assistance.store.transaction import WRITE_LOCK, transaction
+from assistance.store.transaction import WRITE_LOCK, retrying, transaction
 
 MAX_TITLE = 200
 MAX_TEXT = 20_000  # a description or resolution (10,000 characters and more stay readable)
@@ -193,6 +193,7 @@ def _history(cur, problem_id: int, actor, old: str | None, new: str, comment, ve
     )
 
 
+@retrying
 def create_problem(
     con: duckdb.DuckDBPyConnection, actor: Account | None, draft: ProblemDraft, today: date | None = None
 ) -> int:
@@ -244,6 +245,7 @@ _COLUMNS = "problem_id, scope, pairing_id, county_adcode, province_code, raised_
 )
 
 
+@retrying
 def update_problem(
     con: duckdb.DuckDBPyConnection,
     actor: Account | None,

@@ -18,7 +18,7 @@ from assistance.access import audit
 from assistance.access.accounts import CLI, Account
 from assistance.i18n import t
 from assistance.ingest.report import rejected_csv_bytes
-from assistance.store.transaction import WRITE_LOCK, Rollback, cursor, transaction
+from assistance.store.transaction import WRITE_LOCK, Rollback, cursor, retrying, transaction
 
 
 @dataclass
@@ -39,6 +39,7 @@ class UndoResult:
         return t("ingest.undo.unknown", lang, batch=self.batch_id)
 
 
+@retrying
 def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int, actor: Account | None = CLI) -> UndoResult:
     """Remove exactly the activities a batch inserted and mark it undone (audited as `actor`'s; whether the actor
     may is registry.undo.undo's question); a second undo changes nothing."""

@@ -29,7 +29,7 @@ from assistance.access.permissions import batch_action, require
 from assistance.ingest.decode import ParsedFile, Progress, max_upload_bytes, parse, read_source
 from assistance.ingest.fields import FileKind
 from assistance.ingest.stage import Staged
-from assistance.store.transaction import WRITE_LOCK, Rollback, transaction
+from assistance.store.transaction import WRITE_LOCK, Rollback, retried, transaction
 
 
 def silent(_fraction: float, _step: str) -> None:
@@ -78,7 +78,7 @@ class FileJob:
         nothing written) if the actor's role may not write this kind of file."""
         require(self.actor, batch_action(self.kind.name))
         with WRITE_LOCK:
-            return self._execute(commit=True)
+            return retried(self.con, lambda: self._execute(commit=True))
 
     def close(self) -> None:
         """Remove the temporary copy a large upload may have needed."""

@@ -30,7 +30,7 @@ from assistance.i18n import t
 from assistance.ingest.batches import UndoResult, undo_batch
 from assistance.registry.commit import COLUMNS
 from assistance.store.db import new_natural_key
-from assistance.store.transaction import WRITE_LOCK, Rollback, cursor, transaction
+from assistance.store.transaction import WRITE_LOCK, Rollback, cursor, retrying, transaction
 
 REGISTRY_KINDS = ("registry", "plans", "outcomes", "problems")
 
@@ -66,6 +66,7 @@ def batch_kind(con: duckdb.DuckDBPyConnection, batch_id: int) -> str | None:
     return found[0][0] if found else None
 
 
+@retrying
 def undo(con: duckdb.DuckDBPyConnection, batch_id: int, actor: Account | None = CLI) -> UndoResult | RegistryUndo:
     """Undo one batch of any kind for `actor` (the command line by default); `.status` is done, already, unknown,
     blocked or refused (access.permissions.may_undo: not the actor's own batch) and `.message(lang)` says so. A

@@ -14,8 +14,9 @@ from pathlib import Path
 import duckdb
 
 from assistance.paths import REPO_ROOT
+from assistance.store import mode
 from assistance.store.sortkeys import fill_sort_keys
-from assistance.store.transaction import transaction
+from assistance.store.transaction import StoreUnavailable, transaction
 
 DEFAULT_DB_PATH = REPO_ROOT / "data" / "assistance.duckdb"
 
@@ -30,9 +31,49 @@ def default_db_path() -> Path:
     return Path(configured) if configured else DEFAULT_DB_PATH
 
 
+def location() -> str:
+    """The store `ASSISTANCE_DB` names, as text: a PostgreSQL URL in server mode, else the database file's path."""
+    return mode.server_url() or str(default_db_path())
+
+
+def store_exists(target: str | Path) -> bool:
+    """Whether the store at `target` has been built: the file exists, or the PostgreSQL database holds the
+    reference data (raises psycopg.OperationalError when it cannot be reached)."""
+    if mode.is_server(target):
+        import psycopg
+
+        from assistance.store.pg import copy, replica
+
+        if replica.loaded(str(target)):  # every rerun asks: no round trip once loaded, and none while it is down
+            return True
+        try:
+            return copy.holds_data(str(target))
+        except psycopg.OperationalError as exc:
+            raise StoreUnavailable(str(exc).strip()) from exc
+    return Path(target).exists()
+
+
+def unreachable_since(target: str | None = None) -> datetime | None:
+    """Server mode: since when this process has not reached the store (its read model keeps the data loaded before);
+    None in file mode or while the store answers."""
+    target = target or location()
+    if not mode.is_server(target):
+        return None
+    from assistance.store.pg import replica
+
+    return replica.unreachable_since(target)
+
+
 def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the database, turning DuckDB's lock conflict into `DatabaseBusy` with a way out."""
-    db_path = Path(path) if path else default_db_path()
+    """Open the database, turning DuckDB's lock conflict into `DatabaseBusy` with a way out. In server mode (a
+    PostgreSQL URL, given or in ASSISTANCE_DB) a cursor of this process's read model of the store: loaded at the
+    first call, kept fresh by its watcher; writes through `store.transaction` go to PostgreSQL (issue 15)."""
+    target = str(path) if path else location()
+    if mode.is_server(target):
+        from assistance.store.pg import replica  # psycopg is imported in server mode only
+
+        return replica.shared(target).cursor()
+    db_path = Path(target)
     try:
         return duckdb.connect(str(db_path), read_only=read_only)
     except duckdb.IOException as exc:

@@ -1,4 +1,5 @@
-"""The store's messages: `store copy` on the command line (issue 15)."""
+"""The store's messages (issue 15): `store copy` on the command line, and server mode's store out of reach or a
+write that met another replica's."""
 
 STRINGS: dict[str, tuple[str, str]] = {
     "store.copy.header": ("{table:<26} {source:>12} {target:>12}", "{table:<26} {source:>12} {target:>12}"),
@@ -26,6 +27,24 @@ STRINGS: dict[str, tuple[str, str]] = {
     "store.copy.old_store": (
         "数据库 {target} 不是本版本的结构；请先用本版本初始化或迁移",
         "the database {target} does not have this release's schema; initialise or migrate it with this release first",
+    ),
+    "store.unreachable": (
+        "自 {since} 起无法连接数据库服务器：页面显示的是此前载入的数据，恢复连接前不能上传或修改。",
+        "The database server has been unreachable since {since}: pages show the data loaded before, and nothing can "
+        "be uploaded or changed until it is back.",
+    ),
+    "store.write_refused": (
+        "无法连接数据库服务器，本次修改未保存；请稍后再试。",
+        "The database server cannot be reached: nothing was saved. Please try again later.",
+    ),
+    "store.conflict": (
+        "其他用户刚刚修改了同样的记录，本次修改未保存；请刷新页面后再试。",
+        "Someone else changed the same records just now: nothing was saved. Reload the page and try again.",
+    ),
+    "store.unreachable_start": (
+        "无法连接数据库服务器 {target}，暂时没有可显示的数据；请检查数据库服务后刷新页面。",
+        "The database server {target} cannot be reached, so there is no data to show yet; check the database "
+        "service and reload the page.",
     ),
     "store.unreachable_cli": ("无法连接数据库 {target}：{detail}", "cannot reach the database {target}: {detail}"),
 }

@@ -50,14 +50,14 @@ def remember(con: duckdb.DuckDBPyConnection, scope: Scope, fn: Callable[..., Any
         if isinstance(arg, pd.DataFrame | pa.Table):
             raise TypeError(f"{fn.__qualname__}: a frame is no cache key")
     key = repr((fn.__module__, fn.__qualname__, scope, args))
-    return _remembered(str(db.default_db_path()), data_version(), key, lambda: fn(con, *args))
+    return _remembered(db.location(), data_version(), key, lambda: fn(con, *args))
 
 
 def count(ctx: PageContext, query: TableQuery) -> int:
     """`query.count`, remembered until the next write (the SQL and its parameters, the scope's among them, are the
     key; a query's frames are figures of those same parameters)."""
     key = repr(("count", query.sql, sorted(query.params.items()), ctx.filters.scope))
-    return _remembered(str(db.default_db_path()), data_version(), key, lambda: query.count(ctx.con))
+    return _remembered(db.location(), data_version(), key, lambda: query.count(ctx.con))
 
 
 def rows(
@@ -71,7 +71,7 @@ def rows(
     """`query.page(...)`, remembered until the next write (keyed as `count`, with the sort and the page)."""
     key = repr(("rows", query.sql, sorted(query.params.items()), ctx.filters.scope, sort, descending, limit, offset))
     return _remembered(
-        str(db.default_db_path()),
+        db.location(),
         data_version(),
         key,
         lambda: query.page(ctx.con, sort, descending, limit, offset),
@@ -83,7 +83,7 @@ def chart(ctx: PageContext, build: Callable[[], go.Figure], name: str, *key: obj
     filters, scope, language and sample mark, which are always part of the key (e.g. the map's metric, its height
     and the day). The figure is shared by every session that asks for the same: callers never change it."""
     whole = repr((name, ctx.filters, ctx.filters.scope, ctx.lang, ctx.demo_in_view, key))
-    return _drawn(str(db.default_db_path()), data_version(), whole, build)
+    return _drawn(db.location(), data_version(), whole, build)
 
 
 @st.cache_resource(show_spinner=False, max_entries=_CHARTS)

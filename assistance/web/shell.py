@@ -10,7 +10,6 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from pathlib import Path
 from typing import NoReturn
 
 import duckdb
@@ -36,8 +35,8 @@ from assistance.filters import (
     within_scope,
 )
 from assistance.i18n import DEFAULT_LANGUAGE, LANGUAGES, normalise_language, t
-from assistance.store import db
-from assistance.store.transaction import data_version
+from assistance.store import db, mode
+from assistance.store.transaction import StoreConflict, StoreUnavailable, data_version
 from assistance.web import cache, signin
 from assistance.web.layout import page_style
 from assistance.web.text import plain
@@ -145,11 +144,21 @@ def _connection(path: str) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def _unreachable_at_start(target: str, lang: str) -> NoReturn:
+    """Server mode with no data loaded yet and the store out of reach: say so, show nothing else."""
+    st.error(t("store.unreachable_start", lang, target=mode.redacted(target)), icon=":material/cloud_off:")
+    st.stop()
+
+
 def _ensure_database(lang: str) -> duckdb.DuckDBPyConnection:
     """Create the database with a visible progress bar on first start (gone once done: a toast says so), then
     open it."""
-    path = db.default_db_path()
-    if not Path(path).exists():
+    path = db.location()
+    try:
+        built = db.store_exists(path)
+    except StoreUnavailable:
+        _unreachable_at_start(path, lang)
+    if not built:
         box = st.empty()
         with box.container(), st.status(t("init.running", lang), expanded=True):
             bar = st.progress(0.0)
@@ -161,10 +170,16 @@ def _ensure_database(lang: str) -> duckdb.DuckDBPyConnection:
         box.empty()
         st.toast(t("init.step.done", lang), icon=":material/check_circle:")
     try:
-        return _connection(str(path))
+        con = _connection(str(path))
     except db.DatabaseBusy as exc:
         st.error(t("db.busy", lang, detail=str(exc)))
         st.stop()
+    except StoreUnavailable:
+        _unreachable_at_start(path, lang)
+    since = db.unreachable_since(path)
+    if since is not None:  # server mode, the store out of reach: the last loaded data, and why nothing can change
+        st.warning(t("store.unreachable", lang, since=f"{since:%Y-%m-%d %H:%M:%S}"), icon=":material/cloud_off:")
+    return con
 
 
 @st.cache_data(show_spinner=False)
@@ -476,7 +491,7 @@ def render_shell() -> PageContext | None:
         st.session_state.pop(_CONTEXT, None)
         return None
     scope = scope_of(account)
-    path = str(db.default_db_path())
+    path = db.location()
     universities, provinces, measures = _options(path, lang, data_version())
     if source != "widgets":
         _read_address(path, source, scope)
@@ -515,8 +530,13 @@ def go_to(ctx: PageContext, destination: Destination) -> NoReturn:
 
 def unexpected_error(error: Exception) -> None:
     """An error no page expected: a short message in the UI language; the details go to the server's log only."""
+    lang = st.session_state.get("lang", DEFAULT_LANGUAGE)
+    if isinstance(error, StoreUnavailable | StoreConflict):  # server mode: expected, and said in words
+        key = "store.conflict" if isinstance(error, StoreConflict) else "store.write_refused"
+        st.error(t(key, lang), icon=":material/cloud_off:")
+        return
     logging.getLogger(__name__).error("unexpected error", exc_info=error)
-    st.error(t("app.error", st.session_state.get("lang", DEFAULT_LANGUAGE)), icon=":material/error:")
+    st.error(t("app.error", lang), icon=":material/error:")
 
 
 def demo_badge(ctx: PageContext) -> None:

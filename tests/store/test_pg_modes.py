@@ -1,0 +1,60 @@
+"""The command line's store behaviours in both modes (issue 15): the same upload, re-upload, dry run, batch list
+and undo through `--db FILE` and `--db postgresql://…` give the same counts; in server mode each change is in
+PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistance.store.pg import connection, replica
+from tests.conftest import run_cli
+
+LOG = (
+    "日期,帮扶高校,受援学校,帮扶举措,活动名称,参与教师人数\n"
+    "2026-10-20,北师大,青龙一中,教研,两种模式一,3\n2026-11-03,北师大,青龙一中,跟岗,两种模式二,\n"
+    "2026-11-04,北师大,不存在的学校,跟岗,两种模式三,1\n"
+)
+
+
+@pytest.fixture(params=["file", "server"])
+def store(request, demo_db):
+    """A `--db` value of each mode holding the demo data: the file, or a PostgreSQL store copied from it."""
+    if request.param == "file":
+        yield str(demo_db)
+        return
+    url = request.getfixturevalue("pg_demo_url")
+    yield url
+    replica.forget(url)
+
+
+def _json(out: str) -> dict:
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def test_upload_reupload_dry_run_and_undo_give_the_same_counts_in_both_modes(store, tmp_path, capsys):
+    log = tmp_path / "log.csv"
+    log.write_text(LOG, encoding="utf-8")
+    status, out, _ = run_cli(capsys, "ingest", str(log), "--db", store, "--dry-run", "--json")
+    assert status == 1 and _json(out)["inserted"] == 2 and _json(out)["batch_id"] is None
+    status, out, _ = run_cli(capsys, "ingest", str(log), "--db", store, "--json")
+    first = _json(out)
+    assert status == 1 and (first["inserted"], first["duplicates"], first["rejected"]) == (2, 0, 1)
+    status, out, _ = run_cli(capsys, "ingest", str(log), "--db", store, "--json")
+    assert (_json(out)["inserted"], _json(out)["duplicates"]) == (0, 2)
+    status, out, _ = run_cli(capsys, "batches", "--db", store, "--json")
+    listed = json.loads(out)
+    assert listed[0]["batch_id"] == first["batch_id"] and listed[0]["inserted"] == 2
+    if store.startswith("postgresql://"):
+        with connection.connect(store) as pg:
+            stored = pg.execute("SELECT count(*) FROM activities WHERE batch_id = %s", [first["batch_id"]])
+            assert stored.fetchone()[0] == 2
+            assert (
+                pg.execute("SELECT count(*) FROM rejected_rows WHERE batch_id = %s", [first["batch_id"]]).fetchone()[0]
+                == 1
+            )
+    status, out, _ = run_cli(capsys, "undo", str(first["batch_id"]), "--db", store)
+    assert status == 0
+    status, out, _ = run_cli(capsys, "ingest", str(log), "--db", store, "--json")
+    assert _json(out)["inserted"] == 2  # undone rows may be added again
