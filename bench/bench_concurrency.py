@@ -26,6 +26,7 @@ import argparse
 import asyncio
 import os
 import random
+import re
 import secrets
 import shutil
 import subprocess
@@ -33,6 +34,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
@@ -432,8 +434,11 @@ def report(
     print(f"| server RSS idle / peak (MB) | {idle_rss / mb:.0f} / {rss.peak() / mb:.0f} (goal ≤ 600) |")
     print(f"| server CPU seconds (process + children) | {cpu:.1f} |")
     print(f"| load average (1 / 5 / 15 min) | {' / '.join(f'{x:.1f}' for x in os.getloadavg())} |")
-    for error in figures.errors[:20]:
-        print(f"   error: {error}")
+    kinds = Counter(  # one line per kind: readers' numbers, the port and Playwright's call log left out
+        re.sub(r"(?<=reader) \d+|:\d+(?=/)|\n.*", "", error, flags=re.S)[:140] for error in figures.errors
+    )
+    for kind, count in kinds.most_common():
+        print(f"   {count} × {kind}")
     print(
         f"goals: 0 errors {'met' if not figures.errors else 'missed'}; never half an upload "
         f"{'met' if not between else 'missed'}; peak RSS ≤ 600 MB {'met' if rss.peak() <= 600 * mb else 'missed'}"
