@@ -10,6 +10,7 @@ are slowed down: after `FREE_FAILURES` failures each further attempt must wait t
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,7 +28,13 @@ MIN_PASSWORD = 8
 FREE_FAILURES = 3
 MAX_WAIT = 60.0
 _HASHER = PasswordHasher()
-_DUMMY_HASH = _HASHER.hash("not a password anyone has")  # verified against when the name is unknown
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash verified against when the name is unknown, so that a refusal takes as long either way; made on the
+    first such sign-in, not at import (every command line and server start would pay for it)."""
+    return _HASHER.hash("not a password anyone has")
 
 
 class AccountError(ValueError):
@@ -240,7 +247,7 @@ def sign_in(con: duckdb.DuckDBPyConnection, username: str, password: str, now: d
         found = cur.execute(
             "SELECT username, password_hash, disabled FROM accounts WHERE username = ?", [(username or "").strip()]
         ).fetchone()
-        stored = found[1] if found and found[1] else _DUMMY_HASH
+        stored = found[1] if found and found[1] else _dummy_hash()
         try:
             ok = bool(password) and _HASHER.verify(stored, password) and found is not None and not found[2]
         except (VerificationError, InvalidHashError):
