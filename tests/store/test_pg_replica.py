@@ -25,7 +25,7 @@ def model(pg_demo_url):
     loaded = replica.ReadModel(pg_demo_url)
     loaded.load()
     yield loaded
-    loaded.con.close()
+    loaded.close()
 
 
 def test_a_cold_load_holds_exactly_the_file_it_was_copied_from(model, demo_db_template):
@@ -127,3 +127,12 @@ def test_the_watcher_polls_when_no_notification_comes(model, pg_demo_url, monkey
         _wait_for(_has_measure(model, "polled"), 5)
     finally:
         watcher.stop()
+
+
+def test_a_refresh_of_last_seen_times_only_leaves_the_pages_figures_alone(model, pg_demo_url):
+    with connection.connect(pg_demo_url) as pg:
+        pg.execute("INSERT INTO sessions VALUES ('h', 'moe', now(), now(), NULL)")
+    version = data_version()
+    assert model.refresh().rows == {"sessions": 1} and data_version() == version
+    _insert_measure(pg_demo_url, "shown")
+    assert model.refresh().rows == {"measures": 1} and data_version() > version

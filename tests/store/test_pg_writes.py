@@ -9,10 +9,20 @@ from datetime import date
 
 import pytest
 
+from assistance.access.accounts import add_account, sign_in
+from assistance.access.sessions import start_session
+from assistance.guidance.problems import ProblemChange, update_problem
 from assistance.ingest.batches import undo_batch
 from assistance.ingest.pipeline import Ingest
+from assistance.outcomes.importer import OutcomesImport
+from assistance.registry.importer import RegistryImport
+from assistance.registry.undo import undo
 from assistance.store.pg import connection, replica
 from assistance.store.transaction import StoreConflict, transaction
+from tests.conftest import snapshot
+from tests.outcomes.test_outcomes_import import HEADER as OUTCOME_HEADER
+from tests.outcomes.test_outcomes_import import QINGLONG
+from tests.registry.test_registry_page import REGISTRY
 from tests.store.test_summaries import in_step
 
 TODAY = date(2026, 11, 28)
@@ -22,6 +32,9 @@ LOG = (
     "2026-11-04,北师大,青龙一中,跟岗,服务器模式三\n"
 )
 OTHER_LOG = LOG.replace("服务器模式", "另一份")
+OUTCOMES = (
+    f"{OUTCOME_HEADER}\n{QINGLONG},青龙满族自治县,2024-2025,3200,60,5,210,30,40,3,55.5,41.25,12,服务器\n".encode()
+)
 
 
 @pytest.fixture
@@ -32,7 +45,7 @@ def replicas(pg_demo_url):
         model.load()
     yield models
     for model in models:
-        model.con.close()
+        model.close()
 
 
 def _stored(url: str, sql: str, params=None):
@@ -99,3 +112,39 @@ def test_an_edit_of_rows_another_replica_changed_since_is_refused_and_nothing_is
     assert b.con.execute("SELECT description FROM problems WHERE problem_id = ?", [problem]).fetchone() != ("B",)
     b.refresh()
     assert b.con.execute("SELECT description FROM problems WHERE problem_id = ?", [problem]).fetchone() == ("A",)
+
+
+def _everything(con) -> dict:
+    tables = [
+        row[0] for row in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()
+    ]
+    return snapshot(con, sorted(set(tables) - {"schema_version", replica.MARKER}))
+
+
+def test_every_kind_of_write_leaves_the_store_equal_to_the_replica_that_wrote_it(replicas, pg_demo_url):
+    """An account with a session and a sign-in failure, a problem's description, a registry import that archives the
+    demo national tier and adds a party, an outcome file, then the registry import's undo: a cold load of the store
+    (and the other replica's refresh) holds exactly what the writing replica holds, summaries and sort keys
+    included."""
+    a, b = replicas
+    ministry = add_account(a.cursor(), "moe", "ministry", "password-for-tests")
+    start_session(a.cursor(), "moe")
+    sign_in(a.cursor(), "moe", "wrong password")
+    problem, version = a.con.execute("SELECT problem_id, version FROM problems ORDER BY 1 LIMIT 1").fetchone()
+    update_problem(a.cursor(), ministry, problem, version, ProblemChange(description="服务器模式"), TODAY)
+    batch = RegistryImport(a.cursor(), REGISTRY, "r.csv").run().batch_id
+    assert a.con.execute("SELECT count(*) FROM archived_pairings WHERE archived_by = ?", [batch]).fetchone()[0] > 0
+    outcomes = OutcomesImport(a.cursor(), OUTCOMES, "o.csv", today=TODAY).run()
+    assert outcomes.inserted + outcomes.changed == 1
+    fresh = replica.ReadModel(pg_demo_url)
+    fresh.load()
+    assert _everything(fresh.con) == _everything(a.con)
+    b.refresh()
+    assert _everything(b.con) == _everything(a.con)
+
+    undo(a.cursor(), batch, ministry)
+    assert a.con.execute("SELECT count(*) FROM archived_pairings WHERE archived_by = ?", [batch]).fetchone()[0] == 0
+    b.refresh()
+    fresh.load()
+    assert _everything(b.con) == _everything(a.con) == _everything(fresh.con)
+    fresh.close()

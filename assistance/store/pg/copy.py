@@ -78,6 +78,8 @@ def file_to_pg(path: Path, url: str) -> CopyReport:
             for name, last in duck.execute("SELECT sequence_name, last_value FROM duckdb_sequences()").fetchall():
                 if last is not None:
                     pg.execute("SELECT setval(%s, %s, true)", [name, last])
+        pg.execute("ANALYZE")  # statistics now, not at autovacuum's leisure: a replica's first refresh plans on them
+        pg.commit()
         return CopyReport(counts_duck(duck, tables), counts_pg(pg, tables))
     finally:
         duck.close()

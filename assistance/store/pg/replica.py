@@ -36,6 +36,9 @@ from assistance.store.transaction import REPLICA_MARKER, StoreUnavailable, regis
 
 _log = logging.getLogger(__name__)
 POLL_SECONDS = 1.0
+# Tables no page shows: a refresh that changes only these (every signed-in session's last-seen time, written once a
+# minute on some replica) leaves the pages' kept figures alone, as the same write does in file mode.
+_QUIET_TABLES = frozenset({"sessions", "sign_in_failures"})
 MARKER = REPLICA_MARKER  # a one-row table naming the model: how `store.transaction` knows a read model
 
 _PG_CASTS = {"INTEGER": "integer", "BIGINT": "bigint", "VARCHAR": "text", "DATE": "date"}
@@ -100,6 +103,8 @@ class ReadModel:
         self.lock = threading.Lock()  # one load or refresh at a time
         self.unreachable_since: datetime | None = None
         self.last_refresh: datetime | None = None
+        self._pg: psycopg.Connection | None = None
+        self._pg_url = url
         token = applying.set(True)
         try:
             db.migrate(self.con)
@@ -113,16 +118,43 @@ class ReadModel:
         return self.con.cursor()
 
     @contextlib.contextmanager
-    def _snapshot(self):
-        """A PostgreSQL connection inside one REPEATABLE READ, READ ONLY transaction."""
-        with connection.connect(self.url) as pg:
-            pg.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+    def session(self):
+        """The replica's one connection for its refreshes and writes, which take turns under `lock` (so it needs no
+        pool): opened at first use, and again after a failure or when `url` changed; whatever transaction the caller
+        leaves open is rolled back."""
+        if self._pg is None or self._pg.closed or self._pg_url != self.url:
+            if self._pg is not None:
+                self._pg.close()
+            self._pg, self._pg_url = connection.connect(self.url), self.url
+        pg = self._pg
+        try:
             yield pg
+        except psycopg.OperationalError:
+            pg.close()  # a lost connection is opened again next time
+            raise
+        finally:
+            if not pg.closed:
+                pg.rollback()
+
+    @contextlib.contextmanager
+    def _snapshot(self, unlimited: bool = False):
+        """The session inside one REPEATABLE READ, READ ONLY transaction (`unlimited`: no statement timeout)."""
+        with self.session() as pg:
+            pg.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            if unlimited:
+                pg.execute("SET LOCAL statement_timeout = 0")
+            yield pg
+
+    def close(self) -> None:
+        """Close the read model and its connection."""
+        if self._pg is not None:
+            self._pg.close()
+        self.con.close()
 
     def load(self) -> RefreshStats:
         """Replace everything the read model holds by the store's rows (a cold load)."""
         started, stats = time.perf_counter(), RefreshStats()
-        with self.lock, self._snapshot() as pg:
+        with self.lock, self._snapshot(unlimited=True) as pg:  # the whole store: no time limit
             stats.seq = pg.execute("SELECT seq FROM _data_version").fetchone()[0]
             token = applying.set(True)
             try:
@@ -169,8 +201,9 @@ class ReadModel:
             where = f"({', '.join(f't.{quoted(c)}' for c in table.key)}) IN ({changed})"
             pulled.append((table, keys, transfer.read_pg(pg, table, where, params)))
         token = applying.set(True)
+        figures = any(table.name not in _QUIET_TABLES for table, _, _ in pulled)
         try:
-            with transaction(self.con) as cur:
+            with transaction(self.con, figures=figures) as cur:
                 for table, keys, rows in pulled:
                     self._delete_keys(cur, table, keys)
                     stats.keys[table.name] = len(keys)
@@ -241,7 +274,7 @@ def shared(url: str) -> ReadModel:
             try:
                 model.load()
             except psycopg.OperationalError as exc:
-                model.con.close()
+                model.close()
                 raise StoreUnavailable(str(exc).strip()) from exc
             watcher = Watcher(model)
             watcher.start()
@@ -257,7 +290,7 @@ def forget(url: str) -> None:
         model, watcher = found
         watcher.stop()
         watcher.join(timeout=10)
-        model.con.close()
+        model.close()
 
 
 def loaded(url: str) -> bool:

@@ -26,7 +26,7 @@ import duckdb
 import psycopg
 import pyarrow as pa
 
-from assistance.store.pg import connection, transfer
+from assistance.store.pg import transfer
 from assistance.store.pg.replica import ReadModel
 from assistance.store.pg.schema import Table, quoted
 from assistance.store.transaction import StoreConflict, StoreUnavailable, registered
@@ -45,7 +45,7 @@ class CapturingCursor:
         self._tables = tables
         self.touched: dict[str, list[pa.Table]] = {}
 
-    def execute(self, query: str, parameters: object = None) -> CapturingCursor:
+    def execute(self, query: str, parameters: object = None) -> CapturingCursor | _Counted:
         found = _WRITE.match(query)
         table = self._tables.get(found.group(1).lower()) if found else None
         if table is None or _RETURNING.search(query):
@@ -59,8 +59,7 @@ class CapturingCursor:
             for i, column in enumerate(table.key)
         }
         self.touched.setdefault(table.name, []).append(pa.table(columns))
-        self._cur.execute("SELECT CAST(? AS BIGINT) AS Count", [len(rows)])  # what the statement would say
-        return self
+        return _Counted(self, len(rows))
 
     def __getattr__(self, name: str):
         return getattr(self._cur, name)
@@ -74,6 +73,24 @@ def unavailable_as_refusal(model: ReadModel):
     except psycopg.OperationalError as exc:
         model.unreachable()
         raise StoreUnavailable(str(exc).strip(), since=model.unreachable_since) from exc
+
+
+class _Counted:
+    """What DuckDB answers a write statement with (one row: how many rows it wrote), with nothing left unfetched
+    on the cursor; anything else is the cursor's."""
+
+    def __init__(self, capture: CapturingCursor, count: int):
+        self._capture, self._rows = capture, [(count,)]
+
+    def fetchone(self) -> tuple[int] | None:
+        return self._rows.pop(0) if self._rows else None
+
+    def fetchall(self) -> list[tuple[int]]:
+        rows, self._rows = self._rows, []
+        return rows
+
+    def __getattr__(self, name: str):
+        return getattr(self._capture, name)
 
 
 def _advance_sequences(cur: duckdb.DuckDBPyConnection, pg) -> None:
@@ -100,7 +117,7 @@ def push(model: ReadModel, capture: CapturingCursor) -> int | None:
         raise StoreUnavailable("the store cannot be reached", since=model.unreachable_since)
     cur = capture._cur
     tables = [model_table for model_table in model.tables if model_table.name in capture.touched]
-    with unavailable_as_refusal(model), connection.connect(model.url) as pg:
+    with unavailable_as_refusal(model), model.session() as pg:
         try:
             before = pg.execute("SELECT seq FROM _data_version FOR UPDATE").fetchone()[0]
             for table in tables:
