@@ -58,3 +58,16 @@ def test_upload_reupload_dry_run_and_undo_give_the_same_counts_in_both_modes(sto
     assert status == 0
     status, out, _ = run_cli(capsys, "ingest", str(log), "--db", store, "--json")
     assert _json(out)["inserted"] == 2  # undone rows may be added again
+
+
+def test_init_builds_an_empty_store_once_and_then_changes_nothing(pg_url, capsys):
+    status, out, _ = run_cli(capsys, "init", "--db", pg_url, "--empty")
+    assert status == 0 and out.startswith(f"created {pg_url}") and "pairings 115" in out
+    with connection.connect(pg_url) as pg:
+        counts = pg.execute("SELECT (SELECT count(*) FROM pairings), (SELECT count(*) FROM activities)").fetchone()
+        version = pg.execute("SELECT seq FROM _data_version").fetchone()[0]
+    assert counts == (115, 0)
+    status, out, _ = run_cli(capsys, "init", "--db", pg_url)
+    assert status == 0 and "up to date" in out
+    with connection.connect(pg_url) as pg:
+        assert pg.execute("SELECT seq FROM _data_version").fetchone()[0] == version
