@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistance.i18n import normalise_language, t
-from assistance.store import db
+from assistance.store import db, mode
 
 if TYPE_CHECKING:
     from assistance.reference.national import NationalReport
@@ -87,6 +87,9 @@ def build(
 
 def cli_demo(args: argparse.Namespace) -> int:
     lang = normalise_language(os.environ.get("ASSISTANCE_LANG", "zh"))
+    if mode.is_server(args.db or db.location()):  # it builds a file: a store gets it by store copy
+        print(f"error: {t('store.demo_file_only', lang)}", file=sys.stderr)
+        return 2
     path = Path(args.db) if args.db else db.default_db_path()
     if path.exists() and not args.force:
         print(f"error: {t('demo.cli.exists', lang, path=path)}", file=sys.stderr)

@@ -16,19 +16,20 @@ from assistance.analytics.exports import resolve_university
 from assistance.cli.common import format_for
 from assistance.export.writers import export_activities
 from assistance.filters import Filters
-from assistance.store import db
+from assistance.store import db, mode
 
 
 def cli_export(args: argparse.Namespace) -> int:
     """`python -m assistance export`: 0 written; 2 unknown university, missing database or unwritable file."""
-    path = Path(args.db) if args.db else db.default_db_path()
-    if not path.exists():
+    target = args.db or db.location()  # a file, or a PostgreSQL store (server mode: this process's read model)
+    path = Path(target)
+    if not mode.is_server(target) and not path.exists():
         print(f"error: database {path} not found; create it with `python -m assistance init`", file=sys.stderr)
         return 2
     output = Path(args.output)
     fmt = format_for(output, args.format)
     try:
-        con = db.connect(path, read_only=True)
+        con = db.connect(target, read_only=True)
     except db.DatabaseBusy:
         print(
             f"error: database {path} is in use by another process (the app or a command); export from the "

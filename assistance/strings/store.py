@@ -46,5 +46,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The database server {target} cannot be reached, so there is no data to show yet; check the database "
         "service and reload the page.",
     ),
+    "store.demo_file_only": (
+        "demo 只生成 DuckDB 文件：请用 --db 指定一个文件，再用 store copy 复制到 PostgreSQL",
+        "demo builds a DuckDB file: give --db a file, then copy it into PostgreSQL with store copy",
+    ),
     "store.unreachable_cli": ("无法连接数据库 {target}：{detail}", "cannot reach the database {target}: {detail}"),
 }

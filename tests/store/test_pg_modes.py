@@ -71,3 +71,21 @@ def test_init_builds_an_empty_store_once_and_then_changes_nothing(pg_url, capsys
     assert status == 0 and "up to date" in out
     with connection.connect(pg_url) as pg:
         assert pg.execute("SELECT seq FROM _data_version").fetchone()[0] == version
+
+
+def test_export_gives_the_same_file_from_a_file_and_from_its_store(demo_db, pg_demo_url, tmp_path, capsys):
+    files = []
+    for name, store in (("file.csv", str(demo_db)), ("server.csv", pg_demo_url)):
+        status, _, err = run_cli(
+            capsys, "export", "--db", store, "--university", "北京师范大学", "-o", str(tmp_path / name)
+        )
+        assert status == 0, err
+        files.append((tmp_path / name).read_bytes())
+    replica.forget(pg_demo_url)
+    assert files[0] == files[1] and files[0].count(b"\n") > 10
+
+
+def test_demo_refuses_a_store_and_names_the_way(pg_url, capsys, monkeypatch):
+    monkeypatch.setenv("ASSISTANCE_LANG", "en")
+    status, out, err = run_cli(capsys, "demo", "--db", pg_url, "--pairings", "200", "--activities", "1000")
+    assert status == 2 and "store copy" in err and out == ""
