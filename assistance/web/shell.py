@@ -6,8 +6,9 @@ and gets everything it needs. Pages hold no SQL and no state of their own beyond
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import NoReturn
@@ -478,6 +479,20 @@ def current_language() -> str:
     return st.session_state.get("lang", DEFAULT_LANGUAGE)
 
 
+@contextlib.contextmanager
+def _main_script_ids() -> Iterator[None]:
+    """Draw the sidebar's widgets under the main script's hash on every run. Streamlit 1.67 computes a widget's id
+    with the active script hash, which on a session's first run is the requested page's and afterwards the main
+    script's; so on a freshly opened bare address (the overview at /) the first filter a user chose came back under
+    another id and was dropped. The same id on every run (and page) keeps the user's choice."""
+    run = get_script_run_ctx()
+    if run is None:
+        yield
+        return
+    with run.run_with_active_hash(run.pages_manager.main_script_hash):
+        yield
+
+
 def render_shell() -> PageContext | None:
     """Draw what every page shares and remember the context for the page that runs next; None when the sign-in
     form is drawn instead (accounts exist, no one is signed in: web.signin)."""
@@ -497,7 +512,8 @@ def render_shell() -> PageContext | None:
         _read_address(path, source, scope)
     _apply_pending()
     account_slot = st.sidebar.container()
-    filters = _sidebar(lang, universities, provinces, measures, scope)
+    with _main_script_ids():
+        filters = _sidebar(lang, universities, provinces, measures, scope)
     lang = st.session_state["lang"]
     _write_url(filters, lang)
     _link_note(filters, lang)

@@ -29,7 +29,9 @@ def settled(page) -> None:
 
 
 def metric(page, label: str) -> str:
-    box = page.locator('[data-testid="stMetric"]').filter(has_text=label)
+    """The value of the metric card labelled exactly `label` (逾期 is not 困难问题逾期)."""
+    label_box = page.locator('[data-testid="stMetricLabel"]').get_by_text(label, exact=True)
+    box = page.locator('[data-testid="stMetric"]').filter(has=label_box)
     return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
