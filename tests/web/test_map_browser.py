@@ -56,7 +56,8 @@ def test_a_click_on_a_province_outside_the_programme_leaves_the_map_as_it_was(st
     wait_for_app(page)
     wait_for_map(page, 44)
     click_unit(page, "440000")
-    page.get_by_text("广东省不在托管帮扶项目范围内").wait_for(timeout=60_000)
+    # the message, not the map's hover label under the mouse (广东省<br>不在…, without the full stop)
+    page.get_by_text("广东省不在托管帮扶项目范围内。").wait_for(timeout=60_000)
     settle(page, 44)
     assert "province=" not in page.url
     assert_unfaded(page)
