@@ -130,6 +130,7 @@ def sign_out(page, base: str, provider: str) -> None:
 def assert_sign_in_form(page) -> None:
     """The sign-in form with its single sign-on button, and nothing of the data."""
     page.get_by_role("button", name=SSO_BUTTON).wait_for(timeout=60_000)
+    page.get_by_label("用户名").wait_for(timeout=60_000)  # the form's fields may be drawn after its button
     assert page.get_by_label("用户名").count() == 1
     assert_no_data(page)
 
