@@ -181,7 +181,7 @@ def browsers(url: str, a: replica.ReadModel, args, tmp: Path) -> None:
 
     today = date.today()
     password, secret = secrets.token_urlsafe(12), secrets.token_urlsafe(32)
-    with timed("users add --db <store>, twice (each loads the store)"):
+    with timed("users add --db <store>, twice", "(two processes, each loading the store; their CPU not in it)"):
         browsing.users_add(url, READER, "viewer", password)
         browsing.users_add(url, UPLOADER, "ministry", password)
     a.refresh()
