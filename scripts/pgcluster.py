@@ -79,6 +79,17 @@ def cluster() -> Iterator[str]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def stop(server_url: str) -> None:
+    """Stop the cluster of `server_url` now (a test of the store going away); `cluster()` still removes it."""
+    import psycopg
+
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        data = admin.execute("SHOW data_directory").fetchone()[0]
+    subprocess.run(
+        _as_owner([str(pg_bin() / "pg_ctl"), "-D", data, "-m", "fast", "-w", "stop"]), check=True, capture_output=True
+    )
+
+
 def database_url(server_url: str, name: str) -> str:
     """The URL of database `name` on the server of `server_url`."""
     return server_url.rsplit("/", 1)[0] + "/" + name
