@@ -136,3 +136,65 @@ def test_a_refresh_of_last_seen_times_only_leaves_the_pages_figures_alone(model,
     assert model.refresh().rows == {"sessions": 1} and data_version() == version
     _insert_measure(pg_demo_url, "shown")
     assert model.refresh().rows == {"measures": 1} and data_version() > version
+
+
+def _delete_activity(url: str) -> int:
+    """Delete the highest activity in the store (a tombstone); return its id."""
+    with connection.connect(url) as pg:
+        gone = pg.execute("SELECT max(activity_id) FROM activities").fetchone()[0]
+        pg.execute("DELETE FROM activities WHERE activity_id = %s", [gone])
+        pg.commit()
+    return gone
+
+
+def _holds(model, activity_id: int) -> bool:
+    return model.con.execute("SELECT count(*) FROM activities WHERE activity_id = ?", [activity_id]).fetchone()[0] > 0
+
+
+def test_tombstones_older_than_the_retention_are_pruned_and_a_replica_that_missed_them_loads_again(model, pg_demo_url):
+    behind = replica.ReadModel(pg_demo_url)  # loaded before the delete, then cut off until after the prune
+    behind.load()
+    try:
+        gone = _delete_activity(pg_demo_url)
+        assert model.refresh().keys == {"activities": 1} and not _holds(model, gone)  # seen: incremental
+        with connection.connect(pg_demo_url) as pg:
+            assert schema.prune_tombstones(pg, days=1) == 0  # younger than the retention: kept
+            pg.execute("UPDATE _tombstones SET made_at = made_at - interval '2 days'")
+            pg.commit()
+            assert schema.prune_tombstones(pg, days=1) == 1
+            left, pruned_through, seq = pg.execute(
+                "SELECT (SELECT count(*) FROM _tombstones), pruned_through, seq FROM _data_version"
+            ).fetchone()
+        assert left == 0 and 0 < pruned_through <= seq
+
+        assert model.refresh().cold is False  # it had seen the pruned tombstones: nothing to do
+        stats = behind.refresh()
+        assert stats.cold and not _holds(behind, gone)  # without its tombstone, the delete comes by a cold load
+        assert stats.rows["activities"] == model.con.execute("SELECT count(*) FROM activities").fetchone()[0]
+        assert behind.refresh().total_rows == 0 and behind.refresh().cold is False
+    finally:
+        behind.close()
+
+
+def test_a_write_from_a_replica_older_than_the_pruned_tombstones_loads_first_then_goes_through(model, pg_demo_url):
+    from assistance.ingest.pipeline import Ingest
+
+    gone = _delete_activity(pg_demo_url)
+    with connection.connect(pg_demo_url) as pg:
+        pg.execute("UPDATE _tombstones SET made_at = made_at - interval '30 days'")
+        pg.commit()
+        assert schema.prune_tombstones(pg) == 1  # the default retention (7 days)
+    log = "日期,帮扶高校,受援学校,帮扶举措,活动名称\n2026-10-21,北师大,青龙一中,教研,剪枝之后\n"
+    assert Ingest(model.cursor(), log.encode(), "after-prune.csv").run().inserted == 1
+    assert not _holds(model, gone)  # the write's retry loaded the store again first
+    with connection.connect(pg_demo_url) as pg:
+        assert pg.execute("SELECT count(*) FROM activities WHERE title = '剪枝之后'").fetchone()[0] == 1
+
+
+def test_the_retention_setting(monkeypatch):
+    monkeypatch.setenv("ASSISTANCE_TOMBSTONE_DAYS", "0.5")
+    assert schema.tombstone_days() == 0.5
+    monkeypatch.setenv("ASSISTANCE_TOMBSTONE_DAYS", "soon")
+    assert schema.tombstone_days() == schema.TOMBSTONE_DAYS
+    monkeypatch.delenv("ASSISTANCE_TOMBSTONE_DAYS")
+    assert schema.tombstone_days() == 7

@@ -11,6 +11,8 @@ read model").
 * `Watcher`: a thread that LISTENs on `assistance_changes` and refreshes on a notification, and at least every
   `POLL_SECONDS` in any case (a lost notification, a connection through a pooler that drops LISTEN). While the
   store cannot be reached it keeps the last loaded data, records since when (`unreachable_since`), and retries.
+  Every `PRUNE_SECONDS` it removes the store's tombstones older than the retention; a read model that had not seen
+  them (cut off for longer than that) loads the store again at its next refresh.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from assistance.store.transaction import REPLICA_MARKER, StoreUnavailable, regis
 
 _log = logging.getLogger(__name__)
 POLL_SECONDS = 1.0
+PRUNE_SECONDS = 3600.0  # how often a replica's watcher prunes old tombstones (any replica may; once is enough)
 # Tables no page shows: a refresh that changes only these (every signed-in session's last-seen time, written once a
 # minute on some replica) leaves the pages' kept figures alone, as the same write does in file mode.
 _QUIET_TABLES = frozenset({"sessions", "sign_in_failures"})
@@ -55,6 +58,7 @@ class RefreshStats:
     keys: dict[str, int] = field(default_factory=dict)
     seq: int = 0
     seconds: float = 0.0
+    cold: bool = False  # the store was loaded again whole: tombstones it had not seen were pruned
 
     @property
     def total_rows(self) -> int:
@@ -155,33 +159,48 @@ class ReadModel:
         """Replace everything the read model holds by the store's rows (a cold load)."""
         started, stats = time.perf_counter(), RefreshStats()
         with self.lock, self._snapshot(unlimited=True) as pg:  # the whole store: no time limit
-            stats.seq = pg.execute("SELECT seq FROM _data_version").fetchone()[0]
-            token = applying.set(True)
-            try:
-                with transaction(self.con) as cur:
-                    for table in self.tables:
-                        cur.execute(f"DELETE FROM {quoted(table.name)}")
-                        stats.rows[table.name] = transfer.copy_pg_to_duck(pg, cur, table)
-            finally:
-                applying.reset(token)
-            self.seen = stats.seq
-            sync_sequences(self.con, pg)
+            self._load(pg, stats)
         self._reached()
         stats.seconds = time.perf_counter() - started
         return stats
 
+    def _load(self, pg, stats: RefreshStats) -> None:
+        stats.seq = pg.execute("SELECT seq FROM _data_version").fetchone()[0]
+        token = applying.set(True)
+        try:
+            with transaction(self.con) as cur:
+                for table in self.tables:
+                    cur.execute(f"DELETE FROM {quoted(table.name)}")
+                    stats.rows[table.name] = transfer.copy_pg_to_duck(pg, cur, table)
+        finally:
+            applying.reset(token)
+        self.seen = stats.seq
+        sync_sequences(self.con, pg)
+
     def refresh(self) -> RefreshStats:
-        """Pull what changed in the store since the last load or refresh; nothing when nothing did."""
+        """Pull what changed in the store since the last load or refresh; nothing when nothing did. A read model
+        that has not seen the tombstones pruned since (`schema.prune_tombstones`) loads the store again instead."""
         started, stats = time.perf_counter(), RefreshStats(seq=self.seen)
-        with self.lock, self._snapshot() as pg:
-            stats.seq = pg.execute("SELECT seq FROM _data_version").fetchone()[0]
-            if stats.seq != self.seen:
-                self._apply(pg, stats)
-                self.seen = stats.seq
-                sync_sequences(self.con, pg)
+        with self.lock:
+            with self._snapshot() as pg:
+                stats.seq, pruned_through = pg.execute("SELECT seq, pruned_through FROM _data_version").fetchone()
+                if self.seen < pruned_through:
+                    stats.cold = True
+                elif stats.seq != self.seen:
+                    self._apply(pg, stats)
+                    self.seen = stats.seq
+                    sync_sequences(self.con, pg)
+            if stats.cold:  # a new snapshot without the statement timeout: the whole store
+                with self._snapshot(unlimited=True) as pg:
+                    self._load(pg, stats)
         self._reached()
         stats.seconds = time.perf_counter() - started
         return stats
+
+    def prune(self, days: float | None = None) -> int:
+        """Remove the store's tombstones older than the retention (`schema.prune_tombstones`); return how many."""
+        with self.lock, self.session() as pg:
+            return schema.prune_tombstones(pg, days)
 
     def _changed_tables(self, pg) -> list[Table]:
         probes = " UNION ALL ".join(
@@ -234,9 +253,10 @@ class ReadModel:
 class Watcher(threading.Thread):
     """Keeps one read model fresh: LISTEN, refresh on a notification or every `poll` seconds, retry when down."""
 
-    def __init__(self, model: ReadModel, poll: float = POLL_SECONDS):
+    def __init__(self, model: ReadModel, poll: float = POLL_SECONDS, prune_every: float = PRUNE_SECONDS):
         super().__init__(name="assistance-replica-watcher", daemon=True)
-        self.model, self.poll = model, poll
+        self.model, self.poll, self.prune_every = model, poll, prune_every
+        self.pruned_at = time.monotonic()
         self.stopping = threading.Event()
         self.refreshed = threading.Event()  # set after every refresh (tests wait on it)
 
@@ -248,6 +268,9 @@ class Watcher(threading.Thread):
                     while not self.stopping.is_set():
                         self.model.refresh()
                         self.refreshed.set()
+                        if time.monotonic() - self.pruned_at >= self.prune_every:
+                            self.model.prune()
+                            self.pruned_at = time.monotonic()
                         for _ in listener.notifies(timeout=self.poll, stop_after=1):
                             pass
             except psycopg.OperationalError:  # the store is down or out of reach: keep the data, say so, retry

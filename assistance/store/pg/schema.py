@@ -4,7 +4,7 @@ Migration 1 is DuckDB's schema 10 translated (the same tables, columns, defaults
 CHECKs, generated from the DuckDB migrations 1–10, which never change) plus what only PostgreSQL can guard across
 processes: the primary key and the natural-key UNIQUE of `activities` (DuckDB dropped its indexes in migration 6
 and leaves the guard to its one writer). A later DuckDB migration gets a PostgreSQL migration of its own here,
-written out; `tests/store/test_pg_schema.py` compares the two schemas column by column.
+written out; `tests/store/test_pg_store.py` compares the two schemas column by column.
 
 Change capture (docs/contracts.md, "Server mode"): every replicated table has `_seq`, a number from the global
 sequence `change_seq` given to each inserted or updated row (a column default, and a row trigger on UPDATE), and
@@ -14,10 +14,16 @@ every committed change has a lower seq than any change still to commit; the last
 given (`_data_version.seq`) and sends NOTIFY assistance_changes, delivered at commit. A replica that has seen
 everything up to seq S reads, in one snapshot, the rows and tombstones above S and the new S: nothing can be
 skipped. TRUNCATE is not captured (nothing in the library truncates).
+
+Tombstones do not pile up for ever (migration 2): each records when it was made, and `prune_tombstones` removes
+those older than the retention (ASSISTANCE_TOMBSTONE_DAYS, default 7), recording the highest seq removed in
+`_data_version.pruned_through`. A replica that has seen less than that (it was cut off for longer than the
+retention) may have missed a delete, so it loads the store cold instead of refreshing (`store.pg.replica`).
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -213,6 +219,15 @@ class PgMigration:
 
 PG_MIGRATIONS: tuple[PgMigration, ...] = (
     PgMigration(1, "the DuckDB schema 10 with the natural keys, change capture on every table", _v1_statements),
+    PgMigration(
+        2,
+        "tombstones record when they were made and are pruned after a retention",
+        (
+            "ALTER TABLE _tombstones ADD COLUMN made_at TIMESTAMPTZ NOT NULL DEFAULT now()",
+            "CREATE INDEX _tombstones_by_age ON _tombstones (made_at)",
+            "ALTER TABLE _data_version ADD COLUMN pruned_through BIGINT NOT NULL DEFAULT 0",
+        ),
+    ),
 )
 PG_SCHEMA_VERSION = PG_MIGRATIONS[-1].version
 
@@ -236,6 +251,35 @@ _PG_OUTCOME_OVERVIEW = f"""CREATE OR REPLACE VIEW outcome_overview AS
 def views() -> tuple[str, ...]:
     """The stable views in PostgreSQL: DuckDB's own SQL (PostgreSQL reads it), outcome_overview rewritten."""
     return tuple(_PG_OUTCOME_OVERVIEW if "VIEW outcome_overview" in view else view for view in db.VIEWS)
+
+
+TOMBSTONE_DAYS = 7
+
+
+def tombstone_days() -> float:
+    """How long tombstones are kept: ASSISTANCE_TOMBSTONE_DAYS (days, may be a fraction), default 7."""
+    value = os.environ.get("ASSISTANCE_TOMBSTONE_DAYS", "").strip()
+    try:
+        return max(0.0, float(value)) if value else TOMBSTONE_DAYS
+    except ValueError:
+        return TOMBSTONE_DAYS
+
+
+def prune_tombstones(pg, days: float | None = None) -> int:
+    """Remove the tombstones older than `days` (default: the setting) in one transaction, recording the highest seq
+    removed; return how many were removed. Any replica may run it at any time: it waits its turn behind writers
+    (the row lock of `_data_version`) and changes no data, so it notifies nobody."""
+    days = tombstone_days() if days is None else days
+    with pg.transaction():
+        pg.execute("SELECT 1 FROM _data_version FOR UPDATE")
+        removed, highest = pg.execute(
+            "WITH gone AS (DELETE FROM _tombstones WHERE made_at < now() - make_interval(secs => %s) RETURNING seq) "
+            "SELECT count(*), max(seq) FROM gone",
+            [days * 86_400],
+        ).fetchone()
+        if removed:
+            pg.execute("UPDATE _data_version SET pruned_through = greatest(pruned_through, %s)", [highest])
+    return removed
 
 
 # Two replicas starting at once: the second waits for the first's migration, then finds nothing to do.

@@ -135,7 +135,9 @@ def push(model: ReadModel, capture: CapturingCursor) -> int | None:
     tables = [model_table for model_table in model.tables if model_table.name in capture.touched]
     with unavailable_as_refusal(model), model.session() as pg:
         try:
-            before = pg.execute("SELECT seq FROM _data_version FOR UPDATE").fetchone()[0]
+            before, pruned_through = pg.execute("SELECT seq, pruned_through FROM _data_version FOR UPDATE").fetchone()
+            if model.seen < pruned_through:  # the check below would miss a delete whose tombstone is gone
+                raise StoreConflict("the read model is older than the store's oldest tombstone: loaded again first")
             for table in tables:
                 _push_table(pg, cur, table, pa.concat_tables(capture.touched[table.name]), model.seen)
             _advance_sequences(cur, pg)
