@@ -5,7 +5,9 @@ secret (the environment variable `ASSISTANCE_COOKIE_SECRET`, or `cookie_secret` 
 in `.streamlit/secrets.toml`; never in the repository). The database keeps only the token's SHA-256 with the
 session's last activity: a forged cookie fails the HMAC, a stolen database holds no usable token, and sign-out or
 disabling the account ends the session on the server, whatever the browser still holds. A session idle longer
-than `idle_timeout()` (default 8 hours; `ASSISTANCE_IDLE_MINUTES`) needs a new sign-in.
+than `idle_timeout()` (default 8 hours; `ASSISTANCE_IDLE_MINUTES`) needs a new sign-in. The cookie lives as long
+as the session may stay idle, and is renewed whenever the session's last activity is written (`Resumed.renewed`,
+at most once a minute), so that it expires with the session, not so many hours after the sign-in.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import hashlib
 import hmac
 import os
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import duckdb
@@ -66,30 +69,45 @@ def start_session(con: duckdb.DuckDBPyConnection, username: str, now: datetime |
     return token
 
 
-@retrying
+@dataclass(frozen=True)
+class Resumed:
+    """A session looked up by its token: its account (None: no live session), and whether its last activity was
+    written just now (`renewed`: then the browser's cookie is renewed too, so that it expires with the session)."""
+
+    account: Account | None
+    renewed: bool = False
+
+
 def resume_session(con: duckdb.DuckDBPyConnection, token: str | None, now: datetime | None = None) -> Account | None:
     """The account of a live session, or None: unknown or ended session, idle too long, or an account disabled
     since. A live session's last activity is brought up to `now`."""
+    return resume(con, token, now).account
+
+
+@retrying
+def resume(con: duckdb.DuckDBPyConnection, token: str | None, now: datetime | None = None) -> Resumed:
+    """`resume_session`, saying also whether the session's last activity was written (at most once a minute)."""
     if not token:
-        return None
+        return Resumed(None)
     now = now or datetime.now()
     with cursor(con) as cur:
         row = cur.execute(
             "SELECT username, last_seen, ended_at FROM sessions WHERE token_hash = ?", [_digest(token)]
         ).fetchone()
     if not row or row[2] is not None:
-        return None
+        return Resumed(None)
     username, last_seen, _ = row
     if now - last_seen > idle_timeout():
         end_session(con, token, now)
-        return None
+        return Resumed(None)
     account = get_account(con, username)
     if account is None or account.disabled:
-        return None
-    if now - last_seen >= _TOUCH_EVERY:  # no page shows it: the pages' cached figures stay (store.transaction)
-        with WRITE_LOCK, transaction(con, figures=False) as cur:
-            cur.execute("UPDATE sessions SET last_seen = ? WHERE token_hash = ?", [now, _digest(token)])
-    return account
+        return Resumed(None)
+    if now - last_seen < _TOUCH_EVERY:
+        return Resumed(account)
+    with WRITE_LOCK, transaction(con, figures=False) as cur:  # no page shows it: the cached figures stay
+        cur.execute("UPDATE sessions SET last_seen = ? WHERE token_hash = ?", [now, _digest(token)])
+    return Resumed(account, renewed=True)
 
 
 @retrying

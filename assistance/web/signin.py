@@ -27,7 +27,7 @@ from assistance.access.sessions import (
     SECRET_ENV,
     end_session,
     idle_timeout,
-    resume_session,
+    resume,
     sign,
     start_session,
     unsign,
@@ -37,6 +37,7 @@ from assistance.i18n import t
 _TOKEN = "_session_token"  # this tab's session token
 _COOKIE = "_cookie_write"  # a cookie value to write on the next run ("" clears it)
 _SSO_REFUSED = "_sso_refused"  # an identity the provider signed in that has no account here
+_COOKIE_CLASS = "assistance-session-cookie"  # the element of the script that writes the cookie (hidden)
 
 
 def cookie_secret() -> str | None:
@@ -80,12 +81,17 @@ def _sso_account(con: duckdb.DuckDBPyConnection) -> Account | None:
 
 
 def current_account(con: duckdb.DuckDBPyConnection) -> Account | None:
-    """The signed-in account of this run: this tab's session, else the browser's cookie, else single sign-on."""
-    token = st.session_state.get(_TOKEN) or unsign(st.context.cookies.get(COOKIE_NAME), cookie_secret())
-    account = resume_session(con, token)
-    if account is not None:
+    """The signed-in account of this run: this tab's session, else the browser's cookie, else single sign-on.
+    When the session's last activity is written (at most once a minute) the cookie is written again with a full
+    idle timeout ahead, so that a reload or a pasted link works as long as the session does."""
+    secret = cookie_secret()
+    token = st.session_state.get(_TOKEN) or unsign(st.context.cookies.get(COOKIE_NAME), secret)
+    resumed = resume(con, token)
+    if resumed.account is not None:
         st.session_state[_TOKEN] = token
-        return account
+        if resumed.renewed and secret:
+            st.session_state[_COOKIE] = sign(token, secret)
+        return resumed.account
     if token:  # ended, idle too long, or the account disabled: forget it here and in the browser
         st.session_state.pop(_TOKEN, None)
         st.session_state[_COOKIE] = ""
@@ -93,7 +99,9 @@ def current_account(con: duckdb.DuckDBPyConnection) -> Account | None:
 
 
 def _write_cookie() -> None:
-    """Write (or clear) the session cookie in the browser, once."""
+    """Write (or clear) the session cookie in the browser, once: at sign-in, at sign-out, and when the session's
+    last activity is written (a renewal, at most once a minute). The script's element is hidden and takes no room
+    (the rule is in the same element), so a renewal moves nothing on the page; it causes no rerun."""
     value = st.session_state.pop(_COOKIE, None)
     if value is None:
         return
@@ -102,7 +110,8 @@ def _write_cookie() -> None:
         f"document.cookie = {json.dumps(COOKIE_NAME + '=' + value)} + '; path=/; SameSite=Strict; max-age={max_age}'"
         " + (location.protocol === 'https:' ? '; Secure' : '');"
     )
-    st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
+    hide = f"<style>[data-testid='stElementContainer']:has(.{_COOKIE_CLASS}) {{display: none;}}</style>"
+    st.html(f"<div class='{_COOKIE_CLASS}'>{hide}<script>{script}</script></div>", unsafe_allow_javascript=True)
 
 
 class SignInRequired(Exception):
@@ -113,10 +122,11 @@ def gate(con: duckdb.DuckDBPyConnection, lang: str) -> tuple[Account | None, boo
     """(the signed-in account, whether the app is read-only because no account exists). With accounts and no one
     signed in, draw the sign-in form and raise SignInRequired: app.py then routes the address without running its
     page, so that the page a pasted link names opens once signed in."""
-    _write_cookie()
     if not has_accounts(con):
+        _write_cookie()
         return None, True
     account = current_account(con)
+    _write_cookie()  # a sign-in's, a sign-out's or a renewal's cookie; cleared when the session is over
     if account is not None:
         return account, False
     _sign_in_form(con, lang)
