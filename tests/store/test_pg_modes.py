@@ -5,11 +5,15 @@ PostgreSQL."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import time
 
 import pytest
 
 from assistance.store.pg import connection, replica
-from tests.conftest import run_cli
+from tests.conftest import REPO, run_cli
 
 LOG = (
     "日期,帮扶高校,受援学校,帮扶举措,活动名称,参与教师人数\n"
@@ -27,6 +31,16 @@ def store(request, demo_db):
     url = request.getfixturevalue("pg_demo_url")
     yield url
     replica.forget(url)
+
+
+def cli_process_async(*args: str) -> subprocess.Popen:
+    """`python -m assistance ARGS` started in its own process (English messages), not waited for."""
+    env = {**os.environ, "ASSISTANCE_LANG": "en"}
+    env.pop("ASSISTANCE_DB", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "assistance", *args], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
 
 
 def _json(out: str) -> dict:
@@ -89,3 +103,28 @@ def test_demo_refuses_a_store_and_names_the_way(pg_url, capsys, monkeypatch):
     monkeypatch.setenv("ASSISTANCE_LANG", "en")
     status, out, err = run_cli(capsys, "demo", "--db", pg_url, "--pairings", "200", "--activities", "1000")
     assert status == 2 and "store copy" in err and out == ""
+
+
+def test_in_server_mode_commands_write_while_replicas_run_and_no_write_lock_refuses_them(pg_demo_url, tmp_path):
+    """The file's one-writer rule (exit 2, "in use") is file mode's only: here a replica of this process holds
+    the store open and watches it while two commands, each its own process, write to it at once."""
+    from assistance.store.pg import replica as replicas
+
+    model = replicas.shared(pg_demo_url)
+    try:
+        logs = []
+        for n in (1, 2):
+            log = tmp_path / f"log{n}.csv"
+            log.write_text(LOG.replace("两种模式", f"多个写入者{n}-"), encoding="utf-8")
+            logs.append(log)
+        runs = [cli_process_async("ingest", str(log), "--db", pg_demo_url, "--json") for log in logs]
+        results = [run.communicate(timeout=180) for run in runs]
+        assert [run.returncode for run in runs] == [1, 1], results  # 1: a row was rejected, the rest went in
+        assert [_json(out)["inserted"] for out, _ in results] == [2, 2]
+        titles = "SELECT count(*) FROM activities WHERE title LIKE '多个写入者%'"
+        deadline = time.monotonic() + 20
+        while model.cursor().execute(titles).fetchone()[0] != 4:  # and this replica follows
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    finally:
+        replicas.forget(pg_demo_url)
