@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from assistance.reference.national import NationalReport
 
 Step = Callable[[str], None]
+NEW_TIERS = ("provincial", "municipal")  # the tiers of the pairings the national demo adds
 
 
 def add_command(sub: argparse._SubParsersAction, add_db: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -50,6 +51,7 @@ def build(
     """Build the national demo at `path` (which must not exist): `initialise` beside it, extend, move into place.
     `step` is called with the name of each step as it starts (demo.step.* in the string catalogue)."""
     from assistance.bootstrap import initialise  # numpy, pandas and the registry: only when a demo is built
+    from assistance.guidance.demo import load_tier_guidance
     from assistance.outcomes.demo import load_demo_outcomes
     from assistance.reference import national
 
@@ -72,6 +74,9 @@ def build(
             report = national.extend(con, pairings, activities, seed=seed, today=today, progress=step)
             step("outcomes")  # the new schools' demo outcomes, as every demo school has them
             load_demo_outcomes(con, end=today)
+            step("guidance")  # their problems and cases, as init gives the national demo pairings theirs
+            guidance = load_tier_guidance(con, NEW_TIERS, end=today, seed=seed)
+            report.problems, report.cases = guidance["problems"], guidance["cases"]
             step("checkpoint")
             db.migrate(con)  # nothing to migrate: it gives the new names their sort keys, as every start would
             con.execute("CHECKPOINT")
@@ -115,7 +120,8 @@ def cli_demo(args: argparse.Namespace) -> int:
             "demo.cli.summary", lang, path=path, pairings=sum(report.pairings.values()),
             national=report.pairings.get("national", 0), provincial=report.pairings.get("provincial", 0),
             municipal=report.pairings.get("municipal", 0), parties=report.parties, schools=report.schools,
-            plans=report.plan_targets, activities=report.activities, seconds=time.monotonic() - started,
+            plans=report.plan_targets, activities=report.activities, problems=report.problems,
+            cases=report.cases, seconds=time.monotonic() - started,
             cpu=time.process_time() - cpu,
         )
     )  # fmt: skip

@@ -24,6 +24,8 @@ from assistance.store.transaction import transaction
 SEED = 20221010
 DEMO_USER = "示例数据"  # who the demo history names
 PROBLEMS_PER_PAIRING = 1 / 3
+# Cases per new pairing of a national-scale demo (load_tier_guidance); init's demo has one per template.
+CASES_PER_PAIRING = 1 / 50
 
 # category → (title, description, who raises it, the level that must act, a resolution)
 PROBLEM_TEMPLATES: dict[str, tuple[tuple[str, str, str, str, str], ...]] = {
@@ -209,18 +211,24 @@ def _at(day: date, hour: int) -> datetime:
 
 
 def generate_problems(
-    places: list[DemoPlace], end: date, seed: int = SEED, pairings: int | None = None
+    places: list[DemoPlace],
+    end: date,
+    seed: int = SEED,
+    pairings: int | None = None,
+    taken: frozenset[tuple[str, date, str]] = frozenset(),
 ) -> tuple[list[dict], list[dict]]:
     """(problems, history rows), numbered from 1: about one problem per three of the database's `pairings` (default:
     the places), all on the demo pairings `places`, a few of them a county's or a province's (of a demo pairing's
-    county and province)."""
+    county and province). A problem whose natural key (scope key, raised day, title) is `taken` (already in the
+    database) is left out."""
     rng = random.Random(seed)
     count = round((pairings or len(places)) * PROBLEMS_PER_PAIRING)
     areas = AREA_TEMPLATES[: min(len(AREA_TEMPLATES), count // 4)]
     chosen = sorted(rng.sample(places, min(count - len(areas), len(places))), key=lambda p: p.pairing_id)
     items = [(place, None) for place in chosen] + [(rng.choice(places), template) for template in areas]
     problems, events = [], []
-    for number, (place, area) in enumerate(items, start=1):
+    number = 0
+    for place, area in items:
         if area is not None:
             scope, category, title, description, raised_by, owner = area
             resolution = "省级统筹协调后已落实。"
@@ -238,6 +246,9 @@ def generate_problems(
             history.append((day, history[-1][2], moved, said))
         key = {"pairing": f"pairing:{place.pairing_id}", "county": f"county:{place.county_adcode}",
                "province": f"province:{place.province_code}"}[scope]  # fmt: skip
+        if (key, raised, title) in taken:
+            continue
+        number += 1
         closed = status in ("resolved", "discontinued")
         problems.append({
             "number": number, "scope": scope, "pairing_id": place.pairing_id if scope == "pairing" else None,
@@ -254,21 +265,40 @@ def generate_problems(
     return problems, events
 
 
+def _case_places(rng: random.Random, places: list[DemoPlace], count: int | None) -> list[DemoPlace]:
+    """The pairings the cases are written for, one each: `count` of the places (default: one per template)."""
+    return rng.sample(places, min(len(CASE_TEMPLATES) if count is None else count, len(places)))
+
+
+def case_places(places: list[DemoPlace], seed: int = SEED, count: int | None = None) -> list[DemoPlace]:
+    """The places `generate_cases` writes its cases for, with the same arguments (to read only their activities)."""
+    return _case_places(random.Random(seed + 1), places, count)
+
+
 def generate_cases(
-    places: list[DemoPlace], activities: pd.DataFrame, end: date, seed: int = SEED, outcomes: pd.DataFrame | None = None
+    places: list[DemoPlace],
+    activities: pd.DataFrame,
+    end: date,
+    seed: int = SEED,
+    outcomes: pd.DataFrame | None = None,
+    count: int | None = None,
 ) -> tuple[list[dict], list[dict], list[dict], list[dict], list[dict]]:
-    """(cases, case pairings, evidence, history, cited outcome figures), numbered from 1: one case per template on a
-    demo pairing, citing up to three of its activities of the case's measures dated up to the day it was written,
-    and the figures of the indicators its categories name (CITED_INDICATORS) of the last school year that had ended
-    by then (`outcomes`: pairing_id, school_id, school_year, indicator of the demo schools)."""
+    """(cases, case pairings, evidence, history, cited outcome figures), numbered from 1: one case per template (or
+    `count` cases, the templates and their statuses taken in turn) on a demo pairing, citing up to three of its
+    activities of the case's measures dated up to the day it was written, and the figures of the indicators its
+    categories name (CITED_INDICATORS) of the last school year that had ended by then (`outcomes`: pairing_id,
+    school_id, school_year, indicator of the demo schools)."""
     rng = random.Random(seed + 1)
-    chosen = rng.sample(places, min(len(CASE_TEMPLATES), len(places)))
+    chosen = _case_places(rng, places, count)
     if outcomes is None:
         outcomes = pd.DataFrame(columns=["pairing_id", "school_id", "school_year", "indicator"])
     cases, pairings, cited, events, figures = [], [], [], [], []
-    for number, (template, place, status) in enumerate(zip(CASE_TEMPLATES, chosen, CASE_STATUSES, strict=False), 1):
+    for number, place in enumerate(chosen, 1):
+        template = CASE_TEMPLATES[(number - 1) % len(CASE_TEMPLATES)]  # in turn, with its status
+        status = CASE_STATUSES[(number - 1) % len(CASE_STATUSES)]
         title, measures, categories, tags, before, done, after = template
-        created = end - timedelta(days=rng.randint(60, 400))
+        # Written at least a term into its pairing (a national-scale demo's new pairings started 2023–2025).
+        created = max(end - timedelta(days=rng.randint(60, 400)), min(end, place.start_date + timedelta(days=90)))
         own = activities[(activities["pairing_id"] == place.pairing_id) & activities["measure"].isin(measures)
                          & (pd.to_datetime(activities["date"]).dt.date <= created)]  # fmt: skip
         for activity_id in own.sort_values("date")["activity_id"].tail(3):
@@ -301,17 +331,33 @@ def generate_cases(
     return cases, pairings, cited, events, figures
 
 
+def _places(con: duckdb.DuckDBPyConnection, end: date, tier: str | None = None) -> list[DemoPlace]:
+    """The demo pairings still running on `end` (of `tier` if given), in pairing order."""
+    rows = con.execute(
+        "SELECT pairing_id, county_adcode, province_code, start_date FROM pairing_overview "
+        "WHERE provenance = 'demo' AND province_code IS NOT NULL AND (end_date IS NULL OR end_date >= $end) "
+        "AND ($tier IS NULL OR tier = $tier) ORDER BY pairing_id",
+        {"end": end, "tier": tier},
+    ).fetchall()
+    return [DemoPlace(*row) for row in rows]
+
+
+def _demo_outcomes(con: duckdb.DuckDBPyConnection, pairing_ids: list[int] | None = None) -> pd.DataFrame:
+    """(pairing_id, school_id, school_year, indicator) of the demo figures of demo pairings' schools (of
+    `pairing_ids` if given): the figures a case may cite."""
+    return con.execute(
+        "SELECT p.pairing_id, o.school_id, o.school_year, o.indicator FROM outcome_overview o "
+        "JOIN pairings p ON p.school_id = o.school_id WHERE o.provenance = 'demo' AND p.provenance = 'demo' "
+        "AND ($ids IS NULL OR list_contains($ids, p.pairing_id)) ORDER BY ALL",
+        {"ids": pairing_ids},
+    ).df()
+
+
 def load_demo_guidance(con: duckdb.DuckDBPyConnection, end: date | None = None, seed: int = SEED) -> dict[str, int]:
     """Generate and insert the demo problems and cases (with their histories) in one transaction; nothing when the
     database has no demo pairing."""
     end = end or date.today()
-    rows = con.execute(
-        "SELECT pairing_id, county_adcode, province_code, start_date FROM pairing_overview "
-        "WHERE provenance = 'demo' AND province_code IS NOT NULL AND (end_date IS NULL OR end_date >= ?) "
-        "ORDER BY pairing_id",
-        [end],
-    ).fetchall()
-    places = [DemoPlace(*row) for row in rows]
+    places = _places(con, end)
     if not places:
         return {"problems": 0, "cases": 0}
     total = con.execute("SELECT count(*) FROM pairings").fetchone()[0]
@@ -320,15 +366,46 @@ def load_demo_guidance(con: duckdb.DuckDBPyConnection, end: date | None = None, 
         "SELECT activity_id, pairing_id, measure, date FROM activities WHERE provenance = 'demo' "
         "AND pairing_id IN (SELECT pairing_id FROM pairings WHERE provenance = 'demo')"
     ).df()
-    outcomes = con.execute(
-        "SELECT p.pairing_id, o.school_id, o.school_year, o.indicator FROM outcome_overview o "
-        "JOIN pairings p ON p.school_id = o.school_id WHERE o.provenance = 'demo' AND p.provenance = 'demo'"
-    ).df()
-    cases, case_pairs, cited, case_events, figures = generate_cases(places, activities, end, seed, outcomes)
+    cases = generate_cases(places, activities, end, seed, _demo_outcomes(con))
     with transaction(con) as cur:
         _insert_problems(cur, problems, events)
-        _insert_cases(cur, cases, case_pairs, cited, case_events, figures)
-    return {"problems": len(problems), "cases": len(cases)}
+        _insert_cases(cur, *cases)
+    return {"problems": len(problems), "cases": len(cases[0])}
+
+
+def load_tier_guidance(
+    con: duckdb.DuckDBPyConnection, tiers: tuple[str, ...], end: date | None = None, seed: int = SEED
+) -> dict[str, int]:
+    """The demo problems and cases of a national-scale demo's new pairings (reference.national), in one transaction,
+    beside init's (which stay): about one problem per three demo pairings of `tiers` still running on `end` (the
+    generator's mix of statuses, ages and due dates: some overdue), and about one case per fifty of each tier's, so
+    that every tier has cases selected by the ministry and recommended by its province. Each case cites only its
+    own pairing's activities (read for the chosen pairings alone, not the whole log) and school's figures."""
+    end = end or date.today()
+    by_tier = {tier: _places(con, end, tier) for tier in tiers}
+    places = sorted((place for group in by_tier.values() for place in group), key=lambda p: p.pairing_id)
+    if not places:
+        return {"problems": 0, "cases": 0}
+    taken = frozenset(con.execute("SELECT scope_key, raised_on, title FROM problems").fetchall())
+    problems, events = generate_problems(places, end, seed, taken=taken)
+    case_sets = []
+    for n, group in enumerate(by_tier.values(), start=1):
+        if not group:
+            continue
+        count, tier_seed = max(1, round(len(group) * CASES_PER_PAIRING)), seed + 100 * n
+        ids = [place.pairing_id for place in case_places(group, tier_seed, count)]
+        activities = con.execute(
+            "SELECT activity_id, pairing_id, measure, date FROM activities WHERE list_contains(?, pairing_id) "
+            "ORDER BY activity_id",
+            [ids],
+        ).df()
+        case_sets.append(generate_cases(group, activities, end, tier_seed, _demo_outcomes(con, ids), count))
+    with transaction(con) as cur:
+        if problems:
+            _insert_problems(cur, problems, events)
+        for cases in case_sets:
+            _insert_cases(cur, *cases)
+    return {"problems": len(problems), "cases": sum(len(cases[0]) for cases in case_sets)}
 
 
 def _numbered(cur: duckdb.DuckDBPyConnection, name: str, rows: list[dict], sequence: str) -> None:

@@ -74,6 +74,8 @@ class NationalReport:
     plan_targets: int = 0
     activities: int = 0  # in the database after the build (exactly the number asked for)
     added_activities: int = 0
+    problems: int = 0  # of the new pairings (cli.demo adds them, with their cases, after the outcomes they cite)
+    cases: int = 0
 
 
 def _ordinal(n: int) -> str:

@@ -3,7 +3,8 @@
 Deterministic for a seed and day (the same row hashes, ids included), the three tiers, every added row demo, schools
 in real county-level units of the programme provinces, exactly the pairings and activities asked for, plans for
 every new pairing, activities inside their pairing's agreement, demo outcomes for every new school (none for a real
-one), and every page rendering on it (AppTest).
+one), demo problems (some overdue) and cases (some selected in each new tier) for the new pairings, and every page
+rendering on it (AppTest).
 """
 
 from __future__ import annotations
@@ -17,12 +18,15 @@ import pytest
 from assistance.cli.main import main
 from assistance.outcomes.demo import last_complete_year
 from tests.conftest import DEMO_TODAY, REPO, open_page
+from tests.guidance.test_guidance_demo import schools_named_in_invented_texts
 
 PAIRINGS, ACTIVITIES, SEED = 400, 50_000, 7
 TABLES = (
     "universities", "university_aliases", "schools", "school_aliases", "pairings", "plan_targets", "activities",
-    "counties", "provinces", "outcomes",
+    "counties", "provinces", "outcomes", "problems", "problem_history", "cases", "case_pairings", "case_evidence",
+    "case_outcomes", "case_history",
 )  # fmt: skip
+GUIDANCE = ("problems", "problem_history", "cases", "case_pairings", "case_evidence", "case_outcomes", "case_history")
 
 
 def _demo(path, *extra: str) -> int:
@@ -63,6 +67,8 @@ def test_another_seed_gives_other_rows(national, tmp_path):
     assert main(["demo", "--pairings", "200", "--activities", "30000", "--db", str(other), "--seed", "8",
                  "--today", DEMO_TODAY.isoformat()]) == 0  # fmt: skip
     assert _hashes(other)["activities"] != _hashes(national[0])["activities"]
+    ours, theirs = _hashes(other), _hashes(national[0])
+    assert all(ours[table] != theirs[table] for table in GUIDANCE)
 
 
 def test_exact_sizes_and_three_tiers(con):
@@ -159,6 +165,72 @@ def test_every_demo_school_has_demo_outcomes_with_believable_trends(con):
     ).fetchone()
     assert (first, last) == (2021, last_complete_year(DEMO_TODAY))
     assert large1 < large0 / 2 and rate1 > rate0
+
+
+def test_new_pairings_have_demo_problems_some_overdue(con):
+    """About one problem per three new pairings still running (as init's demo has for the national ones), every one
+    demo, of a demo pairing or of a demo pairing's county or province, with the generator's mix of statuses and some
+    overdue in each new tier; init's problems of the national demo pairings stay as they were."""
+    running = con.execute(
+        "SELECT count(*) FROM pairings WHERE tier <> 'national' AND (end_date IS NULL OR end_date >= ?)", [DEMO_TODAY]
+    ).fetchone()[0]
+    rows = con.execute(
+        """SELECT coalesce(p.tier, 'area'), count(*), count(*) FILTER (pr.provenance = 'demo'),
+               count(*) FILTER (pr.overdue), count(DISTINCT pr.status), count(*) FILTER (p.provenance <> 'demo')
+        FROM problem_overview pr LEFT JOIN pairings p USING (pairing_id) GROUP BY ALL"""
+    ).fetchall()
+    counts = {tier: dict(zip(("problems", "demo", "overdue", "statuses", "real"), row, strict=True))
+              for tier, *row in rows}  # fmt: skip
+    assert counts["national"]["problems"] == 34  # init's (and 4 of the 8 county and province problems)
+    assert all(row["problems"] == row["demo"] and row["real"] == 0 for row in counts.values())
+    added = counts["provincial"]["problems"] + counts["municipal"]["problems"] + counts["area"]["problems"] - 4
+    assert abs(added - running / 3) <= 1, (added, running)
+    for tier in ("provincial", "municipal"):
+        assert 0 < counts[tier]["overdue"] < counts[tier]["problems"], f"{tier}: some overdue, some not"
+        assert counts[tier]["statuses"] >= 4
+
+
+def test_new_pairings_have_demo_cases_selected_in_each_tier(con):
+    """About one case per fifty new pairings of each tier still running, some selected by the ministry in each; all
+    demo; each written after its pairing began, citing its own pairing's activities (none dated after it was written)
+    and its own school's outcome figures; init's 20 cases of the national pairings stay."""
+    rows = con.execute(
+        """SELECT p.tier, c.status, count(*), count(*) FILTER (CAST(c.created_at AS DATE) < p.start_date + 60),
+               count(*) FILTER (c.case_id IN (SELECT case_id FROM case_evidence)),
+               count(*) FILTER (c.case_id IN (SELECT case_id FROM case_outcomes))
+        FROM cases c JOIN case_pairings USING (case_id) JOIN pairings p USING (pairing_id) GROUP BY ALL"""
+    ).fetchall()
+    cases = {}
+    for tier, status, n, early, evidenced, figured in rows:
+        tier_counts = cases.setdefault(tier, {"cases": 0, "early": 0, "evidenced": 0, "figured": 0})
+        tier_counts[status] = n
+        for key, value in (("cases", n), ("early", early), ("evidenced", evidenced), ("figured", figured)):
+            tier_counts[key] += value
+    assert cases["national"]["cases"] == 20
+    for tier in ("provincial", "municipal"):
+        running = con.execute(
+            "SELECT count(*) FROM pairings WHERE tier = ? AND (end_date IS NULL OR end_date >= ?)", [tier, DEMO_TODAY]
+        ).fetchone()[0]
+        assert cases[tier]["cases"] == max(1, round(running / 50)) and cases[tier].get("selected", 0) >= 1
+        assert cases[tier]["early"] == 0 and cases[tier]["evidenced"] == cases[tier]["cases"]
+        assert cases[tier]["figured"] >= 1
+    assert con.execute("SELECT DISTINCT provenance FROM cases").fetchall() == [("demo",)]
+    foreign, late = con.execute(
+        """SELECT count(*) FILTER (a.pairing_id NOT IN (SELECT pairing_id FROM case_pairings cp
+                   WHERE cp.case_id = e.case_id)),
+               count(*) FILTER (a.date > CAST(c.created_at AS DATE))
+        FROM case_evidence e JOIN activities a USING (activity_id) JOIN cases c USING (case_id)"""
+    ).fetchone()
+    assert (foreign, late) == (0, 0)
+    foreign_figures = con.execute(
+        """SELECT count(*) FROM case_outcomes co WHERE NOT EXISTS (SELECT 1 FROM case_pairings cp JOIN pairings p
+            USING (pairing_id) WHERE cp.case_id = co.case_id AND p.school_id = co.school_id)"""
+    ).fetchone()[0]
+    assert foreign_figures == 0
+
+
+def test_no_school_is_named_in_an_invented_problem_or_case(con):
+    assert schools_named_in_invented_texts(con) == []
 
 
 def test_existing_file_is_kept_unless_forced(national, capsys):
