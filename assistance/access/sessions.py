@@ -76,6 +76,7 @@ class Resumed:
 
     account: Account | None
     renewed: bool = False
+    started: bool = False  # a single sign-on's session, started by this run (identity_session)
 
 
 def resume_session(con: duckdb.DuckDBPyConnection, token: str | None, now: datetime | None = None) -> Account | None:
@@ -108,6 +109,31 @@ def resume(con: duckdb.DuckDBPyConnection, token: str | None, now: datetime | No
     with WRITE_LOCK, transaction(con, figures=False) as cur:  # no page shows it: the cached figures stay
         cur.execute("UPDATE sessions SET last_seen = ? WHERE token_hash = ?", [now, _digest(token)])
     return Resumed(account, renewed=True)
+
+
+@retrying
+def identity_session(con: duckdb.DuckDBPyConnection, token: str, username: str, now: datetime | None = None) -> Resumed:
+    """Single sign-on: the app session of one sign-in at the identity provider, so that the idle timeout holds for
+    it as for a password's (the provider's own cookie would keep the person signed in for weeks). `token` is
+    derived on the server from that sign-in's claims (web.signin) and never sent to a browser. The first run of a
+    sign-in starts the session (`Resumed.started`); later runs resume it as `resume` does; once it went idle or
+    was ended (sign-out, the account disabled) it stays over, and only a new sign-in at the provider (new claims,
+    a new token) starts another."""
+    now = now or datetime.now()
+    with cursor(con) as cur:
+        row = cur.execute("SELECT username FROM sessions WHERE token_hash = ?", [_digest(token)]).fetchone()
+    if row is not None:
+        return resume(con, token, now) if row[0] == username else Resumed(None)
+    account = get_account(con, username)
+    if account is None or account.disabled:
+        return Resumed(None)
+    with WRITE_LOCK, transaction(con, figures=False) as cur:  # no page shows it: the cached figures stay
+        taken = cur.execute("SELECT count(*) FROM sessions WHERE token_hash = ?", [_digest(token)]).fetchone()[0]
+        if not taken:
+            cur.execute("INSERT INTO sessions VALUES (?, ?, ?, ?, NULL)", [_digest(token), username, now, now])
+    if taken:  # another tab of the same sign-in started it a moment ago
+        return resume(con, token, now)
+    return Resumed(account, started=True)
 
 
 @retrying

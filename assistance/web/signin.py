@@ -9,11 +9,14 @@ A password sign-in starts a server-side session (access.sessions). Its token is 
 session and, when the deployment has a cookie secret, in a signed cookie, so a reload or a pasted link in the same
 browser stays signed in until sign-out or the idle timeout. Streamlit cannot set a cookie from the server, so the
 cookie is written by a one-line script in the page; it holds only the signed random token (the database keeps
-its hash), and the server checks the session on every run.
+its hash), and the server checks the session on every run. A single sign-on starts a server-side session too,
+keyed by the provider's sign-in (Streamlit's identity cookie carries it), so that the same idle timeout applies.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 
@@ -26,6 +29,7 @@ from assistance.access.sessions import (
     COOKIE_NAME,
     SECRET_ENV,
     end_session,
+    identity_session,
     idle_timeout,
     resume,
     sign,
@@ -63,8 +67,20 @@ def sso_configured() -> bool:
     return bool(section.get("client_id") or any(isinstance(value, dict) for value in section.values()))
 
 
+def _sso_token() -> str:
+    """The key of the app session of this browser's sign-in at the identity provider: an HMAC of the claims the
+    provider signed (the ID token's: subject, e-mail, issued-at time, nonce …), which Streamlit's identity cookie
+    carries unchanged until sign-out. A new sign-in at the provider has new claims, so a new key."""
+    claims = {key: value for key, value in st.user.to_dict().items() if key not in ("is_logged_in", "tokens")}
+    text = json.dumps(claims, sort_keys=True, ensure_ascii=False, default=str)
+    return hmac.new((cookie_secret() or "").encode(), text.encode(), hashlib.sha256).hexdigest()
+
+
 def _sso_account(con: duckdb.DuckDBPyConnection) -> Account | None:
-    """The account of the identity the provider signed in (st.user), if there is one and it is enabled."""
+    """The account of the identity the provider signed in (st.user), if there is one and it is enabled, while the
+    app session of that sign-in lives. The session starts at the first run after the provider signed the person in
+    and ends as a password's does: at sign-out, or idle longer than the idle timeout; then the person is signed
+    out of Streamlit and the provider (st.logout) and must sign in again."""
     if not sso_configured() or not st.user.is_logged_in:
         return None
     # The account's identity may be the e-mail or the subject: try each the provider gave, e-mail first.
@@ -74,10 +90,13 @@ def _sso_account(con: duckdb.DuckDBPyConnection) -> Account | None:
     if account is None or account.disabled:
         st.session_state[_SSO_REFUSED] = identity
         return None
-    if st.session_state.get("_sso_recorded") != account.username:
-        audit.record_now(con, account, "sign_in", detail={"method": "oidc"})
-        st.session_state["_sso_recorded"] = account.username
-    return account
+    resumed = identity_session(con, _sso_token(), account.username)
+    if resumed.account is None:  # idle too long (or ended): the provider's cookie no longer signs anyone in
+        st.logout()
+        return None
+    if resumed.started:
+        audit.record_now(con, resumed.account, "sign_in", detail={"method": "oidc"})
+    return resumed.account
 
 
 def current_account(con: duckdb.DuckDBPyConnection) -> Account | None:
@@ -175,7 +194,7 @@ def sign_out(con: duckdb.DuckDBPyConnection, account: Account) -> None:
     """End the session on the server, clear the cookie, and leave the identity provider's session too."""
     end_session(con, st.session_state.pop(_TOKEN, None))
     st.session_state[_COOKIE] = ""
-    st.session_state.pop("_sso_recorded", None)
     audit.record_now(con, account, "sign_out")
     if sso_configured() and st.user.is_logged_in:
+        end_session(con, _sso_token())
         st.logout()

@@ -9,6 +9,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from assistance.access.accounts import add_account
 from assistance.access.sessions import COOKIE_NAME, SECRET_ENV, sign, start_session
 from tests.conftest import REPO, add_test_account, run_at
 
@@ -91,3 +92,115 @@ def test_no_cookie_is_written_without_a_secret(page_db, monkeypatch):
     app = ok(run_at(app_with_session(token), ABOUT))
     assert cookie_writes(app) == []
     assert app.sidebar.button(key="sign_out"), "still signed in: the tab keeps its session"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Single sign-on: the idle timeout holds too
+
+SSO_SECRETS = {
+    "auth": {
+        "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+        "cookie_secret": "an-identity-cookie-secret-for-these-tests-only",
+        "client_id": "assistance-test",
+        "client_secret": "a-client-secret-for-these-tests-only",
+        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+    }
+}
+# The claims of one sign-in at the provider, as Streamlit's identity cookie carries them into st.user.
+CLAIMS = {
+    "is_logged_in": True,
+    "iss": "http://127.0.0.1:9",
+    "sub": "u-1001",
+    "email": "coordinator@bnu.example",
+    "iat": 1_767_000_000,
+    "exp": 1_767_003_600,
+    "nonce": "first-sign-in",
+}
+
+
+@pytest.fixture
+def sso_db(page_db):
+    con = duckdb.connect(str(page_db))
+    try:
+        add_account(con, "bnu_sso", "university", None, university="北京师范大学", identity=CLAIMS["email"])
+    finally:
+        con.close()
+    return page_db
+
+
+def sso_app(claims: dict) -> AppTest:
+    """A browser whose identity cookie holds `claims`: a new Streamlit session reads them into st.user."""
+    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    app.secrets = SSO_SECRETS
+    app.user = dict(claims)
+    return app
+
+
+def signed_in(app: AppTest) -> bool:
+    return bool([button for button in app.sidebar.button if button.key == "sign_out"])
+
+
+def on_sign_in_form(app: AppTest) -> bool:
+    return "signin_username" in [field.key for field in app.text_input] and not signed_in(app)
+
+
+def sso_sign_ins(path) -> int:
+    con = duckdb.connect(str(path))
+    try:
+        return con.execute(
+            "SELECT count(*) FROM audit_log WHERE action = 'sign_in' AND username = 'bnu_sso' "
+            "AND detail->>'method' = 'oidc'"
+        ).fetchone()[0]
+    finally:
+        con.close()
+
+
+def idle_for(path, delta: timedelta) -> None:
+    """Every session of bnu_sso was last active `delta` ago."""
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("UPDATE sessions SET last_seen = ? WHERE username = 'bnu_sso'", [datetime.now() - delta])
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize(("minutes", "idle"), [(None, timedelta(hours=8, minutes=1)), ("30", timedelta(minutes=31))])
+def test_a_single_sign_on_idle_longer_than_the_timeout_signs_in_again(sso_db, monkeypatch, minutes, idle):
+    if minutes:
+        monkeypatch.setenv("ASSISTANCE_IDLE_MINUTES", minutes)
+    app = ok(run_at(sso_app(CLAIMS), ABOUT))
+    assert signed_in(app)
+    reload = ok(run_at(sso_app(CLAIMS), ABOUT))  # a reload: the same identity cookie, the same app session
+    assert signed_in(reload)
+    assert sso_sign_ins(sso_db) == 1, "one sign-in at the provider is one sign-in, however many reloads"
+
+    idle_for(sso_db, idle)
+    ok(app.run())
+    assert on_sign_in_form(app)
+    assert app.user == {"is_logged_in": False}, "signed out of Streamlit and the provider (st.logout)"
+    stale = ok(run_at(sso_app(CLAIMS), ABOUT))  # the old identity cookie, had the browser kept it
+    assert on_sign_in_form(stale) and stale.user == {"is_logged_in": False}
+
+    again = ok(run_at(sso_app(CLAIMS | {"iat": CLAIMS["iat"] + 40_000, "nonce": "second-sign-in"}), ABOUT))
+    assert signed_in(again), "a new sign-in at the provider starts a new session"
+    assert sso_sign_ins(sso_db) == 2
+
+
+def test_a_single_sign_on_used_within_the_timeout_stays_signed_in(sso_db, monkeypatch):
+    monkeypatch.setenv("ASSISTANCE_IDLE_MINUTES", "30")
+    app = ok(run_at(sso_app(CLAIMS), ABOUT))
+    idle_for(sso_db, timedelta(minutes=29))
+    ok(app.run())
+    assert signed_in(app)
+    idle_for(sso_db, timedelta(minutes=29))  # the run above was activity: the clock started again
+    ok(app.run())
+    assert signed_in(app)
+
+
+def test_signing_out_ends_the_single_sign_on_session(sso_db):
+    app = ok(run_at(sso_app(CLAIMS), ABOUT))
+    app.sidebar.button(key="sign_out").click()
+    ok(app.run())
+    assert on_sign_in_form(app) and app.user == {"is_logged_in": False}
+    stale = ok(run_at(sso_app(CLAIMS), ABOUT))  # the identity cookie, had the browser kept it, opens nothing
+    assert on_sign_in_form(stale)
