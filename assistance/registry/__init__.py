@@ -1,3 +1,4 @@
-"""The registry as data users load: pairings of every tier (importer), 一校一策 plan targets (plans), the registry
-export in the import format (export), undo of registry and plan batches (undo), name resolution (places, resolve)
-and the command line (commands, cli). No Streamlit here: a Registry page and the command line share it."""
+"""The registry as data users load: pairings of every tier (importer) and its commit step (commit), 一校一策 plan
+targets (plans), what both imports share (common), the registry export in the import format (export), undo of a
+batch of any kind (undo), name resolution (places, resolve). No Streamlit here: the Registry page
+(web.registry_flow, web.registry_sections) and the command line (cli.registry, cli.registry_args) share it."""
