@@ -1,12 +1,17 @@
 """The repository documents itself: docs/ holds what the code cites, and the facts there match the data."""
 
 import csv
+import os
 import re
+from pathlib import Path
 
 from tests.conftest import REPO
 
 CITED_ELSEWHERE = re.compile(r"\b(DESIGN|PROGRAM)\.md\b")
 DOC_LINK = re.compile(r"\]\(((?:docs/)?[\w./-]+\.md)(?:#[\w-]+)?\)")
+TEST_PATH = re.compile(r"(?<![\w/.-])tests/[\w/-]+\.py\b")
+CITING_SUFFIXES = (".py", ".md", ".txt", ".sh")
+SKIPPED_FOLDERS = {".git", "__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis", ".venv", "tmp", "out"}
 
 
 def markdown_table(text: str, heading: str) -> list[list[str]]:
@@ -49,3 +54,32 @@ def test_readme_configuration_is_one_table():
     assert {"`ASSISTANCE_DB`", "`ASSISTANCE_MAX_UPLOAD_MB`", "`ASSISTANCE_LANG`"} <= {
         lines[i].split("|")[1].strip() for i in table
     }
+
+
+def repository_files(suffixes: tuple[str, ...]) -> list[Path]:
+    """The repository's own files with these suffixes (not caches, virtual environments or benchmark output)."""
+    found = []
+    for folder, subfolders, names in os.walk(REPO):
+        subfolders[:] = [name for name in subfolders if name not in SKIPPED_FOLDERS]
+        found += [Path(folder) / name for name in names if name.endswith(suffixes)]
+    return found
+
+
+def test_every_test_file_cited_in_the_repository_exists():
+    missing = [
+        f"{path.relative_to(REPO)}: {cited}"
+        for path in repository_files(CITING_SUFFIXES)
+        for cited in TEST_PATH.findall(path.read_text(encoding="utf-8", errors="replace"))
+        if not (REPO / cited).is_file()
+    ]
+    assert not missing, f"tests moved into folders that mirror the packages: {missing}"
+
+
+def test_the_top_level_help_names_every_command():
+    from assistance.cli.main import build_parser
+
+    parser = build_parser()
+    commands = next(action.choices for action in parser._actions if action.dest == "command")
+    described = re.findall(r"\w+", parser.description)
+    assert [command for command in commands if command not in described] == []
+    assert parser.description.endswith("."), parser.description

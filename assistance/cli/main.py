@@ -1,5 +1,5 @@
 """The command line (docs/contracts.md, "Command line"): init, ingest, export, batches, undo, registry, plans, demo,
-users, problems, outcomes, brief, store.
+users, outcomes, brief, problems, store.
 
 Each subcommand is a thin wrapper over the same library functions the app uses. A database held by
 another process is reported in one line with exit status 2, never as a traceback.
@@ -22,13 +22,15 @@ from assistance.i18n import t
 from assistance.store import db
 from assistance.store.transaction import StoreConflict, StoreUnavailable
 
+DESCRIPTION = " ".join(__doc__.split("\n\n")[0].split())  # the docstring's whole first paragraph, every command
+
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", help="database file (default: $ASSISTANCE_DB or data/assistance.duckdb)")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m assistance", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m assistance", description=DESCRIPTION)
     sub = parser.add_subparsers(dest="command", required=True)
 
     init = sub.add_parser("init", help="create or migrate the database; load reference and demo data")

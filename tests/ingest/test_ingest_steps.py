@@ -1,5 +1,5 @@
 """Each step of the import alone (decode → stage → validate → report → commit), on a cursor of its own, and
-the strict-mode rule. tests/test_ingest.py runs the whole pipeline over the corpus; these pin each step's
+the strict-mode rule. tests/ingest/test_ingest.py runs the whole pipeline over the corpus; these pin each step's
 inputs and outputs, so a step can change without reading the others."""
 
 from __future__ import annotations

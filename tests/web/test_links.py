@@ -5,7 +5,7 @@
 * Names in another spelling resolve (Beijing Normal University → 北京师范大学); what cannot be understood is
   named in a note, the rest of the link applies (item 6).
 * When the address changes under the app (Back/Forward, a link carrying filters), the address wins over the
-  sidebar's last state (item 3; the real Back button: tests/test_navigation_browser.py).
+  sidebar's last state (item 3; the real Back button: tests/web/test_navigation_browser.py).
 * A table's scorecard link keeps the filters and the language (item 10).
 """
 

@@ -47,7 +47,7 @@ def test_shell_has_language_switch_and_filters(app_db, lang):
 
 
 def test_filters_come_from_the_url(app_db):
-    """A shared link opens with its filters applied (a widget changing the URL: tests/test_apptest_shell.py)."""
+    """A shared link opens with its filters applied (a widget changing the URL: tests/web/test_apptest_shell.py)."""
     app = open_page(
         PAGES[0], "zh", university="北京师范大学", province="450000", period="2025-autumn", measure="student_camp"
     )

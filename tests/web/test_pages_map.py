@@ -1,7 +1,7 @@
 """AppTest: the overview and the coverage map in zh and en, national and drilled (issue 3).
 
 Every AppTest run starts at app.py, as the server's do (tests/conftest.py), so a widget interaction that changes
-a filter is seen here; a click on the map itself is a browser test (tests/test_offline_browser.py).
+a filter is seen here; a click on the map itself is a browser test (tests/web/test_offline_browser.py).
 """
 
 from __future__ import annotations

@@ -60,7 +60,8 @@ def test_university_link_shows_only_its_schools(app_db, other_schools, lang):
     assert url_values(at, "university") == [BNU]
     pairings = at.dataframe[0].value
     assert set(pairings[t("export.col.school", lang)]) == BNU_SCHOOLS
-    assert set(pairings[t("export.col.scorecard", lang)]) == {t("attention.open", lang) + " →"}  # tests/test_links.py
+    # each row links to its scorecard; the link keeps the filters and the language: tests/web/test_links.py
+    assert set(pairings[t("export.col.scorecard", lang)]) == {t("attention.open", lang) + " →"}
     cells = table_cells(at)
     assert cells >= BNU_SCHOOLS
     assert not cells & other_schools

@@ -1,6 +1,6 @@
 """The universities page and a scorecard in a real (offline) browser: a link opens one university and
 shows only its schools; the pickers write the URL; no request leaves the machine. A table's scorecard link:
-tests/test_navigation_browser.py."""
+tests/web/test_navigation_browser.py."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def test_university_link_shows_only_its_schools(streamlit_server, offline_page, 
     text += " ".join(page.locator("svg text").all_text_contents())  # chart labels (the timeline's rows)
     assert all(school in text for school in BNU_SCHOOLS)
     assert [school for school in other_schools if school in text] == []
-    assert "记分卡 →" in cells  # each row opens its scorecard here: tests/test_navigation_browser.py
+    assert "记分卡 →" in cells  # each row opens its scorecard here: tests/web/test_navigation_browser.py
 
     # The last CSV button on the page exports the activities in view: BOM, one row per activity.
     with page.expect_download() as download:
