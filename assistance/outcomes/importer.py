@@ -30,6 +30,7 @@ import duckdb
 import pandas as pd
 
 from assistance.access.scope import NATIONAL, SCOPED_PAIRING_IDS, Scope, scope_of
+from assistance.ingest.decode import WORKBOOKS
 from assistance.ingest.fields import OUTCOMES
 from assistance.outcomes.indicators import EARLIEST_YEAR, INDICATORS, NAMES, NOT_ABOVE
 from assistance.registry import places
@@ -100,8 +101,7 @@ def classify(
             f"AND school_id NOT IN (SELECT school_id FROM pairings WHERE pairing_id IN ({SCOPED_PAIRING_IDS}))",
             scope.params(),
         )
-    xlsx = staged.parsed.file_format == "xlsx"
-    _rows(cur, xlsx, current_school_year(today or date.today()))
+    _rows(cur, staged.parsed.file_format in WORKBOOKS, current_school_year(today or date.today()))
     _final(cur)
     _problems(cur)
     collect_errors(cur, message_table("outcomes.err", ERROR_CODES, OUTCOMES, staged.columns))
@@ -171,11 +171,12 @@ def _figure_sql(name: str, rate: bool) -> tuple[str, str]:
     return value, error
 
 
-def _rows(cur: duckdb.DuckDBPyConnection, xlsx: bool, latest_year: int) -> None:
+def _rows(cur: duckdb.DuckDBPyConnection, workbook: bool, latest_year: int) -> None:
     """out_rows: every row with its school, year, figures (as read, then as they will be stored) and the errors of
-    its own cells."""
+    its own cells. In a `workbook` (.xlsx, .xls, .ods: a percent cell arrives as its fraction) a rate column of
+    plain fractions is read × 100."""
     fractions = ", ".join(
-        f"{str(xlsx).lower()} AND coalesce(bool_and(n_{i.name} <= 1) FILTER (WHERE NOT p_{i.name}), false) "
+        f"{str(workbook).lower()} AND coalesce(bool_and(n_{i.name} <= 1) FILTER (WHERE NOT p_{i.name}), false) "
         f"AND coalesce(bool_or(n_{i.name} > 0 AND n_{i.name} < 1) FILTER (WHERE NOT p_{i.name}), false) AS {i.name}"
         for i in INDICATORS
         if i.rate

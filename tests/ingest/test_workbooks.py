@@ -1,7 +1,7 @@
 """Issue 14, item 4: workbooks are read by python-calamine, .xlsx, Excel 97-2003 .xls (what WPS and older Office
-save by default) and OpenDocument .ods alike, wherever a workbook is accepted (activities, registry, plans); date,
-serial-number and percent cells read as they do from an .xlsx. The .xls and .ods fixtures are written by
-fixtures/make_fixtures.py from the rows in workbook_rows.py."""
+save by default) and OpenDocument .ods alike, wherever a workbook is accepted (activities, registry, plans,
+outcomes); date, serial-number and percent cells read as they do from an .xlsx. The .xls and .ods fixtures are
+written by fixtures/make_fixtures.py from the rows in workbook_rows.py."""
 
 from __future__ import annotations
 
@@ -16,15 +16,19 @@ from openpyxl import Workbook
 from assistance.ingest.decode import parse, sheet_names
 from assistance.ingest.errors import IngestFileError
 from assistance.ingest.pipeline import Ingest
+from assistance.outcomes.importer import OutcomesImport
 from assistance.registry.importer import RegistryImport
+from assistance.registry.plans import PlansImport
 from assistance.web.upload_flow import sheet_choices
+from tests.conftest import DEMO_TODAY
 from tests.corpus import TODAY
 from tests.ingest.workbook_rows import (
     ACTIVITY_ERRORS,
     ACTIVITY_OUTCOME,
-    ACTIVITY_SHEETS,
     ACTIVITY_STORED,
-    REGISTRY_SHEETS,
+    OUTCOME_STORED,
+    PLAN_STORED,
+    SHEETS,
     Percent,
 )
 
@@ -50,9 +54,10 @@ def as_xlsx(sheets: dict[str, list[list]]) -> bytes:
 
 
 def workbook(file_format: str, kind: str = "activities") -> bytes:
+    """The `kind` fixture (workbook_rows.SHEETS) as the format: .xlsx written here, .xls and .ods committed."""
     if file_format == "xlsx":
-        return as_xlsx(ACTIVITY_SHEETS if kind == "activities" else REGISTRY_SHEETS)
-    return (FIXTURES / f"{kind if kind == 'registry' else 'activities'}.{file_format}").read_bytes()
+        return as_xlsx(SHEETS[kind])
+    return (FIXTURES / f"{kind}.{file_format}").read_bytes()
 
 
 def _silent(_fraction: float, _step: str) -> None:
@@ -104,6 +109,32 @@ def test_a_registry_workbook_of_every_format_is_imported(con, file_format):
         "WHERE u.name_zh = '甘肃农业大学'"
     ).fetchone()[0]
     assert start == date(2023, 9, 1)
+
+
+@pytest.mark.parametrize("file_format", ["xlsx", "xls", "ods"])
+def test_a_plan_workbook_of_every_format_is_imported(con, file_format):
+    """School years and targets as number cells (floats in an .xls) and as text: the same targets as from an .xlsx."""
+    report = PlansImport(con, workbook(file_format, "plans"), f"计划.{file_format}", uploaded_by="测试").run()
+    assert (report.file_format, report.inserted, report.rejected) == (file_format, 2, 0), report.to_dict("en")
+    stored = con.execute(
+        "SELECT school_year, measure, target FROM plan_overview WHERE pairing_id = 1 AND provenance = 'imported'"
+    ).fetchall()
+    assert {(year, measure): target for year, measure, target in stored} == PLAN_STORED
+
+
+@pytest.mark.parametrize("file_format", ["xlsx", "xls", "ods"])
+def test_an_outcome_workbook_of_every_format_is_imported(con, file_format):
+    """A title row above the header, rates as percent cells meaning what they show (35% is 35), school years as
+    text and as numbers: the same figures as from an .xlsx."""
+    data = workbook(file_format, "outcomes")
+    report = OutcomesImport(con, data, f"成效.{file_format}", today=DEMO_TODAY, uploaded_by="测试").run()
+    assert (report.file_format, report.header_line, report.inserted, report.rejected) == (file_format, 2, 2, 0)
+    stored = con.execute(
+        "SELECT school_year, students, undergrad_rate_pct, top_intake_local_pct FROM outcomes JOIN schools "
+        "USING (school_id) WHERE name_zh = '青龙满族自治县第一中学' AND batch_id = ?",
+        [report.batch_id],
+    ).fetchall()
+    assert {year: tuple(figures) for year, *figures in stored} == OUTCOME_STORED
 
 
 @pytest.mark.parametrize("file_format", ["xls", "ods"])

@@ -42,3 +42,31 @@ REGISTRY_SHEETS = {
         ["甘肃农业大学", "甘肃", "榆中", "榆中县第一中学", "provincial", date(2023, 9, 1), 1],
     ]
 }
+
+# A plan (一校一策) as a university keeps it: school years and targets as number cells (an .xls holds every number as
+# a float) and as text.
+PLAN_SHEETS = {
+    "计划": [
+        ["帮扶高校", "受援学校", "受援县", "学年", "帮扶举措", "目标次数", "备注"],
+        ["北京师范大学", "青龙满族自治县第一中学", None, "2024-2025", "教研", 12, None],
+        ["北师大", "青龙一中", None, 2025, "跟岗", 4.0, "旧版工作簿（测试）"],
+    ]
+}
+# The targets stored for pairing 1 (北京师范大学 – 青龙满族自治县第一中学): (school year, measure) → target.
+PLAN_STORED = {(2024, "teaching_research"): 12, (2025, "shadowing"): 4}
+
+# Outcome figures as a school keeps them: a title row above the header, rates as percent cells (the cell holds the
+# fraction; it means what it shows), a school year as text and as a number.
+OUTCOME_SHEETS = {
+    "办学成效": [
+        ["学校填报说明：每校每学年一行"],
+        ["受援学校", "学年", "在校生数", "本科上线率", "优质生源本地就读率"],
+        ["青龙满族自治县第一中学", "2021-2022", 3200, Percent(0.35), Percent(0.625)],
+        ["青龙满族自治县第一中学", 2022, 3300, Percent(1), Percent(0.7)],
+    ]
+}
+# What is stored: school year → (students, undergrad_rate_pct, top_intake_local_pct).
+OUTCOME_STORED = {2021: (3200, 35, 62.5), 2022: (3300, 100, 70)}
+
+# Every workbook fixture: tests/ingest/fixtures/<kind>.xls and .ods.
+SHEETS = {"activities": ACTIVITY_SHEETS, "registry": REGISTRY_SHEETS, "plans": PLAN_SHEETS, "outcomes": OUTCOME_SHEETS}
