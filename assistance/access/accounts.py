@@ -169,8 +169,10 @@ def add_account(
     province: str | None = None,
     school: str | None = None,
     identity: str | None = None,
+    audit_as: Account | None = None,
 ) -> Account:
-    """Create an account (a password, an OIDC identity, or both); refused with AccountError, nothing written."""
+    """Create an account (a password, an OIDC identity, or both); refused with AccountError, nothing written.
+    With `audit_as` (the command line: CLI) its audit row `user_add` is written in the same transaction."""
     name = _check_username(username)
     if password is None and not identity:
         raise AccountError("password_short", str(MIN_PASSWORD))
@@ -189,7 +191,18 @@ def add_account(
             " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [name, role, *columns, identity or None, hashed, datetime.now().replace(microsecond=0)],
         )
-    return get_account(con, name)
+        account = Account(*cur.execute(f"{_SELECT} WHERE a.username = ?", [name]).fetchone())
+        _audit(cur, audit_as, "user_add", name, account.to_dict())
+    return account
+
+
+def _audit(cur, actor: Account | None, action: str, username: str, detail: dict | None = None) -> None:
+    """The audit row of an account change, in the change's own transaction (`cur`): a change and its row land
+    together or not at all. No actor: not recorded (a test's or a builder's own accounts)."""
+    if actor is not None:
+        from assistance.access import audit  # audit imports this module
+
+        audit.record(cur, actor, action, target=username, detail=detail)
 
 
 def _existing(cur, username: str) -> str:
@@ -200,23 +213,28 @@ def _existing(cur, username: str) -> str:
 
 
 @retrying
-def disable_account(con: duckdb.DuckDBPyConnection, username: str) -> None:
+def disable_account(con: duckdb.DuckDBPyConnection, username: str, audit_as: Account | None = None) -> None:
     """Disable an account and end its sessions at once (a disabled account cannot sign in; it is kept for the
-    audit trail)."""
+    audit trail). With `audit_as`, its audit row `user_disable` is written in the same transaction."""
     with WRITE_LOCK, transaction(con) as cur:
         name = _existing(cur, username)
         cur.execute("UPDATE accounts SET disabled = true WHERE username = ?", [name])
         cur.execute("UPDATE sessions SET ended_at = ? WHERE username = ? AND ended_at IS NULL", [datetime.now(), name])
+        _audit(cur, audit_as, "user_disable", name)
 
 
 @retrying
-def reset_password(con: duckdb.DuckDBPyConnection, username: str, password: str) -> None:
-    """Set a new password (and end the account's sessions: whoever held the old one is signed out)."""
+def reset_password(
+    con: duckdb.DuckDBPyConnection, username: str, password: str, audit_as: Account | None = None
+) -> None:
+    """Set a new password (and end the account's sessions: whoever held the old one is signed out). With
+    `audit_as`, its audit row `user_reset` is written in the same transaction."""
     hashed = _HASHER.hash(_check_password(password))
     with WRITE_LOCK, transaction(con) as cur:
         name = _existing(cur, username)
         cur.execute("UPDATE accounts SET password_hash = ? WHERE username = ?", [hashed, name])
         cur.execute("UPDATE sessions SET ended_at = ? WHERE username = ? AND ended_at IS NULL", [datetime.now(), name])
+        _audit(cur, audit_as, "user_reset", name)
 
 
 def _name_key(username: str) -> str:

@@ -1,7 +1,8 @@
 """`python -m assistance users add|list|disable|reset` (docs/contracts.md, "Command line"): the accounts of
 issue 12. Passwords are read from standard input (`--password-stdin`, the first line), never from the command
 line, where other users of the machine could read them; they are hashed before anything is stored. Each change is
-written to the audit trail as `cli:<operating-system user>`. Exit status 0 done, 2 refused (one line on stderr).
+written to the audit trail as `cli:<operating-system user>`, in the change's own transaction. Exit status 0 done,
+2 refused (one line on stderr).
 """
 
 from __future__ import annotations
@@ -11,11 +12,17 @@ import json
 import sys
 from collections.abc import Callable
 
-from assistance.access import audit
-from assistance.access.accounts import ROLES, AccountError, add_account, disable_account, list_accounts, reset_password
+from assistance.access.accounts import (
+    CLI,
+    ROLES,
+    AccountError,
+    add_account,
+    disable_account,
+    list_accounts,
+    reset_password,
+)
 from assistance.cli.common import fail, language, open_db
 from assistance.i18n import t
-from assistance.store.transaction import WRITE_LOCK, transaction
 
 
 def add_command(sub: argparse._SubParsersAction, add_db: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -72,25 +79,17 @@ def run(args: argparse.Namespace) -> int:
                     return fail(t("users.err.password_stdin", lang))
                 account = add_account(
                     con, args.username, args.role, password, university=args.university, province=args.province,
-                    school=args.school, identity=args.identity,
+                    school=args.school, identity=args.identity, audit_as=CLI,
                 )  # fmt: skip
-                _audit(con, "user_add", account.username, account.to_dict())
                 print(t("users.added", lang, username=account.username, role=account.role))
             elif args.users_command == "disable":
-                disable_account(con, args.username)
-                _audit(con, "user_disable", args.username)
+                disable_account(con, args.username, audit_as=CLI)
                 print(t("users.disabled_done", lang, username=args.username))
             else:
-                reset_password(con, args.username, _password(args) or "")
-                _audit(con, "user_reset", args.username)
+                reset_password(con, args.username, _password(args) or "", audit_as=CLI)
                 print(t("users.reset_done", lang, username=args.username))
         except AccountError as error:
             return fail(t(f"users.err.{error.code}", lang, value=error.value))
         return 0
     finally:
         con.close()
-
-
-def _audit(con, action: str, username: str, detail: dict | None = None) -> None:
-    with WRITE_LOCK, transaction(con) as cur:
-        audit.record(cur, None, action, target=username, detail=detail)

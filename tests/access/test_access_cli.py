@@ -214,3 +214,40 @@ def test_a_real_process_reads_the_password_from_standard_input(db):
         assert sign_in(con, "first", PASSWORD).account.role == "ministry"
     finally:
         con.close()
+
+
+class Crash(RuntimeError):
+    """The process dies while the audit row is being written."""
+
+
+def crash(*_args, **_kwargs):
+    raise Crash("killed while writing the audit row")
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin"),
+    [
+        (("add", "newcomer", "--role", "ministry", "--password-stdin"), PASSWORD),
+        (("disable", "taken"), ""),
+        (("reset", "taken", "--password-stdin"), NEW_PASSWORD),
+    ],
+    ids=["add", "disable", "reset"],
+)
+def test_an_account_change_and_its_audit_row_are_one_transaction(users, db, monkeypatch, args, stdin):
+    """A crash while the audit row is written leaves no unaudited change: the change is rolled back with it."""
+    from assistance.access import audit as audit_module
+
+    con = duckdb.connect(db)
+    try:
+        add_account(con, "taken", "ministry", PASSWORD)
+    finally:
+        con.close()
+    before = snapshot(Path(db), ("accounts", "audit_log", "sessions"))
+    with monkeypatch.context() as patched:
+        patched.setattr(audit_module, "record", crash)
+        with pytest.raises(Crash):
+            users(*args, stdin=stdin + "\n" if stdin else "")
+    assert snapshot(Path(db), ("accounts", "audit_log", "sessions")) == before
+    status, _out, err = users(*args, stdin=stdin + "\n" if stdin else "")  # again, to the end: changed and recorded
+    assert status == 0, err
+    assert audit(db) == [(CLI_USER, "cli", f"user_{args[0]}", args[1], None)]
