@@ -23,6 +23,7 @@ from assistance.access.accounts import (
 )
 from assistance.cli.common import fail, language, open_db
 from assistance.i18n import t
+from assistance.store import db
 
 
 def add_command(sub: argparse._SubParsersAction, add_db: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -59,7 +60,10 @@ def _password(args: argparse.Namespace) -> str | None:
 
 def run(args: argparse.Namespace) -> int:
     lang = language()
-    con, status = open_db(args, read_only=args.users_command == "list")
+    try:
+        con, status = open_db(args, read_only=args.users_command == "list")
+    except db.DatabaseBusy:  # file mode: the running app holds the file, and accounts have no page in the app
+        return fail(t("users.err.busy", lang, path=args.db or db.location()))
     if con is None:
         return status
     try:

@@ -44,6 +44,13 @@ STRINGS = {
         "several schools are called {value}; give the full name",
     ),
     "users.err.user_unknown": ("没有账户 {value}。", "no account {value}"),
+    "users.err.busy": (
+        "数据库 {path} 正被其他进程（运行中的应用或另一条命令）占用。账户只能在命令行管理："
+        "先停止使用这个数据库文件的应用（每个 streamlit run），再运行本命令，然后重新启动应用。",
+        "database {path} is in use by another process (the running app or another command). Accounts are managed "
+        "on the command line only: stop the app that uses this database file (every streamlit run), run this "
+        "command, then start the app again",
+    ),
     # roles
     "role.ministry": ("教育部", "Ministry"),
     "role.province": ("省级教育部门", "Provincial department"),

@@ -18,7 +18,7 @@ import duckdb
 import pytest
 
 from assistance.access.accounts import add_account, sign_in
-from tests.conftest import REPO, run_cli, snapshot
+from tests.conftest import REPO, database_held, run_cli, snapshot
 from tests.corpus import VALID, ZH, to_csv
 
 PASSWORD = "Sesame-open-7731"
@@ -251,3 +251,19 @@ def test_an_account_change_and_its_audit_row_are_one_transaction(users, db, monk
     status, _out, err = users(*args, stdin=stdin + "\n" if stdin else "")  # again, to the end: changed and recorded
     assert status == 0, err
     assert audit(db) == [(CLI_USER, "cli", f"user_{args[0]}", args[1], None)]
+
+
+def test_while_the_app_holds_the_database_a_users_command_says_to_stop_the_app(users, db, monkeypatch):
+    """File mode: the running app holds the file and has no page for accounts, so the way is to stop it."""
+    commands = [("add", "x1", "--role", "ministry", "--password-stdin"), ("disable", "x1"),
+                ("reset", "x1", "--password-stdin"), ("list",)]  # fmt: skip
+    with database_held(Path(db)):
+        for args in commands:
+            status, out, err = users(*args, stdin=PASSWORD + "\n")
+            assert (status, out) == (2, ""), args
+            assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+            assert "stop the app" in err and db in err, err
+            assert "Upload" not in err, "accounts have no page in the app"
+        monkeypatch.setenv("ASSISTANCE_LANG", "zh")
+        status, _out, err = users("disable", "x1")
+        assert status == 2 and "先停止使用这个数据库文件的应用" in err
