@@ -83,3 +83,21 @@ def test_the_top_level_help_names_every_command():
     described = re.findall(r"\w+", parser.description)
     assert [command for command in commands if command not in described] == []
     assert parser.description.endswith("."), parser.description
+
+
+def documented_columns(view: str) -> list[str]:
+    """The columns docs/contracts.md's "Stable views" lists for `view` (its "- `view`: `a, b, …`" item)."""
+    section = (REPO / "docs" / "contracts.md").read_text(encoding="utf-8").split("## Stable views\n", 1)[1]
+    section = section.split("\n## ", 1)[0]
+    found = re.search(rf"^- `{view}`: `([^`]+)`", section, re.MULTILINE)
+    assert found, f"docs/contracts.md lists no columns for {view}"
+    return [column.strip() for column in " ".join(found.group(1).split()).split(",")]
+
+
+def test_audit_overview_has_exactly_the_columns_contracts_md_lists(demo_db_template):
+    import duckdb
+
+    with duckdb.connect(str(demo_db_template), read_only=True) as con:
+        columns = [row[0] for row in con.execute("DESCRIBE audit_overview").fetchall()]
+    assert columns == documented_columns("audit_overview")
+    assert columns == ["event_id", "at", "username", "role", "action", "target", "detail", "batch_id"]
