@@ -1,5 +1,7 @@
 """AppTest of sign-in (issue 12), without a browser: the session cookie is written again whenever the server writes
-the session's last activity, so that it expires with the session and not a fixed time after the sign-in."""
+the session's last activity, so that it expires with the session and not a fixed time after the sign-in; a single
+sign-on (st.user seeded as Streamlit's identity cookie would) is held to the same idle timeout and signed out of
+the provider when it passes; the cookie secret comes from the environment, else from `.streamlit/secrets.toml`."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from assistance.access.accounts import add_account
 from assistance.access.sessions import COOKIE_NAME, SECRET_ENV, sign, start_session
-from tests.conftest import REPO, add_test_account, run_at
+from tests.conftest import REPO, TEST_PASSWORD, add_test_account, run_at
 
 ABOUT = "pages/about.py"
 SECRET = "a-cookie-secret-for-these-tests-only"
@@ -204,3 +206,69 @@ def test_signing_out_ends_the_single_sign_on_session(sso_db):
     assert on_sign_in_form(app) and app.user == {"is_logged_in": False}
     stale = ok(run_at(sso_app(CLAIMS), ABOUT))  # the identity cookie, had the browser kept it, opens nothing
     assert on_sign_in_form(stale)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The cookie secret: the environment, else .streamlit/secrets.toml
+
+
+@pytest.fixture
+def secrets_file(tmp_path, monkeypatch):
+    """write(text) → a `.streamlit/secrets.toml` holding `text`, the one Streamlit reads (st.secrets afresh)."""
+    import streamlit as st
+    from streamlit.runtime.secrets import Secrets
+    from streamlit.testing.v1.util import patch_config_options
+
+    path = tmp_path / ".streamlit" / "secrets.toml"
+    path.parent.mkdir()
+    monkeypatch.delenv(SECRET_ENV, raising=False)
+
+    def write(text: str | None) -> None:
+        if text is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.write_text(text, encoding="utf-8")
+        monkeypatch.setattr(st, "secrets", Secrets())
+
+    with patch_config_options({"secrets.files": [str(path)]}):
+        yield write
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ('[assistance]\ncookie_secret = "from-the-assistance-section"\n', "from-the-assistance-section"),
+        ('[auth]\ncookie_secret = "from-the-auth-section"\nclient_id = "x"\n', "from-the-auth-section"),
+        ('[auth]\ncookie_secret = "auth"\n\n[assistance]\ncookie_secret = "assistance"\n', "assistance"),
+        ('[assistance]\nother = "no secret here"\n', None),
+        (None, None),
+    ],
+    ids=["assistance", "auth", "assistance-first", "none-in-file", "no-file"],
+)
+def test_the_cookie_secret_is_read_from_secrets_toml_when_the_environment_has_none(secrets_file, text, secret):
+    from assistance.web.signin import cookie_secret
+
+    secrets_file(text)
+    assert cookie_secret() == secret
+
+
+def test_the_environment_variable_wins_over_secrets_toml(secrets_file, monkeypatch):
+    from assistance.web.signin import cookie_secret
+
+    secrets_file('[assistance]\ncookie_secret = "from-the-file"\n')
+    monkeypatch.setenv(SECRET_ENV, "from-the-environment")
+    assert cookie_secret() == "from-the-environment"
+
+
+def test_a_secret_from_secrets_toml_signs_the_cookie_written_at_sign_in(page_db, secrets_file):
+    """The whole way: no environment variable, the secret in the file, the form's sign-in writes the cookie."""
+    secrets_file('[assistance]\ncookie_secret = "from-the-file"\n')  # and no environment variable
+    add_test_account(page_db)
+    app = ok(run_at(AppTest.from_file(str(REPO / "app.py"), default_timeout=60), ABOUT))
+    app.text_input(key="signin_username").input("ministry")
+    app.text_input(key="signin_password").input(TEST_PASSWORD)
+    app.button[0].click()
+    ok(app.run())
+    (script,) = cookie_writes(app)
+    token = app.session_state["_session_token"]
+    assert f"{COOKIE_NAME}={sign(token, 'from-the-file')}" in script

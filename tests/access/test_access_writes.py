@@ -291,3 +291,47 @@ def test_every_committed_import_and_undo_has_its_audit_row_and_refusals_none(con
     assert at[0] is not None and at[1] is not None
     targets = con.execute("SELECT target FROM audit_overview WHERE action <> 'undo' ORDER BY event_id").fetchall()
     assert targets == [("log.csv",), ("p.csv",), ("r.csv",)]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A viewer writes nothing: problems and cases too
+
+PROBLEMS_HEADER = "帮扶高校,受援学校,受援县,省份,提出日期,提出方,类别,问题,问题描述,责任层级,状态,期限,处理结果"
+GUIDANCE_TABLES = ("problems", "problem_history", "cases", "case_history", "upload_batches", "audit_log")
+
+
+@pytest.mark.parametrize("username", ["viewer", "bnu_viewer"])
+def test_a_viewer_is_refused_every_problem_and_case_write_on_the_server_side(con, username):
+    """Whatever the page offers, the library refuses a viewer (national, or scoped to 北京师范大学, whose pairing
+    each write names): raising and updating a problem, a problem file, writing, editing and reviewing a case."""
+    from assistance.guidance.cases import CaseDraft, create_case, review_case, update_case
+    from assistance.guidance.problem_import import ProblemsImport
+    from assistance.guidance.problems import ProblemChange, ProblemDraft, create_problem, update_problem
+
+    pairing = con.execute("SELECT min(pairing_id) FROM pairing_overview WHERE university = '北京师范大学'").fetchone()[
+        0
+    ]
+    problem = ProblemDraft(scope="pairing", raised_by="university", raised_on=TODAY, category="teachers",
+                           title="数学教师短缺", owner_level="county", pairing_id=pairing)  # fmt: skip
+    case = CaseDraft(title="跟岗研修", pairing_ids=(pairing,), action_text="每学期两批教师跟岗")
+    ministry = actor(con, "ministry")
+    problem_id = create_problem(con, ministry, problem, TODAY)
+    case_id = create_case(con, ministry, case)
+    problem_file = lines("北京师范大学,,青龙,,2024-09-01,学校,师资,实验员短缺,,县政府,,,", header=PROBLEMS_HEADER)
+    viewer = actor(con, username)
+    before = snapshot(con, GUIDANCE_TABLES)
+    writes = {
+        "raise a problem": lambda: create_problem(con, viewer, problem, TODAY),
+        "update a problem": lambda: update_problem(con, viewer, problem_id, 1, ProblemChange(comment="看过"), TODAY),
+        "import a problem file": lambda: ProblemsImport(con, problem_file, "台账.csv", today=TODAY, actor=viewer).run(),
+        "write a case": lambda: create_case(con, viewer, case),
+        "edit a case": lambda: update_case(con, viewer, case_id, 1, case),
+        "recommend a case": lambda: review_case(con, viewer, case_id, 1, "recommended"),
+        "select a case": lambda: review_case(con, viewer, case_id, 1, "selected"),
+        "return a case": lambda: review_case(con, viewer, case_id, 1, "returned", "请补充"),
+    }
+    for name, write in writes.items():
+        with pytest.raises(AccessDenied) as refused:
+            write()
+        assert refused.value.code == "role", name
+    assert snapshot(con, GUIDANCE_TABLES) == before
