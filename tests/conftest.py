@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -33,7 +34,8 @@ from scripts.devserver import (  # noqa: E402
 
 __all__ = [
     "DEMO_TODAY", "REPO", "TEST_PASSWORD", "OfflinePage", "add_test_account", "cli_process", "database_held",
-    "open_page", "run_at", "run_cli", "serve_streamlit", "sign_in_app", "sign_in_browser", "snapshot", "wait_for_app",
+    "menu_pages", "open_page", "run_at", "run_cli", "serve_streamlit", "sign_in_app", "sign_in_browser", "snapshot",
+    "wait_for_app",
 ]  # fmt: skip
 TEST_PASSWORD = "password-for-tests"
 OVERVIEW = "pages/overview.py"
@@ -76,6 +78,11 @@ def open_page(page: str, lang: str = "zh", *, account: dict | None = None, **par
     for key, value in params.items():
         app.query_params[key] = value
     return run_at(app, page)
+
+
+def menu_pages() -> list[str]:
+    """Every page of app.py's menu (st.navigation), by file, in menu order."""
+    return re.findall(r'st\.Page\(\s*"(pages/[^"]+\.py)"', (REPO / "app.py").read_text(encoding="utf-8"))
 
 
 def run_at(app, page: str):

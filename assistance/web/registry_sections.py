@@ -12,6 +12,8 @@ import streamlit as st
 from assistance.access.scope import Scope
 from assistance.registry.common import ImportReport
 from assistance.registry.export import export_registry
+from assistance.store import db
+from assistance.store.transaction import data_version
 from assistance.web import registry_flow as flow_text
 from assistance.web import upload_sections
 from assistance.web.shell import PageContext
@@ -70,9 +72,11 @@ def history_section(ctx: PageContext) -> None:
     )
 
 
-@st.cache_data(ttl=60, show_spinner=False, max_entries=16)
-def _export(_con, fmt: str, tier: str, lang: str, scope: Scope) -> tuple[bytes, int]:
-    """The export's file within the account's scope (cached: a commit or an undo on this page clears the cache)."""
+@st.cache_data(show_spinner=False, max_entries=16)
+def _export(_con, path: str, version: int, fmt: str, tier: str, lang: str, scope: Scope) -> tuple[bytes, int]:
+    """The export's file (and its row count, on the buttons) within the account's scope, kept until the next write
+    (`version`: store.transaction.data_version of the database at `path`): an import or undo made anywhere (another
+    session, the command line) shows at the next rerun, as every figure does (web.cache)."""
     return export_registry(_con, fmt, tier or None, lang, scope)
 
 
@@ -99,7 +103,7 @@ def export_section(ctx: PageContext) -> None:
     )
     columns = st.columns(len(flow_text.EXPORT_FORMATS))
     for column, fmt in zip(columns, flow_text.EXPORT_FORMATS, strict=True):
-        data, count = _export(ctx.con, fmt, tier, headers, ctx.filters.scope)
+        data, count = _export(ctx.con, db.location(), data_version(), fmt, tier, headers, ctx.filters.scope)
         column.download_button(
             ctx.t(f"registry.page.export_{fmt}", count=f"{count:,}"),
             data,

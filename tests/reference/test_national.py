@@ -17,7 +17,7 @@ import pytest
 
 from assistance.cli.main import main
 from assistance.outcomes.demo import last_complete_year
-from tests.conftest import DEMO_TODAY, REPO, open_page
+from tests.conftest import DEMO_TODAY, menu_pages, open_page
 from tests.guidance.test_guidance_demo import schools_named_in_invented_texts
 
 PAIRINGS, ACTIVITIES, SEED = 400, 50_000, 7
@@ -247,10 +247,6 @@ def test_sizes_below_the_national_demo_are_refused(tmp_path, capsys):
     assert not path.exists() and not list(tmp_path.iterdir())
 
 
-def _navigation() -> list[str]:
-    return re.findall(r'st\.Page\(\s*"(pages/[^"]+\.py)"', (REPO / "app.py").read_text(encoding="utf-8"))
-
-
 @pytest.fixture(scope="module")
 def app_national(national, tmp_path_factory):
     """A copy for the app (which keeps its read-write connection open), and a municipal pairing to open."""
@@ -262,7 +258,7 @@ def app_national(national, tmp_path_factory):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("page", _navigation())
+@pytest.mark.parametrize("page", menu_pages())
 def test_every_page_renders_on_the_national_demo(app_national, monkeypatch, page, lang):
     path, pairing = app_national
     monkeypatch.setenv("ASSISTANCE_DB", str(path))
