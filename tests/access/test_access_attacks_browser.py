@@ -68,7 +68,20 @@ def db_facts(demo_db_template) -> dict:
             "(SELECT province_code FROM pairing_overview WHERE university = ?)",
             [FUDAN, BNU],
         ).fetchone()[0]
-    return {"fudan_pairing": fudan[0][0], "fudan_schools": {s for _, s in fudan}, "hebei": hebei, "province": province}
+        problem, problem_title = con.execute(
+            "SELECT problem_id, title FROM problem_overview WHERE university <> ? AND scope = 'pairing' "
+            "ORDER BY problem_id LIMIT 1",
+            [BNU],
+        ).fetchone()
+        case, case_title = con.execute(
+            "SELECT case_id, title FROM case_overview WHERE university <> ? AND status = 'draft' ORDER BY case_id "
+            "LIMIT 1",
+            [BNU],
+        ).fetchone()
+    return {
+        "fudan_pairing": fudan[0][0], "fudan_schools": {s for _, s in fudan}, "hebei": hebei, "province": province,
+        "other_problem": (problem, problem_title), "other_draft": (case, case_title),
+    }  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -203,7 +216,7 @@ def test_links_outside_a_coordinators_scope_show_only_its_own_data_on_every_page
     # pairing (an empty view of its own data, not 复旦大学's), the scorecard 复旦大学's pairing (not found).
     pairing = db_facts["fudan_pairing"]
     extra = {"": f"&province={db_facts['province']}", "schools": f"&pairing={pairing}"}
-    for path in ("", "map", "universities", "schools", "upload", "registry", "about"):
+    for path in ("", "map", "universities", "schools", "upload", "registry", "about", "problems", "cases"):
         page, main = visit("bnu", f"{path}?university={quote(FUDAN)}{extra.get(path, '')}")
         assert warning in main, path
         assert yours in main, path
@@ -220,6 +233,21 @@ def test_links_outside_a_coordinators_scope_show_only_its_own_data_on_every_page
             rows = grid.locator("tr").all_inner_texts()  # the header, then the rows
             assert len(rows) == 2 and rows[1].startswith(BNU), rows
             page.screenshot(path=f"{SHOTS}/outside_link_warning.png")
+
+
+def test_a_coordinator_cannot_open_another_partys_problem_draft_case_or_the_audit_log(visit, db_facts):
+    problem, problem_title = db_facts["other_problem"]
+    page, main = visit("bnu", f"problems?problem={problem}")
+    assert t("problems.not_found", "zh", problem=problem) in main and problem_title not in main
+    case, case_title = db_facts["other_draft"]
+    page, main = visit("bnu", f"cases?case={case}")
+    assert t("cases.not_found", "zh", case=case) in main and case_title not in main
+    page.goto(page.url.split("/cases")[0] + "/audit")  # refused before any heading: no visit()
+    wait_for_app(page, timeout=TIMEOUT)
+    page.locator(MAIN).get_by_text(t("audit.refused", "zh")).wait_for()
+    settled(page)
+    assert page.locator(f"{MAIN} [data-testid=stDataFrame]").count() == 0
+    assert "sign_in" not in page.locator(MAIN).inner_text()
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -291,6 +319,21 @@ def test_accounts_that_may_not_write_see_refusals_instead_of_uploaders(visit, us
         assert page.get_by_role("button", name=t("upload.undo_button", "zh")).count() == 0, path
         assert t("upload.undo_pick", "zh") not in main, path
         assert "北师大预置" not in main and "复旦预置" not in main, path  # no batch of another account listed
+
+
+def test_a_viewer_finds_only_refusals_where_problems_and_cases_are_written(visit):
+    refusal = t("access.denied.role", "zh", role=t("role.viewer", "zh"))
+    page, _ = visit("view", "problems")
+    for tab in ("problems.tab.raise", "problems.tab.import"):
+        page.get_by_role("tab", name=t(tab, "zh")).click()
+        panel = page.locator(f"{MAIN} [role=tabpanel]:visible")
+        panel.get_by_text(refusal).wait_for()
+        assert panel.locator("[data-testid=stFileUploader], textarea, input[type=text]").count() == 0, tab
+    page, _ = visit("view", "cases")
+    page.get_by_text(t("cases.new", "zh")).click()
+    page.locator(MAIN).get_by_text(refusal).wait_for()
+    assert page.locator(f"{MAIN} textarea").count() == 0
+    page.screenshot(path=f"{SHOTS}/viewer_cases.png")
 
 
 # ---------------------------------------------------------------------------------------------------------------
