@@ -344,3 +344,7 @@ def test_a_province_overview_counts_only_its_own_pairings(visit, db_facts):
     page, main = visit("hebei", "")
     assert t("scope.yours", "zh", scope="河北省") in main
     assert metric(page, t("kpi.pairings", "zh")) == str(db_facts["hebei"])
+
+    page, main = visit("hebei", "?province=620000")  # a link naming 甘肃省: ignored, said, its own data shown
+    assert "不在您的权限范围内，已忽略" in main and t("scope.yours", "zh", scope="河北省") in main
+    assert metric(page, t("kpi.pairings", "zh")) == str(db_facts["hebei"])
