@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, quote, urlparse
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 from tests.conftest import wait_for_app
 from tests.web.test_map_browser import click_unit
 from tests.web.test_offline_browser import wait_for_map
@@ -55,8 +57,21 @@ def choose_university(page, name: str) -> None:
 
 
 def choose(page, label: str, option: str) -> None:
-    page.locator(f"{SIDEBAR} [data-testid=stSelectbox]").filter(has_text=label).locator("input").click()
-    page.get_by_role("option", name=option, exact=True).click()
+    """Open the sidebar select `label` and click `option`. A rerun still redrawing the sidebar can close the list
+    as it opens (seen under parallel test workers): then it is opened again, up to three times."""
+    box = page.locator(f"{SIDEBAR} [data-testid=stSelectbox]").filter(has_text=label).locator("input")
+    wanted = page.get_by_role("option", name=option, exact=True)
+    for attempt in range(3):
+        settle(page)
+        box.click()
+        try:
+            wanted.wait_for(timeout=15_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
+    wanted.click()
     settle(page)
 
 
