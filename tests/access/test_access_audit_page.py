@@ -223,6 +223,22 @@ def test_a_university_account_has_no_menu_entry_and_is_refused(events, menu, lan
     assert all(widget.key != "audit_user" for widget in app.selectbox)
 
 
+@pytest.mark.parametrize(
+    "account",
+    [
+        {"username": "hebei", "role": "province", "province": "130000"},
+        {"username": "qinglong", "role": "school", "school": "青龙满族自治县第一中学"},
+        {"username": "watcher", "role": "viewer"},
+    ],
+    ids=["province", "school", "viewer"],
+)
+def test_every_role_but_the_ministry_is_refused(events, menu, account):
+    app = open_audit("zh", account)
+    assert ("audit", "hidden") in menu
+    assert app.main.error[0].value == WORDS["zh"]["refused"]
+    assert not app.dataframe and not app.get("download_button")
+
+
 def test_read_only_mode_refuses_too(page_db, menu):
     app = open_audit("zh", account=None)
     assert ("audit", "hidden") in menu
