@@ -28,6 +28,19 @@ def settled(page) -> None:
     )
 
 
+def check_file(page, name: str, content: bytes, timeout: float = 60_000) -> None:
+    """Choose a CSV file on the open Upload page and check it (the dry run), up to its report."""
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+        files=[{"name": name, "mimeType": "text/csv", "buffer": content}]
+    )
+    check = page.get_by_role("button", name="预检（不写入）")
+    check.wait_for(timeout=60_000)
+    settled(page)
+    check.click()
+    page.get_by_text("预检结果（尚未写入）").wait_for(timeout=timeout)
+    settled(page)
+
+
 def metric(page, label: str) -> str:
     """The value of the metric card labelled exactly `label` (逾期 is not 困难问题逾期)."""
     label_box = page.locator('[data-testid="stMetricLabel"]').get_by_text(label, exact=True)
@@ -43,15 +56,7 @@ def test_upload_check_and_commit_in_the_browser(upload_server, browser):
         sign_in_browser(page, f"{upload_server}/upload", "浏览器测试")
         page.get_by_text("上传活动记录").first.wait_for()
         page.get_by_text("以 浏览器测试 的身份上传").wait_for()
-        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
-            files=[{"name": "活动记录.csv", "mimeType": "text/csv", "buffer": FILE}]
-        )
-        check = page.get_by_role("button", name="预检（不写入）")
-        check.wait_for(timeout=60_000)
-        settled(page)
-        check.click()
-        page.get_by_text("预检结果（尚未写入）").wait_for(timeout=60_000)
-        settled(page)
+        check_file(page, "活动记录.csv", FILE)
         assert (metric(page, "数据行"), metric(page, "将新增"), metric(page, "重复"), metric(page, "有错误")) == (
             "5", "3", "1", "1")  # fmt: skip
         assert page.get_by_text("下载错误行（CSV，含错误原因列）").count() == 1

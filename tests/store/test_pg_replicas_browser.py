@@ -24,6 +24,7 @@ from assistance.store.pg import connection, copy, replica
 from scripts.devserver import descendants
 from scripts.pgcluster import cluster, database_url, stop
 from tests.conftest import TEST_PASSWORD, OfflinePage, serve_streamlit, sign_in_browser, wait_for_app
+from tests.ingest.test_ingest_browser import check_file, metric, settled
 
 HEADER = "日期,帮扶高校,受援学校,帮扶举措,活动名称,参与教师人数\n"
 FIRST_DAY = date(2025, 9, 1)
@@ -75,23 +76,11 @@ def context(browser, replicas):
     """One browser for both replicas, signed in on A: a cookie belongs to the host, not the port, so it is signed in
     on B too (the replicas share the cookie secret, and B learns of the session from the store)."""
     opened = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    opened.set_default_timeout(60_000)  # two servers, Chromium and PostgreSQL share the test's cores
     wrapper = OfflinePage(opened)
     sign_in_browser(wrapper.page, f"{replicas.a}/", "副本测试")
     yield wrapper
     opened.close()
-
-
-def settled(page) -> None:
-    page.wait_for_function(
-        "() => document.querySelector('[data-test-script-state]')?.dataset.testScriptState === 'notRunning'",
-        timeout=60_000,
-    )
-
-
-def metric(page, label: str) -> str:
-    label_box = page.locator('[data-testid="stMetricLabel"]').get_by_text(label, exact=True)
-    box = page.locator('[data-testid="stMetric"]').filter(has=label_box)
-    return box.locator('[data-testid="stMetricValue"]').inner_text(timeout=60_000).strip()
 
 
 def activities_shown(page, base: str) -> int:
@@ -105,15 +94,7 @@ def check(page, base: str, name: str, content: bytes) -> None:
     """Choose the file on the Upload page of `base` and check it (the dry run), up to the commit button."""
     page.goto(f"{base}/upload")
     wait_for_app(page)
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
-        files=[{"name": name, "mimeType": "text/csv", "buffer": content}]
-    )
-    button = page.get_by_role("button", name="预检（不写入）")
-    button.wait_for(timeout=60_000)
-    settled(page)
-    button.click()
-    page.get_by_text("预检结果（尚未写入）").wait_for(timeout=120_000)
-    settled(page)
+    check_file(page, name, content, timeout=120_000)
 
 
 def test_an_upload_on_one_replica_shows_on_the_other_within_two_seconds(replicas, context):
