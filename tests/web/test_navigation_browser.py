@@ -57,22 +57,32 @@ def choose_university(page, name: str) -> None:
 
 
 def choose(page, label: str, option: str) -> None:
-    """Open the sidebar select `label` and click `option`. A rerun still redrawing the sidebar can close the list
-    as it opens (seen under parallel test workers): then it is opened again, up to three times."""
+    """Pick `option` in the sidebar select `label` by typing it, so the list holds that option alone (as
+    `choose_university` does). Under load a rerun still redrawing the sidebar can close the list as it opens: then
+    the select is opened and typed into again, never with Escape, which can pick the highlighted option."""
     box = page.locator(f"{SIDEBAR} [data-testid=stSelectbox]").filter(has_text=label).locator("input")
     wanted = page.get_by_role("option", name=option, exact=True)
     for attempt in range(3):
         settle(page)
         box.click()
+        box.fill(option)
         try:
-            wanted.wait_for(timeout=15_000)
+            wanted.wait_for(timeout=20_000)
             break
         except PlaywrightTimeout:
             if attempt == 2:
                 raise
-            page.keyboard.press("Escape")
     wanted.click()
     settle(page)
+
+
+def one_history_entry(page, pick, *choice: str) -> bool:
+    """Make a filter choice through the sidebar; whether it added exactly one browser history entry. Under heavy
+    load the select's list can open late and the highlighted first option get picked on the way (seen: 安徽 before
+    河北), which is the test's doing, not a second write of the app's."""
+    before = page.evaluate("history.length")
+    pick(page, *choice)
+    return page.evaluate("history.length") == before + 1
 
 
 def click_row(page, name: str) -> None:
@@ -97,11 +107,16 @@ def test_a_link_with_an_out_of_range_number_shows_a_message_not_a_trace(streamli
 
 
 def test_back_and_forward_undo_and_redo_filter_changes(streamlit_server, offline_page):
-    page = open_at(offline_page, f"{streamlit_server}/?lang=en")
-    assert description(page) == "All universities · All time · All measures"
-    choose_university(page, "Beijing Normal University")
+    for _ in range(3):  # see one_history_entry: a retried pick under load may leave a stray entry; start again
+        page = open_at(offline_page, f"{streamlit_server}/?lang=en")
+        assert description(page) == "All universities · All time · All measures"
+        if one_history_entry(page, choose_university, "Beijing Normal University") and (
+            one_history_entry(page, choose, "Province", "Hebei")
+        ):
+            break
+    else:
+        raise AssertionError("a filter choice added more than one history entry three times running")
     assert query(page)["university"] == [BNU]
-    choose(page, "Province", "Hebei")
     assert query(page)["province"] == ["130000"]
     assert description(page) == "Beijing Normal University · Hebei · All time · All measures"
 
