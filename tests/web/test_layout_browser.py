@@ -5,12 +5,13 @@ month labels follow the page's language. Each page is saved as a screenshot (und
 from __future__ import annotations
 
 import re
+import shutil
 from urllib.parse import quote
 
 import pytest
 
 from assistance.export.columns import PAIRING_COLUMNS
-from tests.conftest import wait_for_app
+from tests.conftest import add_test_account, serve_streamlit, sign_in_browser, wait_for_app
 
 TIMEOUT = 60_000  # the machine may be busy with other test runs
 UNIVERSITIES = "&".join(f"university={quote(name)}" for name in ("北京大学", "清华大学", "兰州大学", "北京师范大学"))
@@ -38,6 +39,25 @@ CUT_TEXT = """() => {
     if (item.style.opacity !== '0' && / more$/.test(item.innerText)) found.push(['page menu', item.innerText]);
   return found;
 }"""
+
+
+# The page menu's entries, each as [text, height], and the "N more" item if the menu had to fold entries into it.
+MENU = """() => {
+  const entries = '[data-testid="stTopNavLink"], [data-testid="stTopNavSection"]';
+  const shown = [...document.querySelectorAll(entries)].filter((e) => e.getBoundingClientRect().width);
+  const more = [...document.querySelectorAll('[data-testid="stTopNav"] .rc-overflow-item')]
+    .filter((item) => item.style.opacity !== '0' && / more$/.test(item.innerText)).map((item) => item.innerText);
+  return {entries: shown.map((e) => [e.innerText, e.getBoundingClientRect().height]), more};
+}"""
+
+
+@pytest.fixture(scope="module")
+def ministry_server(demo_db_template, tmp_path_factory):
+    """The demo with a ministry account, whose menu is the longest (upload, registry and audit log included)."""
+    path = tmp_path_factory.mktemp("ministry") / "ministry.duckdb"
+    shutil.copy(demo_db_template, path)
+    add_test_account(path)
+    yield from serve_streamlit(path, env={"ASSISTANCE_COOKIE_SECRET": "layout-tests-cookie-secret"})
 
 
 @pytest.fixture
@@ -77,6 +97,22 @@ def test_nothing_is_cut_at_800_and_1280_px(streamlit_server, sized_page, lang, t
             # the eight headline figures whole (the problems and outcomes panels below add their own cards)
             assert len(values) >= 8 and "115" in values[:8], values
     assert problems == {}, f"cut or hidden text (screenshots in {tmp_path})"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("sized_page", [1100, 1280, 1440], indirect=True, ids=["1100px", "1280px", "1440px"])
+def test_the_ministrys_whole_menu_fits_on_one_line(ministry_server, sized_page, lang, tmp_path):
+    """Nine entries, the longest menu: none folded into "N more", none wrapped onto a second line (English names
+    are about 1.4× as wide as Chinese ones; seen at 1280 px: "2 more", and "Guidance" one letter a line)."""
+    page = sized_page
+    sign_in_browser(page, f"{ministry_server}/?lang={lang}")
+    for path, selector in (("registry", "[data-testid=stTabs]"), ("problems", "[data-testid=stTabs]")):
+        open_settled(page, f"{ministry_server}/{path}?lang={lang}", selector)
+        page.screenshot(path=tmp_path / f"menu_{path}_{lang}_{page.viewport_size['width']}.png")
+        menu = page.evaluate(MENU)
+        heights = [height for _text, height in menu["entries"]]
+        assert len(menu["entries"]) == 9 and menu["more"] == [], (path, menu, tmp_path)
+        assert max(heights) < 1.5 * min(heights), (path, menu, tmp_path)
 
 
 @pytest.mark.parametrize(("lang", "month"), [("zh", r"^\d{4}年\d{1,2}月$"), ("en", r"^[A-Z][a-z]{2} \d{4}$")])
