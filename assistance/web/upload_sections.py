@@ -20,6 +20,7 @@ from assistance.ingest.decode import max_upload_bytes
 from assistance.ingest.errors import IngestFileError
 from assistance.ingest.pipeline import IngestReport
 from assistance.registry.undo import undo
+from assistance.web import cache
 from assistance.web.shell import PageContext
 from assistance.web.text import plain
 from assistance.web.upload_flow import (
@@ -46,15 +47,11 @@ def flow_state(form: ImportForm = ACTIVITY_FORM) -> UploadFlow:
     return st.session_state.setdefault(f"_{form.prefix}_flow", UploadFlow(nothing_hint=form.nothing_hint))
 
 
-@st.cache_data(ttl=600, show_spinner=False)
-def _template_files(_con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, bytes, str]]:
-    return templates.all_templates(_con)
-
-
 def templates_section(ctx: PageContext) -> None:
     """The four blank templates (XLSX and CSV, Chinese and English headers) to download."""
     with st.expander(ctx.t("upload.templates"), icon=":material/download:"):
-        files = _template_files(ctx.con)
+        # its university list is registry data: kept until the next write, like every figure (web.cache)
+        files = cache.figure(ctx, templates.all_templates)
         for column, key in zip(st.columns(len(TEMPLATE_KEYS)), TEMPLATE_KEYS, strict=True):
             name, data, mime = files[key]
             column.download_button(

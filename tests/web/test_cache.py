@@ -8,6 +8,7 @@ what a national session computed."""
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 import duckdb
@@ -212,3 +213,25 @@ def test_a_kept_figure_is_per_scope_and_per_data_version(page_db, con):
     assert len(calls) == 4
     with pytest.raises(TypeError):
         cache.remember(con, Scope(), figure, pd.DataFrame())
+
+
+def test_the_upload_templates_follow_a_registry_write(page_db, con, monkeypatch):
+    """The templates' drop-down lists the registry's universities: built once, kept between reruns, built again after
+    a write (they were kept for ten minutes whatever happened)."""
+    from assistance.ingest import templates
+
+    built = []
+    build = templates.all_templates
+
+    @functools.wraps(build)
+    def counted(connection):
+        built.append(1)
+        return build(connection)
+
+    monkeypatch.setattr(templates, "all_templates", counted)
+    app = open_page("pages/upload.py", account=MINISTRY)
+    app.run()
+    assert len(built) == 1
+    Writes(con).registry()
+    app.run()
+    assert len(built) == 2
