@@ -14,7 +14,7 @@ try:
     lang = context.lang if context is not None else current_language()
     pages = [
         st.Page("pages/overview.py", title=t("nav.overview", lang), icon=":material/dashboard:", default=True),
-        st.Page("pages/map.py", title=t("nav.map", lang), icon=":material/map:", url_path="map"),
+        st.Page("pages/map.py", title=t("menu.map", lang), icon=":material/map:", url_path="map"),
         st.Page(
             "pages/universities.py",
             title=t("nav.universities", lang),
@@ -22,7 +22,7 @@ try:
             url_path="universities",
         ),
         st.Page("pages/schools.py", title=t("nav.schools", lang), icon=":material/fact_check:", url_path="schools"),
-        st.Page("pages/upload.py", title=t("nav.upload", lang), icon=":material/upload_file:", url_path="upload"),
+        st.Page("pages/upload.py", title=t("menu.upload", lang), icon=":material/upload_file:", url_path="upload"),
         st.Page("pages/registry.py", title=t("registry.nav", lang), icon=":material/list_alt:", url_path="registry"),
         st.Page(
             "pages/audit.py",
@@ -33,7 +33,7 @@ try:
             # own refusal rather than another page.
             visibility="visible" if context is not None and context.may("view_audit") else "hidden",
         ),
-        st.Page("pages/about.py", title=t("nav.about", lang), icon=":material/info:", url_path="about"),
+        st.Page("pages/about.py", title=t("menu.about", lang), icon=":material/info:", url_path="about"),
     ]
     # Guidance (issue 10): the problem tracker and the good-practice library, one menu of the page menu (so that every
     # page name still fits the top bar).

@@ -55,6 +55,11 @@ STRINGS = {
     "nav.schools": ("受援学校", "Schools"),
     "nav.upload": ("上传活动记录", "Upload activities"),
     "nav.about": ("关于与数据", "About & data"),
+    # The page menu's names where a page's title is too long for it: in English the ministry's nine entries must fit
+    # the top bar from 800 px up (its titles are about 1.4x as wide as the Chinese ones).
+    "menu.map": ("覆盖地图", "Map"),
+    "menu.upload": ("上传活动记录", "Upload"),
+    "menu.about": ("关于与数据", "About"),
     "provenance.verified": ("已核实", "Verified"),
     "provenance.demo": ("示例", "Demo"),
     "provenance.imported": ("导入", "Imported"),

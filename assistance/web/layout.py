@@ -8,9 +8,7 @@ dates and the page menu stay whole, never cut to "23…" or "C..".
   label and a chosen option's tag wrap onto a second line instead of ending in "…"; a segmented control's options
   wrap onto a second row rather than scroll out of sight; below 1100 px the page menu drops its icons, its names
   (and the guidance menu's) get smaller and the sidebar narrows, below 900 px smaller still with less padding, so
-  every page name fits in the top bar. English names are about 1.4× as wide as Chinese ones: in English the menu
-  drops its icons below 1400 px already (at 1280 px the ministry's nine entries would otherwise fold two into
-  "2 more").
+  every page name fits in the top bar.
 """
 
 from __future__ import annotations
@@ -20,12 +18,9 @@ import streamlit as st
 CARD_MIN_WIDTH = 172  # pixels per metric card, border and padding included
 FIGURE_MIN_WIDTH = 140  # pixels per unbordered figure (a row of plain metrics)
 NARROW = 1100  # window width (px) below which the menu drops its icons and the sidebar narrows
-ICONLESS_EN = 1400  # in English, window width (px) below which the menu drops its icons (its names are wider)
 NARROWEST = 900  # below this the menu's names get smaller still, so that the guidance menu fits beside the pages
 SIDEBAR_NARROW = 248  # the open sidebar's width (px) in a narrow window (Streamlit's default: 300)
 
-_ICONLESS_MENU = """[data-testid="stTopNavLink"] > span:first-child { display: none; }
-  [data-testid="stTopNavLink"] { padding-left: 0.25rem !important; padding-right: 0.25rem !important; }"""
 _CSS = f"""
 [data-testid="stMetric"] {{ container-type: inline-size; }}
 [data-testid="stMetricLabel"] *, [data-testid="stMetricDelta"] *, [data-testid="stMetric"] .stMarkdownEllipsis * {{
@@ -39,7 +34,8 @@ button .stMarkdownEllipsis, button .stMarkdownEllipsis p, [data-tag] > span[titl
 [data-tag] {{ height: auto !important; }}
 [data-testid="stButtonGroup"] div:has(> button) {{ flex-wrap: wrap; row-gap: 0.25rem; }}
 @media (max-width: {NARROW}px) {{
-  {_ICONLESS_MENU}
+  [data-testid="stTopNavLink"] > span:first-child {{ display: none; }}
+  [data-testid="stTopNavLink"] {{ padding-left: 0.25rem !important; padding-right: 0.25rem !important; }}
   [data-testid="stTopNavLink"] span[label], [data-testid="stTopNavLink"] p, [data-testid="stTopNavSection"] p {{
     font-size: 0.8125rem !important;
   }}
@@ -59,12 +55,9 @@ button .stMarkdownEllipsis, button .stMarkdownEllipsis p, [data-tag] > span[titl
 """
 
 
-_CSS_EN = f"@media (max-width: {ICONLESS_EN}px) {{ {_ICONLESS_MENU} }}"
-
-
-def page_style(lang: str) -> None:
-    """The app's CSS rules for a page in `lang` (a style-only `st.html` takes no room on the page)."""
-    st.html(f"<style>{_CSS}{_CSS_EN if lang == 'en' else ''}</style>")
+def page_style() -> None:
+    """The app's CSS rules (a style-only `st.html` takes no room on the page)."""
+    st.html(f"<style>{_CSS}</style>")
 
 
 def card_grid(columns: int = 4, min_width: int = CARD_MIN_WIDTH):

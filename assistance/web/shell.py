@@ -496,9 +496,9 @@ def _main_script_ids() -> Iterator[None]:
 def render_shell() -> PageContext | None:
     """Draw what every page shares and remember the context for the page that runs next; None when the sign-in
     form is drawn instead (accounts exist, no one is signed in: web.signin)."""
+    page_style()
     source = _source()
     lang = _read_language(source)
-    page_style(lang)
     con = _ensure_database(lang)
     try:
         account, read_only = signin.gate(con, lang)
