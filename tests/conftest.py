@@ -295,6 +295,10 @@ def sign_in_browser(page, url: str, username: str = "ministry", password: str = 
     """Open `url` in a real browser and sign in through the form (用户名 / 密码 / 登录); wait for the app."""
     page.goto(url)
     wait_for_app(page, timeout=60_000)
+    # A bare address reruns once at once (web.shell.route_while_signing_in) and the form's fields get new ids:
+    # wait_for_app can return between the two runs, and what is typed into the first run's form is dropped.
+    page.wait_for_timeout(800)
+    wait_for_app(page, timeout=60_000)
     page.get_by_label("用户名").or_(page.get_by_label("Username")).first.fill(username)
     page.get_by_label("密码", exact=True).or_(page.get_by_label("Password", exact=True)).first.fill(password)
     page.get_by_role("button", name="登录").or_(page.get_by_role("button", name="Sign in")).first.click()

@@ -55,6 +55,7 @@ def signed_in(page) -> None:
 
 def assert_sign_in_form(page) -> None:
     page.get_by_label("用户名").wait_for(timeout=60_000)
+    wait_for_app(page, timeout=60_000)  # the form comes early in the sign-out run; what it hides goes at its end
     assert page.get_by_text(SIGNED_IN).count() == 0
     assert page.locator('[data-testid="stMetric"]').count() == 0
 

@@ -151,6 +151,7 @@ def test_two_sessions_save_the_same_problem_and_the_second_is_told(server, minis
     choose(second, "类别", "其他")
     save(second)
     second.get_by_text("未保存：", exact=False).wait_for(timeout=60_000)  # told, with who changed it
+    settled(second)  # the message opens the rerun; the facts line is drawn after it
     assert second.get_by_text("责任层级：教育部", exact=False).count() == 1, "and shown the latest"
     first.reload()
     first.get_by_role("heading", name="更新进展").wait_for(timeout=60_000)
