@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assistance.access.scope import Scope
 from assistance.registry.common import ImportReport
 from assistance.registry.export import export_registry
-from assistance.store import db
-from assistance.store.transaction import data_version
+from assistance.web import cache, upload_sections
 from assistance.web import registry_flow as flow_text
-from assistance.web import upload_sections
 from assistance.web.shell import PageContext
 from assistance.web.text import plain
 from assistance.web.upload_flow import ImportForm
@@ -72,14 +69,6 @@ def history_section(ctx: PageContext) -> None:
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _export(_con, path: str, version: int, fmt: str, tier: str, lang: str, scope: Scope) -> tuple[bytes, int]:
-    """The export's file (and its row count, on the buttons) within the account's scope, kept until the next write
-    (`version`: store.transaction.data_version of the database at `path`): an import or undo made anywhere (another
-    session, the command line) shows at the next rerun, as every figure does (web.cache)."""
-    return export_registry(_con, fmt, tier or None, lang, scope)
-
-
 def export_section(ctx: PageContext) -> None:
     """The real registry (a tier or all) as CSV or XLSX in the import format: export, edit, import again."""
     st.subheader(ctx.t("registry.page.export_title"))
@@ -103,7 +92,8 @@ def export_section(ctx: PageContext) -> None:
     )
     columns = st.columns(len(flow_text.EXPORT_FORMATS))
     for column, fmt in zip(columns, flow_text.EXPORT_FORMATS, strict=True):
-        data, count = _export(ctx.con, db.location(), data_version(), fmt, tier, headers, ctx.filters.scope)
+        # the file and its row count (on the button), kept until the next write like every figure (web.cache)
+        data, count = cache.figure(ctx, export_registry, fmt, tier or None, headers, ctx.filters.scope)
         column.download_button(
             ctx.t(f"registry.page.export_{fmt}", count=f"{count:,}"),
             data,
